@@ -1,0 +1,50 @@
+// Lint: typescript-eslint's type-aware recommended rules, formatting left to prettier.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'bench-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // domain/ is pure: no AWS, no network, no adapters.
+    files: ['layers/core/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'telegraf', 'telegraf/*'], message: 'domain/ stays pure' },
+            { group: ['**/adapters/**', 'node:http', 'node:https', 'node:net'], message: 'domain/ stays pure' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // lib/ (CDK) never imports runtime code, except the shared resource definitions.
+    files: ['lib/**/*.ts', 'bin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(functions|local)/|layers/core/(?!resources)',
+              message: 'lib/ imports only layers/core/resources from runtime code',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,54 @@
+// Telegram webhook (Lambda Function URL): secret-token check, update_id dedupe, telegraf dispatch.
+import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import { config } from '../../layers/core/config.js';
+import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
+import { once } from '../../layers/core/adapters/dynamo/idempotency.js';
+import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
+import { loadBotSecret } from '../../layers/core/adapters/secrets/bot-secret.js';
+import { createBot } from '../../layers/core/adapters/telegram/bot.js';
+import { handleWebhookRequest, type TelegramUpdate } from '../../layers/core/adapters/telegram/webhook.js';
+import { lambdaHandler } from '../../layers/core/observability.js';
+import type { Telegraf } from 'telegraf';
+
+const cfg = config();
+const users = new DynamoUserStore(documentDb(), cfg.tables.users);
+const clock = { now: () => new Date() };
+
+// The bot is built once per container, and again only if the token is rotated.
+let bot: { token: string; instance: Telegraf } | undefined;
+async function currentBot(): Promise<Telegraf> {
+  const { botToken } = await loadBotSecret(cfg.botSecretId);
+  if (bot?.token !== botToken) {
+    bot = { token: botToken, instance: createBot({ token: botToken, apiRoot: cfg.telegramApiRoot }, { users, clock }) };
+  }
+  return bot.instance;
+}
+
+const updates = once(
+  async (update: TelegramUpdate) => {
+    // telegraf's Update type is a union it validates itself; the envelope was checked by zod.
+    await (await currentBot()).handleUpdate(update as unknown as Parameters<Telegraf['handleUpdate']>[0]);
+    return { ok: true };
+  },
+  // Telegram redelivers for hours at most; a day of memory covers every retry.
+  { tableName: cfg.tables.dedupe, keyPrefix: 'telegram-update', keyPath: 'update_id', expiresAfterSeconds: 86_400 },
+);
+
+export const handler = lambdaHandler(
+  async (event: LambdaFunctionURLEvent, context: Context) => {
+    updates.registerContext(context);
+    return handleWebhookRequest(
+      {
+        method: event.requestContext.http.method,
+        headers: event.headers,
+        ...(event.body === undefined ? {} : { body: event.body }),
+        isBase64Encoded: event.isBase64Encoded,
+      },
+      {
+        webhookSecret: async () => (await loadBotSecret(cfg.botSecretId)).webhookSecret,
+        processOnce: (update) => updates.run(update),
+      },
+    );
+  },
+  { correlationIdPath: 'requestContext.requestId' },
+);

@@ -1,0 +1,64 @@
+// Users in DynamoDB: PK userId.
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { User } from '../../domain/users.js';
+import type { UserStore } from '../../ports.js';
+
+export class DynamoUserStore implements UserStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async upsertFromStart(user: User, now: Date): Promise<{ isNew: boolean }> {
+    const at = now.toISOString();
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { userId: user.userId },
+        UpdateExpression:
+          'SET chatId = :chatId, firstName = :firstName, username = :username, languageCode = :languageCode, ' +
+          'active = :true, updatedAt = :at, createdAt = if_not_exists(createdAt, :at)',
+        ExpressionAttributeValues: {
+          ':chatId': user.chatId,
+          ':firstName': user.firstName,
+          ':username': user.username ?? null,
+          ':languageCode': user.languageCode ?? null,
+          ':true': true,
+          ':at': at,
+        },
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    );
+    return { isNew: out.Attributes?.createdAt === undefined };
+  }
+
+  async get(userId: string): Promise<User | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { userId } }));
+    const item = out.Item;
+    if (!item) return undefined;
+    return {
+      userId: String(item.userId),
+      chatId: String(item.chatId),
+      firstName: String(item.firstName ?? ''),
+      ...(typeof item.username === 'string' ? { username: item.username } : {}),
+      ...(typeof item.languageCode === 'string' ? { languageCode: item.languageCode } : {}),
+      active: item.active === true,
+    };
+  }
+
+  async markInactive(userId: string, now: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { userId },
+        UpdateExpression: 'SET active = :false, inactiveSince = :at',
+        // Only users we know: a stray my_chat_member must not create a half-empty user.
+        ConditionExpression: 'attribute_exists(userId)',
+        ExpressionAttributeValues: { ':false': false, ':at': now.toISOString() },
+      }),
+    ).catch((err: unknown) => {
+      if (err instanceof Error && err.name === 'ConditionalCheckFailedException') return;
+      throw err;
+    });
+  }
+}

@@ -1,0 +1,33 @@
+// Logger, metrics and the middy stack every handler shares: JSON logs with the request's
+// correlation id, EMF metrics flushed per invocation, cold starts counted.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { search } from '@aws-lambda-powertools/logger/correlationId';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+
+export { MetricUnit };
+
+/** Service name comes from POWERTOOLS_SERVICE_NAME (one per function); namespace is shared. */
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'alfa',
+  correlationIdSearchFn: search,
+});
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Alfa',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'alfa',
+});
+
+export interface HandlerOptions {
+  /** JMESPath into the event for the correlation id, e.g. `requestContext.requestId`. */
+  readonly correlationIdPath?: string;
+}
+
+/** Wraps a handler with the shared middleware; the handler itself stays a plain function. */
+export function lambdaHandler<E, R>(fn: (event: E, context: Context) => Promise<R>, options: HandlerOptions = {}) {
+  return middy(fn)
+    .use(injectLambdaContext(logger, { correlationIdPath: options.correlationIdPath, resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true, throwOnEmptyMetrics: false }));
+}

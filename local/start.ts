@@ -1,0 +1,79 @@
+// `npm start`: brings the whole local stack up, prints where everything is, writes .local/stack.json,
+// and takes it all down again on Ctrl-C.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LocalStackError } from './processes.js';
+import { ROOT, startLocalStack, type LocalStack } from './stack.js';
+
+const STACK_FILE = path.join(ROOT, '.local', 'stack.json');
+const DEFAULT_PORT_BASE = 4700;
+
+function portBase(): number {
+  const raw = process.env.ALFA_PORT_BASE;
+  if (raw === undefined || raw === '') return DEFAULT_PORT_BASE;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1024 || n > 65_000) {
+    throw new LocalStackError(`ALFA_PORT_BASE must be a whole number from 1024 to 65000, got "${raw}".`);
+  }
+  return n;
+}
+
+function banner(stack: LocalStack, seconds: number): string {
+  const { info } = stack;
+  const curl =
+    `curl -s -X POST ${info.webhook.url} -H 'content-type: application/json' ` +
+    `-H '${info.webhook.header}: ${info.webhook.secret}' ` +
+    `-d '{"update_id":1,"message":{"message_id":1,"date":0,"text":"/start","entities":[{"type":"bot_command","offset":0,"length":6}],` +
+    `"chat":{"id":1001,"type":"private","first_name":"Ada"},"from":{"id":1001,"is_bot":false,"first_name":"Ada"}}}'`;
+  return [
+    '',
+    `Alfa local stack is up in ${seconds.toFixed(1)} s (stage ${info.stage}, mode DRY).`,
+    '',
+    `  webhook URL        ${info.webhook.url}`,
+    `  webhook secret     ${info.webhook.header}: ${info.webhook.secret}`,
+    `  bot API stand-in   ${info.endpoints.telegramBotApi}   (what the bot sent: ${info.telegram.callsUrl})`,
+    `  DynamoDB Local     ${info.endpoints.dynamodb}`,
+    `  SQS (fauxqs)       ${info.endpoints.sqs}`,
+    `  SSM/Secrets        ${info.endpoints.awsControlPlane}`,
+    `  chain (anvil)      ${info.endpoints.rpc}   chain id ${info.chainId}`,
+    '',
+    `Everything is also in ${path.relative(process.cwd(), STACK_FILE)}. Try:`,
+    `  ${curl}`,
+    `  curl -s ${info.telegram.callsUrl}`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  process.stdout.write('Starting the Alfa local stack...\n');
+  const stack = await startLocalStack({
+    portBase: portBase(),
+    blockTimeSeconds: 1,
+    adminUserIds: (process.env.ADMIN_USER_IDS ?? '').split(',').filter(Boolean),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  await mkdir(path.dirname(STACK_FILE), { recursive: true });
+  await writeFile(STACK_FILE, `${JSON.stringify(stack.info, null, 2)}\n`, { mode: 0o600 });
+  process.stdout.write(banner(stack, (performance.now() - started) / 1000));
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the local stack...\n`);
+    void stack
+      .stop()
+      .then(() => rm(STACK_FILE, { force: true }))
+      .then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`\n${err instanceof LocalStackError ? err.message : String((err as Error).stack ?? err)}\n`);
+  process.exit(1);
+});
