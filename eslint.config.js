@@ -23,8 +23,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'telegraf', 'telegraf/*'], message: 'domain/ stays pure' },
-            { group: ['**/adapters/**', 'node:http', 'node:https', 'node:net'], message: 'domain/ stays pure' },
+            {
+              group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'telegraf', 'telegraf/*'],
+              message: 'domain/ stays pure',
+            },
+            {
+              group: ['**/adapters/**', 'node:http', 'node:https', 'node:net'],
+              message: 'domain/ stays pure',
+            },
           ],
         },
       ],

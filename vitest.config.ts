@@ -3,8 +3,16 @@
 import { defineConfig } from 'vitest/config';
 
 // Handlers log JSON and EMF to stdout; tests keep quiet unless ALFA_TEST_LOGS=1.
-const quiet = process.env.ALFA_TEST_LOGS === '1' ? {} : { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };
-const stack = { globalSetup: ['test/support/global-setup.ts'], env: quiet, testTimeout: 30_000, hookTimeout: 60_000 };
+const quiet =
+  process.env.ALFA_TEST_LOGS === '1'
+    ? {}
+    : { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };
+const stack = {
+  globalSetup: ['test/support/global-setup.ts'],
+  env: quiet,
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
 
 export default defineConfig({
   test: {
@@ -12,7 +20,13 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env: quiet } },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },
       // One project for both so the stand-ins start once per run.
-      { test: { name: 'stack', include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'], ...stack } },
+      {
+        test: {
+          name: 'stack',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          ...stack,
+        },
+      },
     ],
   },
 });

@@ -101,8 +101,14 @@ export interface HttpResult {
  */
 export function functionUrlResult(result: unknown): HttpResult {
   if (result !== null && typeof result === 'object' && 'statusCode' in result) {
-    const r = result as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
-    const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8');
+    const r = result as {
+      statusCode: number;
+      headers?: Record<string, string>;
+      body?: string;
+      isBase64Encoded?: boolean;
+    };
+    const body =
+      r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8');
     return { statusCode: r.statusCode, headers: r.headers ?? {}, body };
   }
   const body = result === undefined ? '' : typeof result === 'string' ? result : JSON.stringify(result);
@@ -131,7 +137,9 @@ export function sqsEvent(queueArn: string, messages: readonly ReceivedSqsMessage
       messageAttributes[k] = {
         dataType: v.DataType ?? 'String',
         ...(v.StringValue === undefined ? {} : { stringValue: v.StringValue }),
-        ...(v.BinaryValue === undefined ? {} : { binaryValue: Buffer.from(v.BinaryValue).toString('base64') }),
+        ...(v.BinaryValue === undefined
+          ? {}
+          : { binaryValue: Buffer.from(v.BinaryValue).toString('base64') }),
         stringListValues: v.StringListValues ?? [],
         binaryListValues: [],
       };

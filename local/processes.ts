@@ -47,7 +47,9 @@ export function assertJava(): void {
   }
   const version = /version "(\d+)/.exec(out.stderr)?.[1];
   if (version !== undefined && Number(version) < 17) {
-    throw new LocalStackError(`DynamoDB Local needs Java 17 or newer; found Java ${version}. Install Java 17.`);
+    throw new LocalStackError(
+      `DynamoDB Local needs Java 17 or newer; found Java ${version}. Install Java 17.`,
+    );
   }
 }
 

@@ -24,7 +24,11 @@ const keySchema = (pk: KeyDef, sk?: KeyDef): KeySchemaElement[] => [
 ];
 
 function attributeDefinitions(def: TableDef): AttributeDefinition[] {
-  const keys = [def.partitionKey, def.sortKey, ...(def.indexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey])];
+  const keys = [
+    def.partitionKey,
+    def.sortKey,
+    ...(def.indexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   const byName = new Map<string, KeyDef>();
   for (const k of keys) if (k) byName.set(k.name, k);
   return [...byName.values()].map((k) => ({ AttributeName: k.name, AttributeType: k.type }));
@@ -93,13 +97,17 @@ export async function createQueues(sqs: SQSClient, stage: string): Promise<Recor
           FifoQueue: 'true',
           VisibilityTimeout: String(def.visibilityTimeoutSeconds),
           MessageRetentionPeriod: retention,
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: def.maxReceiveCount }),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: dlqArn,
+            maxReceiveCount: def.maxReceiveCount,
+          }),
         },
       }),
     );
     const url = queue.QueueUrl as string;
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] })))
-      .Attributes?.QueueArn as string;
+    const arn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.QueueArn as string;
     out[key] = { url, arn, deadLetterUrl: dlqUrl };
   }
   return out;

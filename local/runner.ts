@@ -94,7 +94,9 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
           } catch (err) {
             // What Lambda does when a handler throws behind a Function URL.
             options.log(`${name}: handler threw: ${(err as Error).stack ?? String(err)}`);
-            res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Internal Server Error"}');
+            res
+              .writeHead(502, { 'content-type': 'application/json' })
+              .end('{"message":"Internal Server Error"}');
           }
         })();
       });
@@ -156,8 +158,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       let failed: Set<string>;
       try {
         const result = (await invoke(sqsEvent(queueArn, messages))) as
-          | { batchItemFailures?: { itemIdentifier: string }[] }
-          | undefined;
+          { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
         failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       } catch (err) {
         // The whole batch failed: every message becomes visible again after its timeout, as in AWS.

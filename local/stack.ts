@@ -80,13 +80,24 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const OFFSETS = { dynamodb: 0, sqs: 1, rpc: 2, awsControlPlane: 3, telegramBotApi: 4, functionUrls: 10 } as const;
+const OFFSETS = {
+  dynamodb: 0,
+  sqs: 1,
+  rpc: 2,
+  awsControlPlane: 3,
+  telegramBotApi: 4,
+  functionUrls: 10,
+} as const;
 
 function anvilBinary(): string {
   const arch = process.arch === 'x64' ? 'amd64' : process.arch;
   try {
     // The platform package holds the real binary; running it directly leaves no wrapper to orphan it.
-    return path.join(path.dirname(require.resolve(`@foundry-rs/anvil-${process.platform}-${arch}/package.json`)), 'bin', 'anvil');
+    return path.join(
+      path.dirname(require.resolve(`@foundry-rs/anvil-${process.platform}-${arch}/package.json`)),
+      'bin',
+      'anvil',
+    );
   } catch {
     return path.join(ROOT, 'node_modules', '.bin', 'anvil');
   }
@@ -199,13 +210,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const botToken = `${7_000_000_000 + Math.floor(Math.random() * 1e9)}:${randomBytes(26).toString('base64url')}`;
     const webhookSecret = randomBytes(24).toString('base64url');
-    const executor = HDNodeWallet.fromPhrase(ANVIL_MNEMONIC, undefined, `m/44'/60'/0'/0/${EXECUTOR_ACCOUNT_INDEX}`);
+    const executor = HDNodeWallet.fromPhrase(
+      ANVIL_MNEMONIC,
+      undefined,
+      `m/44'/60'/0'/0/${EXECUTOR_ACCOUNT_INDEX}`,
+    );
     const executionModeParameter = physicalName.executionModeParameter(stage);
     const botSecretId = physicalName.botSecret(stage);
     const controlPlane = await startControlPlane({
       port: ports.awsControlPlane,
       parameters: { [executionModeParameter]: EXECUTION_MODE_PARAMETER.defaultValue },
-      secrets: { [botSecretId]: JSON.stringify({ botToken, webhookSecret, executorKey: executor.privateKey }) },
+      secrets: {
+        [botSecretId]: JSON.stringify({ botToken, webhookSecret, executorKey: executor.privateKey }),
+      },
     });
     cleanup.push(() => controlPlane.close());
     const botApi = await startBotApi({ token: botToken, port: ports.telegramBotApi });
@@ -230,7 +247,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       POWERTOOLS_METRICS_NAMESPACE: 'Alfa',
       [EXECUTION_MODE_PARAMETER.envVar]: executionModeParameter,
       [BOT_SECRET.envVar]: botSecretId,
-      ...Object.fromEntries(Object.entries(TABLES).map(([k, d]) => [d.envVar, tables[k as keyof typeof TABLES]])),
+      ...Object.fromEntries(
+        Object.entries(TABLES).map(([k, d]) => [d.envVar, tables[k as keyof typeof TABLES]]),
+      ),
       ...Object.fromEntries(Object.entries(QUEUES).map(([k, d]) => [d.envVar, queues[k as QueueKey].url])),
       ...options.env,
     };
@@ -241,7 +260,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       root: ROOT,
       functions,
       sqs,
-      queueUrls: Object.fromEntries(Object.entries(queues).map(([k, q]) => [k, q.url])) as Record<QueueKey, string>,
+      queueUrls: Object.fromEntries(Object.entries(queues).map(([k, q]) => [k, q.url])) as Record<
+        QueueKey,
+        string
+      >,
       urlPort: (name) => functionPorts.get(name) ?? 0,
       log,
       ...(options.load ? { load: options.load } : {}),

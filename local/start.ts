@@ -74,6 +74,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`\n${err instanceof LocalStackError ? err.message : String((err as Error).stack ?? err)}\n`);
+  process.stderr.write(
+    `\n${err instanceof LocalStackError ? err.message : String((err as Error).stack ?? err)}\n`,
+  );
   process.exit(1);
 });

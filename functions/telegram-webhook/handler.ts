@@ -19,7 +19,10 @@ let bot: { token: string; instance: Telegraf } | undefined;
 async function currentBot(): Promise<Telegraf> {
   const { botToken } = await loadBotSecret(cfg.botSecretId);
   if (bot?.token !== botToken) {
-    bot = { token: botToken, instance: createBot({ token: botToken, apiRoot: cfg.telegramApiRoot }, { users, clock }) };
+    bot = {
+      token: botToken,
+      instance: createBot({ token: botToken, apiRoot: cfg.telegramApiRoot }, { users, clock }),
+    };
   }
   return bot.instance;
 }
@@ -31,7 +34,12 @@ const updates = once(
     return { ok: true };
   },
   // Telegram redelivers for hours at most; a day of memory covers every retry.
-  { tableName: cfg.tables.dedupe, keyPrefix: 'telegram-update', keyPath: 'update_id', expiresAfterSeconds: 86_400 },
+  {
+    tableName: cfg.tables.dedupe,
+    keyPrefix: 'telegram-update',
+    keyPath: 'update_id',
+    expiresAfterSeconds: 86_400,
+  },
 );
 
 export const handler = lambdaHandler(

@@ -1,7 +1,14 @@
 // Every setting Alfa reads from its environment, validated in one place. A bad environment fails
 // with one error that lists every bad variable and what it expects, never with the first only.
 import { z } from 'zod';
-import { BOT_SECRET, EXECUTION_MODE_PARAMETER, QUEUES, TABLES, type QueueKey, type TableKey } from './resources.js';
+import {
+  BOT_SECRET,
+  EXECUTION_MODE_PARAMETER,
+  QUEUES,
+  TABLES,
+  type QueueKey,
+  type TableKey,
+} from './resources.js';
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -31,7 +38,11 @@ const commaList = (item: z.ZodType<string, string>, what: string) =>
 
 const telegramUserId = z.string().regex(/^[1-9]\d{0,15}$/, 'expected Telegram user ids (digits)');
 const rpcUrl = z.url({ protocol: /^(https?|wss?)$/, error: 'expected http(s) or ws(s) URLs' });
-const required = (what: string) => z.string({ error: `required: ${what}` }).trim().min(1, `required: ${what}`);
+const required = (what: string) =>
+  z
+    .string({ error: `required: ${what}` })
+    .trim()
+    .min(1, `required: ${what}`);
 
 const tableNames = Object.fromEntries(
   Object.values(TABLES).map((t) => [t.envVar, required('a DynamoDB table name')]),
@@ -72,8 +83,16 @@ export interface Config {
    */
   readonly copyExecutionModeCeiling: ExecutionMode;
   readonly emergencyStop: boolean;
-  readonly indexer: { readonly backfillRange: number; readonly page: number; readonly rpcUrls: readonly string[] };
-  readonly leader: { readonly minTrades30d: number; readonly minVolume30dUsd: number; readonly activeHours: number };
+  readonly indexer: {
+    readonly backfillRange: number;
+    readonly page: number;
+    readonly rpcUrls: readonly string[];
+  };
+  readonly leader: {
+    readonly minTrades30d: number;
+    readonly minVolume30dUsd: number;
+    readonly activeHours: number;
+  };
   readonly telegramApiRoot: string;
   readonly executionModeParameter: string;
   readonly botSecretId: string;

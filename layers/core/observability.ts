@@ -26,7 +26,10 @@ export interface HandlerOptions {
 }
 
 /** Wraps a handler with the shared middleware; the handler itself stays a plain function. */
-export function lambdaHandler<E, R>(fn: (event: E, context: Context) => Promise<R>, options: HandlerOptions = {}) {
+export function lambdaHandler<E, R>(
+  fn: (event: E, context: Context) => Promise<R>,
+  options: HandlerOptions = {},
+) {
   return middy(fn)
     .use(injectLambdaContext(logger, { correlationIdPath: options.correlationIdPath, resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true, throwOnEmptyMetrics: false }));

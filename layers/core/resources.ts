@@ -38,14 +38,28 @@ export const TABLES = {
         name: 'byTrader',
         partitionKey: s('trader'),
         sortKey: s('userId'),
-        nonKeyAttributes: ['chatId', 'mode', 'sizing', 'maxLeverage', 'maxPositionUsdc', 'pairs', 'notify', 'paused'],
+        nonKeyAttributes: [
+          'chatId',
+          'mode',
+          'sizing',
+          'maxLeverage',
+          'maxPositionUsdc',
+          'pairs',
+          'notify',
+          'paused',
+        ],
       },
     ],
     pointInTimeRecovery: true,
     envVar: 'TABLE_FOLLOWS',
   },
   /** Fills: one stored TradeEvent, SK = zero-padded `block#logIndex` so DynamoDB orders them. */
-  fills: { partitionKey: s('trader'), sortKey: s('fillKey'), pointInTimeRecovery: true, envVar: 'TABLE_FILLS' },
+  fills: {
+    partitionKey: s('trader'),
+    sortKey: s('fillKey'),
+    pointInTimeRecovery: true,
+    envVar: 'TABLE_FILLS',
+  },
   /** Open positions, SK = `pairIndex#tradeIndex`. */
   positions: {
     partitionKey: s('trader'),
@@ -84,8 +98,20 @@ export interface QueueDef {
 }
 
 export const QUEUES = {
-  signals: { fifo: true, visibilityTimeoutSeconds: 60, maxReceiveCount: 5, retentionDays: 4, envVar: 'QUEUE_SIGNALS_URL' },
-  fanout: { fifo: true, visibilityTimeoutSeconds: 60, maxReceiveCount: 8, retentionDays: 4, envVar: 'QUEUE_FANOUT_URL' },
+  signals: {
+    fifo: true,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+    envVar: 'QUEUE_SIGNALS_URL',
+  },
+  fanout: {
+    fifo: true,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 8,
+    retentionDays: 4,
+    envVar: 'QUEUE_FANOUT_URL',
+  },
 } as const satisfies Record<string, QueueDef>;
 
 export type QueueKey = keyof typeof QUEUES;
@@ -145,7 +171,7 @@ export const physicalName = {
   deadLetterQueue: (stage: string, key: QueueKey): string => `alfa-${stage}-${key}-dlq.fifo`,
   executionModeParameter: (stage: string): string => `/alfa/${stage}/execution-mode`,
   botSecret: (stage: string): string => `alfa/${stage}/bot`,
-  function: (stage: string, name: FunctionName): string => `alfa-${stage}-${name}`,
+  function: (stage: string, name: string): string => `alfa-${stage}-${name}`,
 };
 
 /** The env vars every function receives: names of the resources it may touch. */

@@ -4,7 +4,12 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../local/standins/telegram-bot-api.js';
 import { clients, stackInfo, uniqueId } from '../support/stack-clients.js';
-import { groupChat, myChatMemberUpdate, textMessageUpdate, type Person } from '../support/telegram-updates.js';
+import {
+  groupChat,
+  myChatMemberUpdate,
+  textMessageUpdate,
+  type Person,
+} from '../support/telegram-updates.js';
 
 const info = stackInfo();
 const { doc } = clients(info);
@@ -32,7 +37,9 @@ async function injectFault(fault: Record<string, unknown>): Promise<void> {
 }
 
 async function storedUser(userId: number) {
-  const out = await doc.send(new GetCommand({ TableName: info.tables.users, Key: { userId: String(userId) } }));
+  const out = await doc.send(
+    new GetCommand({ TableName: info.tables.users, Key: { userId: String(userId) } }),
+  );
   return out.Item;
 }
 
@@ -101,7 +108,9 @@ describe('telegram-webhook', () => {
 
   it('refuses a wrong secret token with 401', async () => {
     const ada = person();
-    const res = await post(textMessageUpdate(uniqueId(), ada, '/start'), { [info.webhook.header]: 'wrong-secret' });
+    const res = await post(textMessageUpdate(uniqueId(), ada, '/start'), {
+      [info.webhook.header]: 'wrong-secret',
+    });
 
     expect(res.status).toBe(401);
     expect(await callsTo(ada.id)).toHaveLength(0);
@@ -122,15 +131,23 @@ describe('telegram-webhook', () => {
     ['JSON that is not an update', { hello: 'world' }],
     ['a negative update_id', { update_id: -5 }],
     ['an unknown update kind', { update_id: uniqueId(), some_future_field: { x: 1 } }],
-    ['an edited message', { update_id: uniqueId(), edited_message: { message_id: 1, date: 0, text: '/start' } }],
-    ['a channel post', { update_id: uniqueId(), channel_post: { message_id: 1, date: 0, chat: { id: -1, type: 'channel' } } }],
+    [
+      'an edited message',
+      { update_id: uniqueId(), edited_message: { message_id: 1, date: 0, text: '/start' } },
+    ],
+    [
+      'a channel post',
+      { update_id: uniqueId(), channel_post: { message_id: 1, date: 0, chat: { id: -1, type: 'channel' } } },
+    ],
   ])('acknowledges %s with 200 and sends nothing', async (_what, body) => {
     const before = (await (await fetch(info.telegram.callsUrl)).json()) as { calls: RecordedCall[] };
     const res = await post(body);
 
     expect(res.status).toBe(200);
     const after = (await (await fetch(info.telegram.callsUrl)).json()) as { calls: RecordedCall[] };
-    const sent = after.calls.filter((c) => c.method === 'sendMessage' && c.seq > Math.max(0, ...before.calls.map((b) => b.seq)));
+    const sent = after.calls.filter(
+      (c) => c.method === 'sendMessage' && c.seq > Math.max(0, ...before.calls.map((b) => b.seq)),
+    );
     // Other tests may run in parallel files; none of them writes to chats these bodies could name.
     expect(sent.filter((c) => [1, -1].includes(Number(c.params.chat_id)))).toHaveLength(0);
   });

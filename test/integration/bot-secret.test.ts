@@ -10,7 +10,10 @@ describe('Function: loadBotSecret', () => {
     // A control plane of its own, so broken secrets never reach the shared stack's handlers.
     plane = await startControlPlane({
       secrets: {
-        good: JSON.stringify({ botToken: '123456:AAAAAAAAAAAAAAAAAAAAAAAA-_', webhookSecret: 'abcdefghijklmnop_-12' }),
+        good: JSON.stringify({
+          botToken: '123456:AAAAAAAAAAAAAAAAAAAAAAAA-_',
+          webhookSecret: 'abcdefghijklmnop_-12',
+        }),
         'not-json': 'botToken=1',
         incomplete: JSON.stringify({ botToken: 'SET_ME', webhookSecret: 'short' }),
       },
@@ -27,7 +30,9 @@ describe('Function: loadBotSecret', () => {
   });
 
   it('says the secret is not JSON', async () => {
-    await expect(loadBotSecret('not-json')).rejects.toThrow(new BotSecretError('secret not-json is not valid JSON'));
+    await expect(loadBotSecret('not-json')).rejects.toThrow(
+      new BotSecretError('secret not-json is not valid JSON'),
+    );
   });
 
   it('names the bad fields without echoing their values', async () => {

@@ -36,18 +36,28 @@ describe('local provisioning', () => {
   it('turns TTL on for dedupe', async () => {
     const out = await dynamo.send(new DescribeTimeToLiveCommand({ TableName: info.tables.dedupe }));
 
-    expect(out.TimeToLiveDescription).toMatchObject({ AttributeName: 'expiration', TimeToLiveStatus: 'ENABLED' });
-  });
-
-  it.each(Object.keys(QUEUES) as (keyof typeof QUEUES)[])('creates FIFO queue %s with a DLQ redrive', async (key) => {
-    const q = info.queues[key];
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['All'] }));
-    const dlq = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.deadLetterUrl, AttributeNames: ['All'] }));
-
-    expect(Attributes?.FifoQueue).toBe('true');
-    expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toEqual({
-      deadLetterTargetArn: dlq.Attributes?.QueueArn,
-      maxReceiveCount: QUEUES[key].maxReceiveCount,
+    expect(out.TimeToLiveDescription).toMatchObject({
+      AttributeName: 'expiration',
+      TimeToLiveStatus: 'ENABLED',
     });
   });
+
+  it.each(Object.keys(QUEUES) as (keyof typeof QUEUES)[])(
+    'creates FIFO queue %s with a DLQ redrive',
+    async (key) => {
+      const q = info.queues[key];
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['All'] }),
+      );
+      const dlq = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: q.deadLetterUrl, AttributeNames: ['All'] }),
+      );
+
+      expect(Attributes?.FifoQueue).toBe('true');
+      expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toEqual({
+        deadLetterTargetArn: dlq.Attributes?.QueueArn,
+        maxReceiveCount: QUEUES[key].maxReceiveCount,
+      });
+    },
+  );
 });

@@ -8,7 +8,14 @@ import { startRunner, type LambdaHandler, type Runner } from '../../local/runner
 import { clients, stackInfo, uniqueId } from '../support/stack-clients.js';
 
 const { sqs } = clients(stackInfo());
-const base = { memoryMb: 128, timeoutSeconds: 5, tables: {}, queuesSend: [], executionMode: 'none', secretFields: [] } as const;
+const base = {
+  memoryMb: 128,
+  timeoutSeconds: 5,
+  tables: {},
+  queuesSend: [],
+  executionMode: 'none',
+  secretFields: [],
+} as const;
 
 let runner: Runner | undefined;
 afterEach(async () => {
@@ -26,7 +33,11 @@ async function fifoQueue(): Promise<string> {
   return out.QueueUrl as string;
 }
 
-async function run(functions: Record<string, FunctionDef>, handlers: Record<string, LambdaHandler>, queueUrl = '') {
+async function run(
+  functions: Record<string, FunctionDef>,
+  handlers: Record<string, LambdaHandler>,
+  queueUrl = '',
+) {
   runner = await startRunner({
     root: '.',
     functions,
@@ -54,13 +65,27 @@ describe('Function: startRunner', () => {
     const handler: LambdaHandler = async (event) => {
       const records = (event as SQSEvent).Records;
       for (const r of records) {
-        seen.push({ body: r.body, receiveCount: r.attributes.ApproximateReceiveCount, group: r.attributes.MessageGroupId });
+        seen.push({
+          body: r.body,
+          receiveCount: r.attributes.ApproximateReceiveCount,
+          group: r.attributes.MessageGroupId,
+        });
       }
       // "bad" fails on its first delivery only.
-      const failures = records.filter((r) => r.body === 'bad' && r.attributes.ApproximateReceiveCount === '1');
-      return { batchItemFailures: failures.map((r) => ({ itemIdentifier: r.messageId })) } satisfies SQSBatchResponse;
+      const failures = records.filter(
+        (r) => r.body === 'bad' && r.attributes.ApproximateReceiveCount === '1',
+      );
+      return {
+        batchItemFailures: failures.map((r) => ({ itemIdentifier: r.messageId })),
+      } satisfies SQSBatchResponse;
     };
-    await run({ consumer: { ...base, entry: 'consumer', trigger: { kind: 'queue', queue: 'signals', batchSize: 10 } } }, { consumer: handler }, queueUrl);
+    await run(
+      {
+        consumer: { ...base, entry: 'consumer', trigger: { kind: 'queue', queue: 'signals', batchSize: 10 } },
+      },
+      { consumer: handler },
+      queueUrl,
+    );
 
     await sqs.send(
       new SendMessageBatchCommand({
@@ -93,7 +118,10 @@ describe('Function: startRunner', () => {
       running -= 1;
       return undefined;
     };
-    const r = await run({ ticker: { ...base, entry: 'ticker', trigger: { kind: 'schedule', everyMinutes: 1 } } }, { ticker: handler });
+    const r = await run(
+      { ticker: { ...base, entry: 'ticker', trigger: { kind: 'schedule', everyMinutes: 1 } } },
+      { ticker: handler },
+    );
 
     await Promise.all([r.tick('ticker'), r.tick('ticker')]);
     await r.tick('ticker');

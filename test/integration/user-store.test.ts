@@ -11,7 +11,10 @@ describe('Class: DynamoUserStore', () => {
 
   const someone = () => {
     const id = uniqueId();
-    return userFromTelegram({ id, is_bot: false, first_name: 'Lin', username: 'lin', language_code: 'de' }, id);
+    return userFromTelegram(
+      { id, is_bot: false, first_name: 'Lin', username: 'lin', language_code: 'de' },
+      id,
+    );
   };
 
   it('creates a user on first /start and says so', async () => {
@@ -25,7 +28,10 @@ describe('Class: DynamoUserStore', () => {
     const user = someone();
     await store.upsertFromStart(user, new Date('2026-01-01T00:00:00Z'));
 
-    const again = await store.upsertFromStart({ ...user, firstName: 'Linh' }, new Date('2026-02-01T00:00:00Z'));
+    const again = await store.upsertFromStart(
+      { ...user, firstName: 'Linh' },
+      new Date('2026-02-01T00:00:00Z'),
+    );
 
     expect(again).toEqual({ isNew: false });
     expect((await store.get(user.userId))?.firstName).toBe('Linh');

@@ -18,7 +18,12 @@ const privateChat = (p: Person) => ({ id: p.id, type: 'private', first_name: p.f
 
 let messageId = 0;
 
-export function textMessageUpdate(updateId: number, from: Person, text: string, chat: object = privateChat(from)) {
+export function textMessageUpdate(
+  updateId: number,
+  from: Person,
+  text: string,
+  chat: object = privateChat(from),
+) {
   const command = /^\/\w+/.exec(text)?.[0];
   messageId += 1;
   return {

@@ -6,7 +6,12 @@ const resources = {
   PARAM_EXECUTION_MODE: '/alfa/dev/execution-mode',
   SECRET_ID: 'alfa/dev/bot',
   ...Object.fromEntries(Object.entries(TABLES).map(([k, d]) => [d.envVar, `alfa-dev-${k}`])),
-  ...Object.fromEntries(Object.entries(QUEUES).map(([k, d]) => [d.envVar, `https://sqs.us-east-1.amazonaws.com/1/alfa-dev-${k}.fifo`])),
+  ...Object.fromEntries(
+    Object.entries(QUEUES).map(([k, d]) => [
+      d.envVar,
+      `https://sqs.us-east-1.amazonaws.com/1/alfa-dev-${k}.fifo`,
+    ]),
+  ),
 };
 
 function problemsOf(env: Record<string, string>): readonly string[] {
@@ -62,7 +67,9 @@ describe('Function: loadConfig', () => {
   });
 
   it('treats a blank variable as unset', () => {
-    expect(loadConfig({ ...resources, INDEXER_PAGE: '  ', COPY_EXECUTION_MODE: '' }).indexer.page).toBe(2_000);
+    expect(loadConfig({ ...resources, INDEXER_PAGE: '  ', COPY_EXECUTION_MODE: '' }).indexer.page).toBe(
+      2_000,
+    );
   });
 
   it('lists every bad variable at once, each with what it expects and what it got', () => {
@@ -93,7 +100,9 @@ describe('Function: loadConfig', () => {
 
     expect(problems).toContain('TABLE_USERS: required: a DynamoDB table name, got unset');
     expect(problems).toContain('QUEUE_FANOUT_URL: expected an SQS queue URL, got unset');
-    expect(problems).toContain('SECRET_ID: required: the Secrets Manager secret id of the bot secret, got unset');
+    expect(problems).toContain(
+      'SECRET_ID: required: the Secrets Manager secret id of the bot secret, got unset',
+    );
     expect(problems).toHaveLength(Object.keys(TABLES).length + Object.keys(QUEUES).length + 2);
   });
 

@@ -6,7 +6,16 @@ describe('Module: lambda-events', () => {
     const event = functionUrlEvent({
       method: 'POST',
       url: '/hook?a=1&b=2',
-      rawHeaders: ['Content-Type', 'application/json', 'X-Thing', 'one', 'x-thing', 'two', 'Host', '127.0.0.1:1'],
+      rawHeaders: [
+        'Content-Type',
+        'application/json',
+        'X-Thing',
+        'one',
+        'x-thing',
+        'two',
+        'Host',
+        '127.0.0.1:1',
+      ],
       body: Buffer.from('{"update_id":1}'),
       sourceIp: '127.0.0.1',
     });
@@ -48,7 +57,12 @@ describe('Module: lambda-events', () => {
 
   it('builds SQS records with the FIFO attributes the batch processor reads', () => {
     const event = sqsEvent('arn:aws:sqs:us-east-1:0:q.fifo', [
-      { MessageId: 'm1', ReceiptHandle: 'r1', Body: 'x', Attributes: { MessageGroupId: 'g', ApproximateReceiveCount: '2' } },
+      {
+        MessageId: 'm1',
+        ReceiptHandle: 'r1',
+        Body: 'x',
+        Attributes: { MessageGroupId: 'g', ApproximateReceiveCount: '2' },
+      },
     ]);
 
     expect(event.Records[0]).toMatchObject({
@@ -64,7 +78,11 @@ describe('Module: lambda-events', () => {
   it('builds an EventBridge scheduled event', () => {
     const event = scheduledEvent('alfa-indexer', new Date('2026-01-01T00:00:00.123Z'));
 
-    expect(event).toMatchObject({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-01-01T00:00:00Z' });
+    expect(event).toMatchObject({
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: '2026-01-01T00:00:00Z',
+    });
     expect(event.resources[0]).toMatch(/rule\/alfa-indexer$/);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, escapeHtml, helpMessage, tagMode, welcomeMessage } from '../../layers/core/domain/messages.js';
+import {
+  COMMANDS,
+  escapeHtml,
+  helpMessage,
+  tagMode,
+  welcomeMessage,
+} from '../../layers/core/domain/messages.js';
 
 describe('Module: messages', () => {
   it('lists every command in /help with its example', () => {
@@ -12,7 +18,9 @@ describe('Module: messages', () => {
   });
 
   it('escapes a user-controlled name in HTML', () => {
-    expect(welcomeMessage('<b>Eve</b> & co', true)).toContain('Welcome to Alfa, &lt;b&gt;Eve&lt;/b&gt; &amp; co!');
+    expect(welcomeMessage('<b>Eve</b> & co', true)).toContain(
+      'Welcome to Alfa, &lt;b&gt;Eve&lt;/b&gt; &amp; co!',
+    );
     expect(escapeHtml('a<b>&')).toBe('a&lt;b&gt;&amp;');
   });
 

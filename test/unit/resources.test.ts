@@ -16,7 +16,11 @@ describe('Module: resources', () => {
   it('keeps the reverse index on follows: trader -> userId', () => {
     const [byTrader] = TABLES.follows.indexes;
 
-    expect(byTrader).toMatchObject({ name: 'byTrader', partitionKey: { name: 'trader' }, sortKey: { name: 'userId' } });
+    expect(byTrader).toMatchObject({
+      name: 'byTrader',
+      partitionKey: { name: 'trader' },
+      sortKey: { name: 'userId' },
+    });
   });
 
   it('names FIFO queues and their DLQs with the .fifo suffix AWS requires', () => {

@@ -9,7 +9,10 @@ import {
 
 const SECRET = 'a-very-secret-token_123';
 
-function request(body: string | undefined, headers: Record<string, string> = { [SECRET_HEADER]: SECRET }): WebhookRequest {
+function request(
+  body: string | undefined,
+  headers: Record<string, string> = { [SECRET_HEADER]: SECRET },
+): WebhookRequest {
   return { method: 'POST', headers, ...(body === undefined ? {} : { body }), isBase64Encoded: false };
 }
 

@@ -19,7 +19,9 @@ export function escapeHtml(text: string): string {
 }
 
 export function welcomeMessage(firstName: string, isNew: boolean): string {
-  const hello = isNew ? `Welcome to Alfa, ${escapeHtml(firstName)}!` : `Welcome back, ${escapeHtml(firstName)}!`;
+  const hello = isNew
+    ? `Welcome to Alfa, ${escapeHtml(firstName)}!`
+    : `Welcome back, ${escapeHtml(firstName)}!`;
   return [
     `<b>${hello}</b>`,
     '',
@@ -31,7 +33,9 @@ export function welcomeMessage(firstName: string, isNew: boolean): string {
 }
 
 export function helpMessage(): string {
-  const lines = COMMANDS.map((c) => `/${c.command} — ${escapeHtml(c.description)}\n    e.g. <code>${escapeHtml(c.example)}</code>`);
+  const lines = COMMANDS.map(
+    (c) => `/${c.command} — ${escapeHtml(c.description)}\n    e.g. <code>${escapeHtml(c.example)}</code>`,
+  );
   return ['<b>Alfa commands</b>', '', ...lines].join('\n');
 }
 

@@ -47,18 +47,20 @@ export class DynamoUserStore implements UserStore {
   }
 
   async markInactive(userId: string, now: Date): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { userId },
-        UpdateExpression: 'SET active = :false, inactiveSince = :at',
-        // Only users we know: a stray my_chat_member must not create a half-empty user.
-        ConditionExpression: 'attribute_exists(userId)',
-        ExpressionAttributeValues: { ':false': false, ':at': now.toISOString() },
-      }),
-    ).catch((err: unknown) => {
-      if (err instanceof Error && err.name === 'ConditionalCheckFailedException') return;
-      throw err;
-    });
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { userId },
+          UpdateExpression: 'SET active = :false, inactiveSince = :at',
+          // Only users we know: a stray my_chat_member must not create a half-empty user.
+          ConditionExpression: 'attribute_exists(userId)',
+          ExpressionAttributeValues: { ':false': false, ':at': now.toISOString() },
+        }),
+      )
+      .catch((err: unknown) => {
+        if (err instanceof Error && err.name === 'ConditionalCheckFailedException') return;
+        throw err;
+      });
   }
 }

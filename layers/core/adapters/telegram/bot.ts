@@ -26,8 +26,14 @@ export function createBot(options: BotOptions, deps: BotDeps): Telegraf {
   const privateChat = new Composer<Context>();
 
   privateChat.start(async (ctx) => {
-    const { isNew } = await deps.users.upsertFromStart(userFromTelegram(ctx.from, ctx.chat.id), deps.clock.now());
-    logger.info('user started', { reason: isNew ? 'USER_CREATED' : 'USER_REFRESHED', userId: String(ctx.from.id) });
+    const { isNew } = await deps.users.upsertFromStart(
+      userFromTelegram(ctx.from, ctx.chat.id),
+      deps.clock.now(),
+    );
+    logger.info('user started', {
+      reason: isNew ? 'USER_CREATED' : 'USER_REFRESHED',
+      userId: String(ctx.from.id),
+    });
     await ctx.reply(welcomeMessage(ctx.from.first_name, isNew), { parse_mode: 'HTML' });
   });
 
@@ -50,7 +56,8 @@ export function createBot(options: BotOptions, deps: BotDeps): Telegraf {
     if (!(err instanceof TelegramError) || err.code === 429 || err.code >= 500) throw err; // transient: retry
     // Telegram refused the reply for good (blocked, chat gone, bad request): retrying cannot help.
     const userId = ctx.from?.id;
-    if (err.code === 403 && userId !== undefined) await deps.users.markInactive(String(userId), deps.clock.now());
+    if (err.code === 403 && userId !== undefined)
+      await deps.users.markInactive(String(userId), deps.clock.now());
     logger.warn('reply refused by Telegram', {
       reason: err.code === 403 ? 'USER_BLOCKED_BOT' : 'REPLY_REJECTED',
       code: err.code,

@@ -55,7 +55,10 @@ function ignored(reason: string, detail: Record<string, unknown> = {}): WebhookR
   return reply(200, { ok: true, ignored: reason });
 }
 
-export async function handleWebhookRequest(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
+export async function handleWebhookRequest(
+  request: WebhookRequest,
+  deps: WebhookDeps,
+): Promise<WebhookResponse> {
   if (!secretMatches(request.headers[SECRET_HEADER], await deps.webhookSecret())) {
     logger.warn('webhook request refused', { reason: 'BAD_SECRET_TOKEN' });
     metrics.addMetric('WebhookUnauthorized', MetricUnit.Count, 1);

@@ -1,0 +1,224 @@
+// One Lambda per entry of the function catalog (FUNCTIONS by default): bundling, environment,
+// trigger and least-privilege grants all derived from its definition.
+import * as path from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  Architecture,
+  FunctionUrlAuthType,
+  LoggingFormat,
+  Runtime,
+  type FunctionUrl,
+} from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import {
+  BOT_SECRET,
+  EXECUTION_MODE_PARAMETER,
+  physicalName,
+  QUEUES,
+  RESOURCE_ENV_VARS,
+  TABLES,
+  type FunctionDef,
+  type QueueKey,
+  type TableKey,
+} from '../layers/core/resources.js';
+import { acknowledgeRule } from './policy.js';
+import { pascal } from './names.js';
+import type { QueuePair } from './queues.js';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+
+/**
+ * ESM bundles of CommonJS dependencies call `require` for Node built-ins; ESM has none, so the banner
+ * defines one. The alias keeps it from clashing with a bundled `createRequire` import.
+ */
+const REQUIRE_BANNER =
+  "import { createRequire as __alfaCreateRequire } from 'node:module'; " +
+  'const require = __alfaCreateRequire(import.meta.url);';
+
+/** Ids of the permissions FunctionUrl adds for authType NONE (InvokeFunctionUrl, InvokeFunction). */
+const FUNCTION_URL_PERMISSION_IDS: readonly string[] = ['invoke-function-url', 'invoke-function'];
+
+/**
+ * A year of logs: every copy decision is logged with its reason code, and those logs are the audit
+ * trail of what the bot did with users' money. Low volume makes this cheap.
+ */
+const LOG_RETENTION = RetentionDays.ONE_YEAR;
+
+export interface FunctionsProps {
+  readonly stage: string;
+  readonly prod: boolean;
+  readonly catalog: Readonly<Record<string, FunctionDef>>;
+  readonly tables: Readonly<Record<TableKey, Table>>;
+  readonly queues: Readonly<Record<QueueKey, QueuePair>>;
+  readonly executionMode: IStringParameter;
+  readonly botSecret: ISecret;
+  /** Encrypts the log groups. */
+  readonly logKey: IKey;
+  /** The operator's extra env vars (already validated). */
+  readonly operatorEnv: Readonly<Record<string, string>>;
+  /** The repo root: entries are relative to it and its package-lock.json pins the bundle. */
+  readonly projectRoot: string;
+}
+
+export interface AlfaFunction {
+  readonly name: string;
+  readonly def: FunctionDef;
+  readonly fn: NodejsFunction;
+  readonly url?: FunctionUrl;
+}
+
+export class Functions extends Construct {
+  readonly all: readonly AlfaFunction[];
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const resourceEnv = resourceEnvironment(props);
+    this.all = Object.entries(props.catalog).map(([name, def]) =>
+      this.function(name, def, resourceEnv, props),
+    );
+  }
+
+  private function(
+    name: string,
+    def: FunctionDef,
+    resourceEnv: Record<string, string>,
+    props: FunctionsProps,
+  ): AlfaFunction {
+    const { stage, prod, projectRoot } = props;
+    const id = pascal(name);
+    // The helper is a template over the name; test catalogs use names FUNCTIONS does not have (yet).
+    const functionName = physicalName.function(stage, name);
+    const logGroup = new LogGroup(this, `${id}Logs`, {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: LOG_RETENTION,
+      encryptionKey: props.logKey,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const fn = new NodejsFunction(this, id, {
+      functionName,
+      entry: path.resolve(projectRoot, def.entry),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: def.memoryMb,
+      timeout: Duration.seconds(def.timeoutSeconds),
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: {
+        ...props.operatorEnv,
+        ...resourceEnv,
+        STAGE: stage,
+        POWERTOOLS_SERVICE_NAME: name,
+        POWERTOOLS_METRICS_NAMESPACE: 'Alfa',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        banner: REQUIRE_BANNER,
+        // The nodejs22.x runtime ships AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+        mainFields: ['module', 'main'],
+        forceDockerBundling: false,
+      },
+    });
+    acknowledgeRule(fn, 'lambda_inside_vpc_check');
+    this.grant(fn, def, props);
+    const url = this.trigger(name, id, fn, def, props);
+    return url ? { name, def, fn, url } : { name, def, fn };
+  }
+
+  /** Exactly what the definition lists, nothing more. */
+  private grant(fn: NodejsFunction, def: FunctionDef, props: FunctionsProps): void {
+    for (const [key, access] of Object.entries(def.tables) as [
+      TableKey,
+      'read' | 'readWrite' | undefined,
+    ][]) {
+      const table = props.tables[key];
+      if (access === 'read') table.grantReadData(fn);
+      else if (access === 'readWrite') table.grantReadWriteData(fn);
+    }
+    for (const key of def.queuesSend) props.queues[key].queue.grantSendMessages(fn);
+    if (def.executionMode === 'read' || def.executionMode === 'readWrite') props.executionMode.grantRead(fn);
+    if (def.executionMode === 'readWrite') props.executionMode.grantWrite(fn);
+    if (def.secretFields.length > 0) props.botSecret.grantRead(fn);
+  }
+
+  private trigger(
+    name: string,
+    id: string,
+    fn: NodejsFunction,
+    def: FunctionDef,
+    props: FunctionsProps,
+  ): FunctionUrl | undefined {
+    const trigger = def.trigger;
+    switch (trigger.kind) {
+      case 'url': {
+        // Telegram cannot sign requests: the handler checks X-Telegram-Bot-Api-Secret-Token instead.
+        const url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+        acknowledgeRule(url, 'lambda_function_url_auth_check');
+        // The two public permissions addFunctionUrl creates for authType NONE, and nothing else.
+        for (const child of fn.node.children) {
+          if (FUNCTION_URL_PERMISSION_IDS.includes(child.node.id)) {
+            acknowledgeRule(child, 'lambda_function_public_access_prohibited_check');
+          }
+        }
+        new CfnOutput(Stack.of(this), `${id}Url`, { value: url.url, description: `Function URL of ${name}` });
+        return url;
+      }
+      case 'schedule':
+        new Rule(this, `${id}Schedule`, {
+          ruleName: `${physicalName.function(props.stage, name)}-schedule`,
+          schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
+          targets: [new LambdaFunction(fn)],
+        });
+        return undefined;
+      case 'queue': {
+        const visibility = QUEUES[trigger.queue].visibilityTimeoutSeconds;
+        if (def.timeoutSeconds > visibility) {
+          throw new Error(
+            `Function ${name}: timeout ${def.timeoutSeconds}s exceeds the visibility timeout ` +
+              `${visibility}s of queue ${trigger.queue}; a message would be redelivered while still in work.`,
+          );
+        }
+        fn.addEventSource(
+          new SqsEventSource(props.queues[trigger.queue].queue, {
+            batchSize: trigger.batchSize,
+            reportBatchItemFailures: true,
+          }),
+        );
+        return undefined;
+      }
+    }
+  }
+}
+
+/** Every name in RESOURCE_ENV_VARS -> the physical name, URL or id it stands for. */
+function resourceEnvironment(props: FunctionsProps): Record<string, string> {
+  const values: Record<string, string> = {
+    [EXECUTION_MODE_PARAMETER.envVar]: props.executionMode.parameterName,
+    // The literal name, not the ARN (it ends in a random suffix) nor `secretName` (which, without a
+    // feature flag, is parsed out of that ARN): the same id as the local stack uses.
+    [BOT_SECRET.envVar]: physicalName.botSecret(props.stage),
+  };
+  for (const [key, def] of Object.entries(TABLES) as [TableKey, { envVar: string }][]) {
+    values[def.envVar] = props.tables[key].tableName;
+  }
+  for (const [key, def] of Object.entries(QUEUES) as [QueueKey, { envVar: string }][]) {
+    values[def.envVar] = props.queues[key].queue.queueUrl;
+  }
+  const missing = RESOURCE_ENV_VARS.filter((name) => values[name] === undefined);
+  if (missing.length > 0) throw new Error(`No value for resource env vars: ${missing.join(', ')}`);
+  return values;
+}
