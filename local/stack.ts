@@ -89,17 +89,20 @@ const OFFSETS = {
   functionUrls: 10,
 } as const;
 
+/**
+ * anvil ships as a per-platform npm package. Only linux-x64's is on the registry these machines
+ * reach, so it is an optional dependency; elsewhere, an `anvil` on PATH (Foundry) is used.
+ */
 function anvilBinary(): string {
   const arch = process.arch === 'x64' ? 'amd64' : process.arch;
   try {
-    // The platform package holds the real binary; running it directly leaves no wrapper to orphan it.
     return path.join(
       path.dirname(require.resolve(`@foundry-rs/anvil-${process.platform}-${arch}/package.json`)),
       'bin',
       'anvil',
     );
   } catch {
-    return path.join(ROOT, 'node_modules', '.bin', 'anvil');
+    return 'anvil';
   }
 }
 
@@ -196,7 +199,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ],
         ready: () => rpcReady(endpoints.rpc),
         timeoutMs: 15_000,
-        fix: 'Run `npm ci` again: the anvil binary comes with @foundry-rs/anvil.',
+        fix:
+          'On linux-x64 run `npm ci` again (anvil comes with @foundry-rs/anvil-linux-amd64); ' +
+          'elsewhere install Foundry (https://getfoundry.sh) so that `anvil` is on PATH.',
       }),
     ]);
     for (const s of started) if (s.status === 'fulfilled') cleanup.push(() => s.value.stop());
