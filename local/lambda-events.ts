@@ -13,9 +13,15 @@ import type {
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 
-export function lambdaContext(functionName: string, timeoutSeconds: number): Context {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  return {
+export interface LocalContext {
+  readonly context: Context;
+  /** What a Lambda timeout does to the remaining time: used to stop long-running handlers locally. */
+  expire(): void;
+}
+
+export function lambdaContext(functionName: string, timeoutSeconds: number): LocalContext {
+  let deadline = Date.now() + timeoutSeconds * 1000;
+  const context: Context = {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
@@ -29,6 +35,7 @@ export function lambdaContext(functionName: string, timeoutSeconds: number): Con
     fail: () => undefined,
     succeed: () => undefined,
   };
+  return { context, expire: () => (deadline = Date.now()) };
 }
 
 export interface HttpRequestLike {

@@ -16,6 +16,7 @@ import {
   functionUrlResult,
   lambdaContext,
   scheduledEvent,
+  type LocalContext,
   sqsEvent,
   type ReceivedSqsMessage,
 } from './lambda-events.js';
@@ -63,6 +64,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const timers: NodeJS.Timeout[] = [];
   const pollers: Promise<void>[] = [];
   const inFlight = new Set<Promise<unknown>>();
+  const running = new Set<LocalContext>();
   const abort = new AbortController();
   const urls: Record<string, string> = {};
   const schedules = new Map<string, () => Promise<unknown>>();
@@ -75,7 +77,11 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   for (const [name, def] of Object.entries(options.functions)) {
     const handler = await load(def.entry);
-    const invoke = (event: unknown) => track(handler(event, lambdaContext(name, def.timeoutSeconds)));
+    const invoke = (event: unknown) => {
+      const local = lambdaContext(name, def.timeoutSeconds);
+      running.add(local);
+      return track(handler(event, local.context).finally(() => running.delete(local)));
+    };
     const trigger = def.trigger;
 
     if (trigger.kind === 'url') {
@@ -187,6 +193,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     stop: async () => {
       abort.abort();
       for (const t of timers) clearInterval(t);
+      // Long-running handlers (the indexer tails the chain) see their time run out and wind down.
+      for (const local of running) local.expire();
       // Node 20's close() also drops idle keep-alive connections; in-flight requests finish first.
       await Promise.allSettled(servers.map((s) => new Promise((r) => s.close(r))));
       await Promise.allSettled([...pollers, ...inFlight]);

@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { HDNodeWallet } from 'ethers';
-import { buildApp } from 'fauxqs';
 import {
   BOT_SECRET,
   EXECUTION_MODE_PARAMETER,
@@ -22,9 +21,13 @@ import {
   type TableKey,
 } from '../layers/core/resources.js';
 import { assertJava, assertPortFree, freePort, startChild } from './processes.js';
+import type { AvantisDeployment } from '../layers/core/domain/avantis/addresses.js';
+import { deployAvantis } from './chain/deploy.js';
 import { createQueues, createTables } from './provision.js';
+import { startSimulator } from './simulator/simulator.js';
 import { startRunner, type LambdaHandler } from './runner.js';
 import { startControlPlane, type ControlPlane } from './standins/aws-control-plane.js';
+import { startSqs } from './standins/sqs.js';
 import { startBotApi, type BotApiStandIn } from './standins/telegram-bot-api.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,6 +47,10 @@ export interface LocalStackOptions {
   /** Seconds between anvil blocks; automine (a block per transaction) when absent. */
   readonly blockTimeSeconds?: number;
   readonly adminUserIds?: readonly string[];
+  /** Real-RPC mode: index this chain (Base mainnet addresses by default) instead of the local one. */
+  readonly rpcUrls?: readonly string[];
+  /** Runs the market simulator on the local chain (npm start). */
+  readonly simulate?: { readonly seed: number; readonly tickMs?: number };
   /** Extra environment for the handlers (e.g. POWERTOOLS_LOG_LEVEL). */
   readonly env?: Readonly<Record<string, string>>;
   readonly log?: (line: string) => void;
@@ -63,6 +70,10 @@ export interface LocalStackInfo {
   readonly telegram: { readonly botToken: string; readonly callsUrl: string };
   readonly chainId: number;
   readonly executorAddress: string;
+  /** Which chain the indexer follows: the local anvil with Avantis-compatible contracts, or RPC_URLS. */
+  readonly chain:
+    | { readonly mode: 'local'; readonly avantis: AvantisDeployment; readonly deployBlock: number }
+    | { readonly mode: 'rpc'; readonly rpcUrls: readonly string[] };
   readonly tables: Readonly<Record<TableKey, string>>;
   readonly queues: Readonly<Record<QueueKey, { url: string; deadLetterUrl: string }>>;
   readonly executionModeParameter: string;
@@ -208,10 +219,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
 
-    // fauxqs in-process, bound to loopback only (its own start helper binds every interface).
-    const fauxqs = buildApp({ logger: false, defaultRegion: region });
-    await fauxqs.listen({ port: ports.sqs, host: '127.0.0.1' });
-    cleanup.push(() => fauxqs.close());
+    const localSqs = await startSqs({ port: ports.sqs, region });
+    cleanup.push(() => localSqs.close());
 
     const botToken = `${7_000_000_000 + Math.floor(Math.random() * 1e9)}:${randomBytes(26).toString('base64url')}`;
     const webhookSecret = randomBytes(24).toString('base64url');
@@ -233,6 +242,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const botApi = await startBotApi({ token: botToken, port: ports.telegramBotApi });
     cleanup.push(() => botApi.close());
 
+    let chain: LocalStackInfo['chain'];
+    if (options.rpcUrls?.length) {
+      chain = { mode: 'rpc', rpcUrls: options.rpcUrls };
+    } else {
+      const deployed = await deployAvantis(endpoints.rpc);
+      chain = { mode: 'local', avantis: deployed.deployment, deployBlock: deployed.deployBlock };
+      if (options.simulate) {
+        const simulator = await startSimulator({
+          rpcUrl: endpoints.rpc,
+          deployment: deployed,
+          seed: options.simulate.seed,
+          ...(options.simulate.tickMs ? { tickMs: options.simulate.tickMs } : {}),
+          log,
+        });
+        cleanup.push(() => simulator.stop());
+      }
+    }
+
     const tables = await createTables(db, stage);
     const queues = await createQueues(sqs, stage);
 
@@ -247,7 +274,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.awsControlPlane,
       STAGE: stage,
       TELEGRAM_API_ROOT: endpoints.telegramBotApi,
-      RPC_URLS: endpoints.rpc,
+      RPC_URLS: chain.mode === 'rpc' ? chain.rpcUrls.join(',') : endpoints.rpc,
+      ...(chain.mode === 'local' ? { AVANTIS_CONTRACTS: JSON.stringify(chain.avantis) } : {}),
       ADMIN_USER_IDS: (options.adminUserIds ?? []).join(','),
       POWERTOOLS_METRICS_NAMESPACE: 'Alfa',
       [EXECUTION_MODE_PARAMETER.envVar]: executionModeParameter,
@@ -284,6 +312,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       telegram: { botToken, callsUrl: `${endpoints.telegramBotApi}/_alfa/calls` },
       chainId: 31337,
       executorAddress: executor.address,
+      chain,
       tables,
       queues: Object.fromEntries(
         Object.entries(queues).map(([k, q]) => [k, { url: q.url, deadLetterUrl: q.deadLetterUrl }]),

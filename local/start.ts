@@ -18,6 +18,43 @@ function portBase(): number {
   return n;
 }
 
+const list = (raw: string | undefined) =>
+  (raw ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+function seed(): number {
+  const raw = process.env.ALFA_SEED ?? '42';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new LocalStackError(`ALFA_SEED must be a whole number, got "${raw}".`);
+  return n;
+}
+
+function chainLines(stack: LocalStack): string[] {
+  const { chain } = stack.info;
+  if (chain.mode === 'rpc') {
+    return [
+      `  indexing           ${chain.rpcUrls.map(redact).join(', ')} (RPC_URLS; Base mainnet contracts on chain 8453)`,
+    ];
+  }
+  return [
+    `  chain (anvil)      ${stack.info.endpoints.rpc}   chain id ${stack.info.chainId}, 1 s blocks, simulated market (ALFA_SEED=${seed()})`,
+    `  Avantis (local)    Trading ${chain.avantis.trading[0]}  TradingCallbacks ${chain.avantis.tradingCallbacks}`,
+  ];
+}
+
+/** Only scheme and host: RPC URLs often carry an API key in the path or query. */
+const redact = (url: string) => {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/...`;
+  } catch {
+    return '(invalid URL)';
+  }
+};
+
 function banner(stack: LocalStack, seconds: number): string {
   const { info } = stack;
   const curl =
@@ -35,7 +72,7 @@ function banner(stack: LocalStack, seconds: number): string {
     `  DynamoDB Local     ${info.endpoints.dynamodb}`,
     `  SQS (fauxqs)       ${info.endpoints.sqs}`,
     `  SSM/Secrets        ${info.endpoints.awsControlPlane}`,
-    `  chain (anvil)      ${info.endpoints.rpc}   chain id ${info.chainId}`,
+    ...chainLines(stack),
     '',
     `Everything is also in ${path.relative(process.cwd(), STACK_FILE)}. Try:`,
     `  ${curl}`,
@@ -49,10 +86,12 @@ function banner(stack: LocalStack, seconds: number): string {
 async function main(): Promise<void> {
   const started = performance.now();
   process.stdout.write('Starting the Alfa local stack...\n');
+  const rpcUrls = list(process.env.RPC_URLS);
   const stack = await startLocalStack({
     portBase: portBase(),
     blockTimeSeconds: 1,
-    adminUserIds: (process.env.ADMIN_USER_IDS ?? '').split(',').filter(Boolean),
+    adminUserIds: list(process.env.ADMIN_USER_IDS),
+    ...(rpcUrls.length > 0 ? { rpcUrls } : { simulate: { seed: seed() } }),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   await mkdir(path.dirname(STACK_FILE), { recursive: true });

@@ -1,6 +1,7 @@
 // Every setting Alfa reads from its environment, validated in one place. A bad environment fails
 // with one error that lists every bad variable and what it expects, never with the first only.
 import { z } from 'zod';
+import type { AvantisDeployment } from './domain/avantis/addresses.js';
 import {
   BOT_SECRET,
   EXECUTION_MODE_PARAMETER,
@@ -38,6 +39,39 @@ const commaList = (item: z.ZodType<string, string>, what: string) =>
 
 const telegramUserId = z.string().regex(/^[1-9]\d{0,15}$/, 'expected Telegram user ids (digits)');
 const rpcUrl = z.url({ protocol: /^(https?|wss?)$/, error: 'expected http(s) or ws(s) URLs' });
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'expected 0x-prefixed 20-byte addresses')
+  .toLowerCase();
+/** The Avantis contracts to index, as JSON; unset means "the known deployment of the RPC's chain". */
+const avantisContracts = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.object(
+      {
+        chainId: z.number().int().positive(),
+        tradingCallbacks: address,
+        trading: z.array(address).min(1),
+        tradingStorage: address,
+        pairInfos: address,
+        pairStorage: address,
+        usdc: address,
+      },
+      {
+        error:
+          'expected {chainId, tradingCallbacks, trading[], tradingStorage, pairInfos, pairStorage, usdc}',
+      },
+    ),
+  );
+
 const required = (what: string) =>
   z
     .string({ error: `required: ${what}` })
@@ -65,6 +99,7 @@ const schema = z.object({
   LEADER_MIN_VOLUME_30D_USD: wholeNumber(0, 1_000_000_000_000).default(10_000),
   LEADER_ACTIVE_HOURS: wholeNumber(1, 24 * 365).default(72),
   RPC_URLS: commaList(rpcUrl, 'http(s) or ws(s) URLs').default([]),
+  AVANTIS_CONTRACTS: avantisContracts.optional(),
   TELEGRAM_API_ROOT: z.url({ error: 'expected the Bot API base URL' }).default('https://api.telegram.org'),
   [EXECUTION_MODE_PARAMETER.envVar]: required('the SSM parameter name of the execution mode'),
   [BOT_SECRET.envVar]: required('the Secrets Manager secret id of the bot secret'),
@@ -87,6 +122,8 @@ export interface Config {
     readonly backfillRange: number;
     readonly page: number;
     readonly rpcUrls: readonly string[];
+    /** Unset: the known deployment for the RPC's chain id (Base mainnet). */
+    readonly contracts?: AvantisDeployment;
   };
   readonly leader: {
     readonly minTrades30d: number;
@@ -137,7 +174,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminUserIds: new Set(v.ADMIN_USER_IDS),
     copyExecutionModeCeiling: v.COPY_EXECUTION_MODE,
     emergencyStop: v.EMERGENCY_STOP,
-    indexer: { backfillRange: v.INDEXER_BACKFILL_RANGE, page: v.INDEXER_PAGE, rpcUrls: v.RPC_URLS },
+    indexer: {
+      backfillRange: v.INDEXER_BACKFILL_RANGE,
+      page: v.INDEXER_PAGE,
+      rpcUrls: v.RPC_URLS,
+      ...(v.AVANTIS_CONTRACTS ? { contracts: v.AVANTIS_CONTRACTS } : {}),
+    },
     leader: {
       minTrades30d: v.LEADER_MIN_TRADES_30D,
       minVolume30dUsd: v.LEADER_MIN_VOLUME_30D_USD,

@@ -7,6 +7,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { AppLog } from './ports.js';
 
 export { MetricUnit };
 
@@ -19,6 +20,13 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Alfa',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'alfa',
 });
+
+/** The logger as the core's AppLog port: message plus attributes. */
+export const appLog: AppLog = {
+  info: (message, attributes = {}) => logger.info(message, attributes),
+  warn: (message, attributes = {}) => logger.warn(message, attributes),
+  error: (message, attributes = {}) => logger.error(message, attributes),
+};
 
 export interface HandlerOptions {
   /** JMESPath into the event for the correlation id, e.g. `requestContext.requestId`. */

@@ -1,4 +1,8 @@
 // What the domain needs from the world. Adapters implement these; tests of domain use in-memory ones.
+import type { Fill } from './domain/fills.js';
+import type { Position } from './domain/positions.js';
+import type { Signal } from './domain/signals.js';
+import type { RawLog } from './domain/trade-events.js';
 import type { User } from './domain/users.js';
 
 export interface UserStore {
@@ -11,4 +15,89 @@ export interface UserStore {
 
 export interface Clock {
   now(): Date;
+}
+
+/** Structured logging as the core uses it: a message and attributes (always with a `reason` code). */
+export interface AppLog {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+// --- Indexer ---------------------------------------------------------------------------------
+
+export interface BlockHeader {
+  readonly number: number;
+  readonly hash: string;
+  readonly parentHash: string;
+  /** Unix seconds. */
+  readonly timestamp: number;
+}
+
+export interface LogPage {
+  readonly fromBlock: number;
+  readonly toBlock: number;
+  readonly logs: readonly RawLog[];
+}
+
+/** Read access to the chain, with failover and provider limits handled inside. */
+export interface ChainReader {
+  chainId(): Promise<number>;
+  headNumber(): Promise<number>;
+  header(blockNumber: number): Promise<BlockHeader>;
+  /**
+   * Pages covering [fromBlock, toBlock] in order, each block exactly once, starting at `pageSize`
+   * blocks a page and adapting to what the provider accepts.
+   */
+  logPages(range: {
+    readonly fromBlock: number;
+    readonly toBlock: number;
+    readonly pageSize: number;
+  }): AsyncIterable<LogPage>;
+  /** The page size the provider currently accepts, to persist between runs. */
+  currentPageSize(): number;
+}
+
+/** A recent block the indexer processed: its hash (for reorg checks) and the traders it touched. */
+export interface RecentBlock {
+  readonly number: number;
+  readonly hash: string;
+  readonly traders: readonly string[];
+}
+
+/** The indexer's single state record: lease (who runs), cursor (what is done) and recent blocks. */
+export interface IndexerCheckpoint {
+  /** Last block whose logs are all stored. */
+  readonly block: number;
+  readonly blockHash: string;
+  readonly pageSize: number;
+  readonly recent: readonly RecentBlock[];
+}
+
+export interface IndexerStateStore {
+  /** Takes or renews the lease; false when another owner holds an unexpired one. */
+  acquireLease(owner: string, now: Date, ttlMs: number): Promise<boolean>;
+  releaseLease(owner: string): Promise<void>;
+  load(): Promise<IndexerCheckpoint | undefined>;
+  /** Saves progress only while `owner` holds the lease (fencing), extending it. */
+  save(owner: string, checkpoint: IndexerCheckpoint, now: Date, ttlMs: number): Promise<void>;
+}
+
+export interface FillStore {
+  /** Idempotent: a fill written twice is the same item. */
+  putFills(fills: readonly Fill[]): Promise<void>;
+  fillsOf(trader: string, fromKey?: string): Promise<Fill[]>;
+  /** Deletes a trader's fills at or after a key; returns what was deleted. */
+  deleteFillsFrom(trader: string, fromKey: string): Promise<Fill[]>;
+}
+
+export interface PositionStore {
+  getMany(keys: readonly { trader: string; positionKey: string }[]): Promise<Map<string, Position>>;
+  /** Writes open positions and deletes closed ones (value undefined), keyed `trader|positionKey`. */
+  apply(changes: ReadonlyMap<string, Position | undefined>): Promise<void>;
+  positionsOf(trader: string): Promise<Position[]>;
+}
+
+export interface SignalQueue {
+  publish(signals: readonly Signal[]): Promise<void>;
 }

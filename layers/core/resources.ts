@@ -160,6 +160,17 @@ export const FUNCTIONS = {
     executionMode: 'none',
     secretFields: ['botToken', 'webhookSecret'],
   },
+  indexer: {
+    entry: 'functions/indexer/handler.ts',
+    trigger: { kind: 'schedule', everyMinutes: 1 },
+    memoryMb: 1024,
+    // It tails for ~57 s of each minute; the rest is margin to release the lease and flush metrics.
+    timeoutSeconds: 75,
+    tables: { fills: 'readWrite', positions: 'readWrite', state: 'readWrite' },
+    queuesSend: ['signals'],
+    executionMode: 'none',
+    secretFields: [],
+  },
 } as const satisfies Record<string, FunctionDef>;
 
 export type FunctionName = keyof typeof FUNCTIONS;

@@ -1,0 +1,72 @@
+// Open positions in DynamoDB: PK trader, SK positionKey (`pairIndex#tradeIndex`).
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Position } from '../../domain/positions.js';
+import type { PositionStore } from '../../ports.js';
+import { batchWrite } from './batch.js';
+import { fromJson, toJson } from './codec.js';
+
+const id = (trader: string, positionKey: string) => `${trader}|${positionKey}`;
+
+function fromItem(item: Record<string, unknown>): Position {
+  return fromJson<Position>(String(item.position));
+}
+
+export class DynamoPositionStore implements PositionStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getMany(keys: readonly { trader: string; positionKey: string }[]): Promise<Map<string, Position>> {
+    const found = new Map<string, Position>();
+    const unique = [...new Map(keys.map((k) => [id(k.trader, k.positionKey), k])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: {
+          Keys: unique.slice(i, i + 100).map((k) => ({ trader: k.trader, positionKey: k.positionKey })),
+        },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          found.set(id(String(item.trader), String(item.positionKey)), fromItem(item));
+        }
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async apply(changes: ReadonlyMap<string, Position | undefined>): Promise<void> {
+    await batchWrite(
+      this.db,
+      this.tableName,
+      [...changes].map(([key, position]) => {
+        const [trader, positionKey] = key.split('|') as [string, string];
+        return position
+          ? { PutRequest: { Item: { trader, positionKey, position: toJson(position) } } }
+          : { DeleteRequest: { Key: { trader, positionKey } } };
+      }),
+    );
+  }
+
+  async positionsOf(trader: string): Promise<Position[]> {
+    const out: Position[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'trader = :t',
+          ExpressionAttributeValues: { ':t': trader },
+          ExclusiveStartKey,
+        }),
+      );
+      out.push(...(page.Items ?? []).map(fromItem));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+}
+
+export { id as positionId };

@@ -1,0 +1,80 @@
+// Wires the indexer to AWS and the chain from config: used by the Lambda handler and the CLI.
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createChainReader } from '../adapters/chain/chain-reader.js';
+import { RpcPool, type RpcPoolEvent } from '../adapters/chain/rpc-pool.js';
+import { DynamoFillStore } from '../adapters/dynamo/fill-store.js';
+import { DynamoIndexerState } from '../adapters/dynamo/indexer-state.js';
+import { DynamoPositionStore } from '../adapters/dynamo/position-store.js';
+import { SqsSignalQueue } from '../adapters/sqs/signal-queue.js';
+import type { Config } from '../config.js';
+import { WATCHED_TOPICS } from '../domain/avantis/abi.js';
+import { BASE_MAINNET, watchedAddresses, type AvantisDeployment } from '../domain/avantis/addresses.js';
+import type { AppLog, ChainReader } from '../ports.js';
+import type { IndexerDeps } from './run.js';
+
+export class IndexerConfigError extends Error {
+  override readonly name = 'IndexerConfigError';
+}
+
+const KNOWN_DEPLOYMENTS: Readonly<Record<number, AvantisDeployment>> = {
+  [BASE_MAINNET.chainId]: BASE_MAINNET,
+};
+
+/** The contracts to watch: AVANTIS_CONTRACTS when set, else the known deployment of the RPC's chain. */
+export function resolveDeployment(
+  configured: AvantisDeployment | undefined,
+  chainId: number,
+): AvantisDeployment {
+  if (configured) {
+    if (configured.chainId !== chainId) {
+      throw new IndexerConfigError(
+        `AVANTIS_CONTRACTS is for chain ${configured.chainId} but RPC_URLS serve chain ${chainId}`,
+      );
+    }
+    return configured;
+  }
+  const known = KNOWN_DEPLOYMENTS[chainId];
+  if (!known) {
+    throw new IndexerConfigError(
+      `No known Avantis deployment on chain ${chainId}; set AVANTIS_CONTRACTS to the contract addresses`,
+    );
+  }
+  return known;
+}
+
+export interface ChainAccess {
+  readonly pool: RpcPool;
+  readonly reader: ChainReader;
+  readonly deployment: AvantisDeployment;
+}
+
+export async function connectChain(cfg: Config, onEvent?: (e: RpcPoolEvent) => void): Promise<ChainAccess> {
+  if (cfg.indexer.rpcUrls.length === 0) {
+    throw new IndexerConfigError('RPC_URLS is empty: the indexer needs at least one Base JSON-RPC URL');
+  }
+  const pool = new RpcPool({ urls: cfg.indexer.rpcUrls, ...(onEvent ? { onEvent } : {}) });
+  const deployment = resolveDeployment(cfg.indexer.contracts, await pool.chainId());
+  const reader = createChainReader(pool, { addresses: watchedAddresses(deployment), topics: WATCHED_TOPICS });
+  return { pool, reader, deployment };
+}
+
+export function indexerDeps(
+  cfg: Config,
+  clients: { db: DynamoDBDocumentClient; sqs: SQSClient },
+  chain: ChainReader,
+  log: AppLog,
+  metric: (name: string, value: number) => void,
+): IndexerDeps {
+  return {
+    chain,
+    fills: new DynamoFillStore(clients.db, cfg.tables.fills),
+    positions: new DynamoPositionStore(clients.db, cfg.tables.positions),
+    signals: new SqsSignalQueue(clients.sqs, cfg.queues.signals),
+    state: new DynamoIndexerState(clients.db, cfg.tables.state),
+    now: () => new Date(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    log,
+    metric,
+  };
+}

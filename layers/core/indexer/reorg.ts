@@ -1,0 +1,71 @@
+// Reorg rollback: find where our recent blocks meet the canonical chain again, delete the fills of
+// orphaned blocks, rebuild the touched traders' positions from their remaining fills, and tell
+// followers which signals no longer stand.
+import { firstFillKeyOfBlock } from '../domain/fills.js';
+import { positionKey, replayPositions, type Position } from '../domain/positions.js';
+import { retraction, signalFromFill, type Signal } from '../domain/signals.js';
+import type { ChainReader, FillStore, IndexerCheckpoint, PositionStore, SignalQueue } from '../ports.js';
+
+export interface RollbackResult {
+  readonly checkpoint: IndexerCheckpoint;
+  readonly forkBlock: number;
+  readonly depth: number;
+  readonly fillsRemoved: number;
+  readonly retractions: readonly Signal[];
+  /** True when no recent block matched: the fork is older than what we keep. */
+  readonly deeperThanKept: boolean;
+}
+
+export async function rollbackToCanonical(
+  checkpoint: IndexerCheckpoint,
+  deps: { chain: ChainReader; fills: FillStore; positions: PositionStore; signals: SignalQueue },
+): Promise<RollbackResult> {
+  const recent = [...checkpoint.recent].sort((a, b) => b.number - a.number);
+  let fork: { number: number; hash: string } | undefined;
+  for (const block of recent) {
+    const canonical = await deps.chain.header(block.number);
+    if (canonical.hash === block.hash) {
+      fork = block;
+      break;
+    }
+  }
+  const oldest = recent.at(-1);
+  const deeperThanKept = fork === undefined;
+  const forkBlock = fork?.number ?? (oldest ? oldest.number - 1 : checkpoint.block - 1);
+  const forkHash = fork?.hash ?? (await deps.chain.header(forkBlock)).hash;
+
+  const orphaned = recent.filter((b) => b.number > forkBlock);
+  const traders = [...new Set(orphaned.flatMap((b) => b.traders))];
+  const retractions: Signal[] = [];
+  let fillsRemoved = 0;
+  for (const trader of traders) {
+    const removed = await deps.fills.deleteFillsFrom(trader, firstFillKeyOfBlock(forkBlock + 1));
+    fillsRemoved += removed.length;
+    for (const fill of removed) {
+      const signal = signalFromFill(fill);
+      if (signal) retractions.push(retraction(signal));
+    }
+    const rebuilt = replayPositions(await deps.fills.fillsOf(trader));
+    const changes = new Map<string, Position | undefined>();
+    for (const p of await deps.positions.positionsOf(trader)) {
+      changes.set(`${trader}|${positionKey(p.pairIndex, p.tradeIndex)}`, undefined);
+    }
+    for (const [key, p] of rebuilt) changes.set(`${trader}|${key}`, p);
+    await deps.positions.apply(changes);
+  }
+  await deps.signals.publish(retractions);
+
+  return {
+    checkpoint: {
+      block: forkBlock,
+      blockHash: forkHash,
+      pageSize: checkpoint.pageSize,
+      recent: checkpoint.recent.filter((b) => b.number <= forkBlock),
+    },
+    forkBlock,
+    depth: checkpoint.block - forkBlock,
+    fillsRemoved,
+    retractions,
+    deeperThanKept,
+  };
+}

@@ -1,0 +1,281 @@
+// One indexer invocation: take the lease, catch up to the head in adaptive pages (the historical
+// phase, with progress), then follow the head block by block (the realtime phase) until the
+// deadline, checking every new block's parent hash for reorgs. The cursor moves only after a page's
+// fills, positions and signals are stored, and only while this run holds the lease.
+import type {
+  AppLog,
+  BlockHeader,
+  ChainReader,
+  IndexerCheckpoint,
+  IndexerStateStore,
+  RecentBlock,
+} from '../ports.js';
+import { ingestPage, type IngestDeps, type PageSummary } from './ingest.js';
+import { rollbackToCanonical } from './reorg.js';
+
+export interface IndexerDeps extends Omit<IngestDeps, 'timestamps' | 'onUndecodable'> {
+  readonly chain: ChainReader;
+  readonly state: IndexerStateStore;
+  readonly now: () => Date;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly log: AppLog;
+  readonly metric: (name: string, value: number) => void;
+}
+
+export interface IndexerSettings {
+  readonly owner: string;
+  readonly backfillRange: number;
+  readonly initialPageSize: number;
+  /** Epoch ms after which the run stops taking new work. */
+  readonly deadline: number;
+  /** Checked with the deadline: true once the invocation must wind down (its time is running out). */
+  readonly stopRequested?: () => boolean;
+  readonly leaseTtlMs: number;
+  /** How long to wait for a previous run to hand the lease over. */
+  readonly leaseWaitMs: number;
+  readonly tailPollMs: number;
+  /** Behind by more than this many blocks: fetch in pages instead of block by block. */
+  readonly catchUpThreshold: number;
+  readonly lagWarnBlocks: number;
+  /** Recent blocks kept for reorg checks; a deeper reorg is logged as such. */
+  readonly keepRecentBlocks: number;
+}
+
+export const DEFAULT_SETTINGS = {
+  leaseTtlMs: 30_000,
+  leaseWaitMs: 8_000,
+  tailPollMs: 200,
+  catchUpThreshold: 5,
+  lagWarnBlocks: 30,
+  keepRecentBlocks: 64,
+} as const;
+
+export interface RunSummary {
+  readonly status: 'DONE' | 'LEASE_HELD';
+  readonly fromBlock?: number;
+  readonly toBlock?: number;
+  readonly fills: number;
+  readonly signals: number;
+  readonly undecodable: number;
+  readonly reorgs: number;
+  readonly maxLagBlocks: number;
+}
+
+const CONSECUTIVE_ERRORS_BEFORE_GIVING_UP = 5;
+
+export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): Promise<RunSummary> {
+  const { chain, state, log } = deps;
+  const leased = await waitForLease(deps, settings);
+  if (!leased) {
+    log.info('indexer lease held by another run', { reason: 'LEASE_HELD' });
+    return { status: 'LEASE_HELD', fills: 0, signals: 0, undecodable: 0, reorgs: 0, maxLagBlocks: 0 };
+  }
+
+  const headers = new Map<number, BlockHeader>();
+  const header = async (n: number) => {
+    const known = headers.get(n);
+    if (known) return known;
+    const h = await chain.header(n);
+    if (headers.size > 1_000) headers.clear();
+    headers.set(n, h);
+    return h;
+  };
+  const ingestDeps: IngestDeps = {
+    fills: deps.fills,
+    positions: deps.positions,
+    signals: deps.signals,
+    timestamps: async (blocks) =>
+      new Map(await Promise.all(blocks.map(async (n) => [n, (await header(n)).timestamp] as const))),
+    onUndecodable: (topic0, reason, at) => log.warn('undecodable log', { reason, topic0, ...at }),
+  };
+
+  let fills = 0;
+  let signals = 0;
+  let undecodable = 0;
+  let reorgs = 0;
+  let maxLag = 0;
+  let lagWarned = false;
+  let errors = 0;
+  let lastSave = deps.now().getTime();
+  const progress = progressLogger(log);
+
+  let checkpoint = await state.load();
+  if (!checkpoint) {
+    const head = await chain.headNumber();
+    const start = Math.max(0, head - settings.backfillRange);
+    log.info('backfill starting', { reason: 'BACKFILL_START', fromBlock: start, toBlock: head });
+    checkpoint = { block: start - 1, blockHash: '', pageSize: settings.initialPageSize, recent: [] };
+  }
+  const fromBlock = checkpoint.block + 1;
+  const save = async (cp: IndexerCheckpoint) => {
+    await state.save(settings.owner, cp, deps.now(), settings.leaseTtlMs);
+    lastSave = deps.now().getTime();
+  };
+
+  const timeLeft = () => deps.now().getTime() < settings.deadline && !settings.stopRequested?.();
+  try {
+    while (timeLeft()) {
+      try {
+        const head = await chain.headNumber();
+        const lag = head - checkpoint.block;
+        maxLag = Math.max(maxLag, lag);
+        if (lag > settings.lagWarnBlocks && !lagWarned) {
+          lagWarned = true;
+          log.warn('indexer is behind the head', { reason: 'INDEXER_LAGGING', lagBlocks: lag, head });
+        }
+        if (lag <= 0) {
+          if (deps.now().getTime() - lastSave > settings.leaseTtlMs / 3) await save(checkpoint);
+          await deps.sleep(settings.tailPollMs);
+          continue;
+        }
+
+        const next = checkpoint.block + 1;
+        const nextHeader = await header(next);
+        if (checkpoint.blockHash && nextHeader.parentHash !== checkpoint.blockHash) {
+          headers.clear();
+          const result = await rollbackToCanonical(checkpoint, deps);
+          reorgs += 1;
+          deps.metric('Reorgs', 1);
+          log.warn('reorg rolled back', {
+            reason: result.deeperThanKept ? 'REORG_DEEPER_THAN_KEPT' : 'REORG',
+            forkBlock: result.forkBlock,
+            depth: result.depth,
+            fillsRemoved: result.fillsRemoved,
+            retractions: result.retractions.length,
+          });
+          checkpoint = result.checkpoint;
+          await save(checkpoint);
+          continue;
+        }
+
+        const catchingUp = lag > settings.catchUpThreshold;
+        const target = catchingUp ? head : next;
+        const started = deps.now().getTime();
+        for await (const page of chain.logPages({
+          fromBlock: next,
+          toBlock: target,
+          pageSize: checkpoint.pageSize,
+        })) {
+          const last = await header(page.toBlock);
+          if (!catchingUp && page.logs.some((l) => l.blockHash !== last.hash)) {
+            // The node answered from a different fork than the header: ask again rather than mix forks.
+            headers.delete(page.toBlock);
+            throw new Error(`logs of block ${page.toBlock} are from another fork than its header`);
+          }
+          const summary = await ingestPage(page, ingestDeps);
+          fills += summary.fills.length;
+          signals += summary.signals.length;
+          undecodable += summary.undecodable;
+          checkpoint = advance(
+            checkpoint,
+            page.toBlock,
+            last.hash,
+            summary,
+            chain.currentPageSize(),
+            settings,
+          );
+          await save(checkpoint);
+          if (catchingUp) progress(next, target, page.toBlock, started, deps.now().getTime());
+          if (!timeLeft()) break;
+        }
+        errors = 0;
+      } catch (err) {
+        if (err instanceof Error && err.name === 'LeaseLostError') throw err;
+        errors += 1;
+        deps.metric('IndexerErrors', 1);
+        log.error('indexer step failed; retrying', {
+          reason: 'INDEXER_STEP_FAILED',
+          attempt: errors,
+          error: err as Error,
+        });
+        if (errors >= CONSECUTIVE_ERRORS_BEFORE_GIVING_UP) throw err;
+        await deps.sleep(Math.min(5_000, 250 * 2 ** errors));
+      }
+    }
+  } finally {
+    await state.releaseLease(settings.owner).catch(() => undefined);
+    deps.metric('IndexerLagBlocks', maxLag);
+  }
+  log.info('indexer run finished', {
+    reason: 'RUN_DONE',
+    fromBlock,
+    toBlock: checkpoint.block,
+    fills,
+    signals,
+    undecodable,
+    reorgs,
+    maxLagBlocks: maxLag,
+  });
+  return {
+    status: 'DONE',
+    fromBlock,
+    toBlock: checkpoint.block,
+    fills,
+    signals,
+    undecodable,
+    reorgs,
+    maxLagBlocks: maxLag,
+  };
+}
+
+async function waitForLease(deps: IndexerDeps, settings: IndexerSettings): Promise<boolean> {
+  const giveUpAt = deps.now().getTime() + settings.leaseWaitMs;
+  for (;;) {
+    if (await deps.state.acquireLease(settings.owner, deps.now(), settings.leaseTtlMs)) return true;
+    if (deps.now().getTime() >= giveUpAt) return false;
+    await deps.sleep(500);
+  }
+}
+
+/** The checkpoint after a page: new cursor, and the recent window with this page's blocks in it. */
+function advance(
+  cp: IndexerCheckpoint,
+  toBlock: number,
+  toHash: string,
+  summary: PageSummary,
+  pageSize: number,
+  settings: IndexerSettings,
+): IndexerCheckpoint {
+  const added = new Map<number, RecentBlock>();
+  for (const f of summary.fills) {
+    const n = f.event.blockNumber;
+    added.set(n, { number: n, hash: f.event.blockHash, traders: summary.tradersByBlock.get(n) ?? [] });
+  }
+  if (!added.has(toBlock)) added.set(toBlock, { number: toBlock, hash: toHash, traders: [] });
+  const floor = toBlock - settings.keepRecentBlocks;
+  // Pages arrive in order, so every block already kept is older than this page's.
+  const recent = [...cp.recent, ...added.values()]
+    .filter((b) => b.number > floor)
+    .sort((a, b) => a.number - b.number);
+  return { block: toBlock, blockHash: toHash, pageSize, recent };
+}
+
+/** Logs backfill progress (percent and ETA) at most every two seconds, and at the end. */
+function progressLogger(log: AppLog) {
+  let lastAt = 0;
+  return (from: number, to: number, at: number, startedAt: number, now: number): void => {
+    if (now - lastAt < 2_000 && at < to) return;
+    lastAt = now;
+    progressLine(log, from, to, at, startedAt, now);
+  };
+}
+
+function progressLine(
+  log: AppLog,
+  from: number,
+  to: number,
+  at: number,
+  startedAt: number,
+  now: number,
+): void {
+  const done = at - from + 1;
+  const total = to - from + 1;
+  const rate = done / Math.max(1, now - startedAt); // blocks per ms
+  log.info('backfill progress', {
+    reason: 'BACKFILL_PROGRESS',
+    block: at,
+    target: to,
+    percent: Math.round((1000 * done) / total) / 10,
+    etaSeconds: Math.round((total - done) / rate / 1000),
+  });
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { decodeLog } from '../../../layers/core/domain/avantis/decode.js';
+import { fillsFromEvents, type Fill } from '../../../layers/core/domain/fills.js';
+import { applyFill, replayPositions, type Position } from '../../../layers/core/domain/positions.js';
+import { retraction, signalFromFill } from '../../../layers/core/domain/signals.js';
+import type { RawLog, TradeEvent } from '../../../layers/core/domain/trade-events.js';
+import { closingFees, limitExecuted, marketClose, marketOpen } from '../../fixtures/avantis-logs.js';
+
+const ALICE = '0x00000000000000000000000000000000000a11ce';
+const USDC = 1_000_000n;
+const P = 10n ** 10n;
+
+function toFills(logs: RawLog[]): Fill[] {
+  const events = logs.map((l) => {
+    const r = decodeLog(l);
+    if (!r.ok) throw new Error(`undecodable: ${r.reason}`);
+    return r.event;
+  }) as TradeEvent[];
+  return [...fillsFromEvents(events, (n) => 1_700_000_000 + n).fills];
+}
+
+const fold = (fills: Fill[]) => fills.reduce<Position | undefined>((p, f) => applyFill(p, f), undefined);
+
+describe('positions and signals from fills', () => {
+  const open = marketOpen({ trader: ALICE, collateral: 100n * USDC, leverage: 20n * P }, { blockNumber: 1 });
+  const partial = marketClose(
+    { trader: ALICE, collateral: 100n * USDC, leverage: 20n * P },
+    { blockNumber: 2 },
+    {
+      amount: 25n * USDC,
+      price: 3_100n * P,
+      percentProfit: 66n * P,
+      usdcSentToTrader: 41_000_000n,
+    },
+  );
+
+  it('opens a position with the collateral after fees and signals OPEN with the notional', () => {
+    const [fill] = toFills([open]);
+
+    expect(fold([fill as Fill])).toMatchObject({
+      trader: ALICE,
+      collateral: 100n * USDC,
+      leverage: 20n * P,
+      buy: true,
+    });
+    expect(signalFromFill(fill as Fill)).toMatchObject({
+      kind: 'OPEN',
+      side: 'LONG',
+      pair: 'ETH/USD',
+      collateralUsdc: '100000000',
+      notionalUsdc: '2000000000',
+      leverage: '200000000000',
+    });
+  });
+
+  it('reduces the position on a partial close and signals the exact fraction closed', () => {
+    const fills = toFills([open, partial]);
+
+    expect(fold(fills)?.collateral).toBe(75n * USDC);
+    expect(signalFromFill(fills[1] as Fill)).toMatchObject({
+      kind: 'CLOSE',
+      closeReason: 'MARKET',
+      closeFraction: { closed: '25000000', of: '100000000' },
+      usdcSentToTrader: '41000000',
+    });
+  });
+
+  it.each([
+    [0, 'TP'],
+    [1, 'SL'],
+    [2, 'LIQ'],
+  ] as const)('closes the whole position on LimitExecuted orderType %i (%s)', (orderType, reason) => {
+    const trigger = limitExecuted({ trader: ALICE, collateral: 75n * USDC }, { blockNumber: 3 }, orderType, {
+      price: 2_000n * P,
+      percentProfit: -85n * P,
+      usdcSentToTrader: 0n,
+    });
+    const fills = toFills([open, partial, trigger]);
+
+    expect(fold(fills)).toBeUndefined();
+    expect(signalFromFill(fills[2] as Fill)).toMatchObject({
+      closeReason: reason,
+      closeFraction: { closed: '75000000', of: '75000000' },
+    });
+  });
+
+  it('treats LimitExecuted orderType 3 as an open', () => {
+    const limitOpen = limitExecuted({ trader: ALICE, collateral: 50n * USDC }, { blockNumber: 4 }, 3, {
+      price: 3_000n * P,
+      percentProfit: 3_000n * P, // the trigger price rides in percentProfit (FACTS trap 2)
+      usdcSentToTrader: 0n,
+    });
+    const [fill] = toFills([limitOpen]);
+
+    expect(signalFromFill(fill as Fill)?.kind).toBe('OPEN');
+    expect(fold([fill as Fill])?.collateral).toBe(50n * USDC);
+  });
+
+  it('starts a reused slot afresh after a full close', () => {
+    const fullClose = marketClose(
+      { trader: ALICE, collateral: 75n * USDC },
+      { blockNumber: 5 },
+      {
+        amount: 75n * USDC,
+        price: 3_000n * P,
+        percentProfit: 0n,
+        usdcSentToTrader: 74_000_000n,
+      },
+    );
+    const reopen = marketOpen({ trader: ALICE, collateral: 10n * USDC, buy: false }, { blockNumber: 6 });
+    const fills = toFills([open, partial, fullClose, reopen]);
+
+    expect(fold(fills)).toMatchObject({ collateral: 10n * USDC, buy: false, openFillId: fills[3]?.fillId });
+  });
+
+  it('ignores a fill it has already absorbed, so a replayed page cannot double-count', () => {
+    const fills = toFills([open, partial]);
+    const once = fold(fills);
+
+    expect(applyFill(once, fills[1] as Fill)).toBe(once);
+    expect(replayPositions([...fills, ...fills]).get('00000#00000')?.collateral).toBe(75n * USDC);
+  });
+
+  it('attributes PairInfos.FeesCharged to the trader of the close in the same transaction', () => {
+    const tx = `0x${'e'.repeat(64)}`;
+    const fills = toFills([
+      closingFees(
+        { blockNumber: 7, txHash: tx, logIndex: 0 },
+        { collateral: 25n * USDC, closingFee: 100_000n },
+      ),
+      marketClose(
+        { trader: ALICE, collateral: 100n * USDC },
+        { blockNumber: 7, txHash: tx, logIndex: 1 },
+        {
+          amount: 25n * USDC,
+          price: 3_000n * P,
+          percentProfit: 0n,
+          usdcSentToTrader: 24_900_000n,
+        },
+      ),
+    ]);
+
+    expect(fills.map((f) => [f.trader, f.event.kind])).toEqual([
+      [ALICE, 'ClosingFeesCharged'],
+      [ALICE, 'MarketExecuted'],
+    ]);
+  });
+
+  it('retracts a signal with a distinct id that names the original', () => {
+    const signal = signalFromFill(toFills([open])[0] as Fill);
+    const r = retraction(signal as NonNullable<typeof signal>);
+
+    expect(r).toMatchObject({ kind: 'RETRACT', retracts: signal?.id });
+    expect(r.id).not.toBe(signal?.id);
+  });
+});

@@ -1,0 +1,273 @@
+// The indexer's logic on in-memory ports and a fake chain that can fork: backfill, restart without
+// gap or duplicate, tailing, reorg rollback with retractions, the lease, undecodable logs.
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SETTINGS,
+  runIndexer,
+  type IndexerDeps,
+  type IndexerSettings,
+} from '../../../layers/core/indexer/run.js';
+import type { RawLog } from '../../../layers/core/domain/trade-events.js';
+import { closingFees, marketClose, marketOpen } from '../../fixtures/avantis-logs.js';
+import {
+  FakeChain,
+  MemoryFills,
+  MemoryPositions,
+  MemorySignals,
+  MemoryState,
+} from '../../support/indexer-fakes.js';
+
+const ALICE = '0x00000000000000000000000000000000000a11ce';
+const BOB = '0x0000000000000000000000000000000000000b0b';
+const USDC = 1_000_000n;
+
+function world(chain: FakeChain) {
+  let clock = 1_000_000;
+  const fills = new MemoryFills();
+  const positions = new MemoryPositions();
+  const signals = new MemorySignals();
+  const state = new MemoryState();
+  const warnings: { message: string; attrs?: Record<string, unknown> }[] = [];
+  let onSleep: () => void = () => undefined;
+  const deps: IndexerDeps = {
+    chain,
+    fills,
+    positions,
+    signals,
+    state,
+    now: () => new Date(clock),
+    sleep: async (ms) => {
+      clock += ms;
+      onSleep();
+    },
+    log: {
+      info: () => undefined,
+      warn: (message, attrs) => warnings.push({ message, attrs }),
+      error: () => undefined,
+    },
+    metric: () => undefined,
+  };
+  const settings = (over: Partial<IndexerSettings> = {}): IndexerSettings => ({
+    ...DEFAULT_SETTINGS,
+    owner: 'run-1',
+    backfillRange: 100,
+    initialPageSize: 10,
+    deadline: clock + 5_000,
+    ...over,
+  });
+  return {
+    deps,
+    fills,
+    positions,
+    signals,
+    state,
+    warnings,
+    settings,
+    advance: (ms: number) => (clock += ms),
+    whileSleeping: (fn: () => void) => (onSleep = fn),
+  };
+}
+
+/** Alice opens 100 USDC at block 20, closes 40 at block 40 (with a fee event), Bob opens at block 60. */
+function tradingLogs(n: number, hash: string): RawLog[] {
+  if (n === 20)
+    return [marketOpen({ trader: ALICE, collateral: 100n * USDC }, { blockNumber: n, blockHash: hash })];
+  if (n === 40) {
+    const at = { blockNumber: n, blockHash: hash, txHash: `0x${'c'.repeat(64)}` };
+    return [
+      closingFees({ ...at, logIndex: 0 }, { collateral: 40n * USDC, closingFee: USDC / 10n }),
+      marketClose(
+        { trader: ALICE, collateral: 100n * USDC },
+        { ...at, logIndex: 1 },
+        {
+          amount: 40n * USDC,
+          price: 3_300n * 10n ** 10n,
+          percentProfit: 100n * 10n ** 10n,
+          usdcSentToTrader: 79_900_000n,
+        },
+      ),
+    ];
+  }
+  if (n === 60)
+    return [
+      marketOpen(
+        { trader: BOB, pairIndex: 1, collateral: 500n * USDC, buy: false },
+        { blockNumber: n, blockHash: hash },
+      ),
+    ];
+  return [];
+}
+
+describe('Function: runIndexer', () => {
+  it('backfills the configured range, storing fills, positions and signals, and ends at the head', async () => {
+    const chain = new FakeChain(0);
+    chain.grow(120, tradingLogs);
+    const w = world(chain);
+
+    const summary = await runIndexer(w.deps, w.settings());
+
+    expect(summary).toMatchObject({
+      status: 'DONE',
+      fromBlock: 19,
+      toBlock: 119,
+      fills: 4,
+      signals: 3,
+      reorgs: 0,
+    });
+    expect(w.fills.all().map((f) => [f.trader, f.event.kind])).toEqual([
+      [ALICE, 'MarketExecuted'],
+      [ALICE, 'ClosingFeesCharged'],
+      [ALICE, 'MarketExecuted'],
+      [BOB, 'MarketExecuted'],
+    ]);
+    expect(w.positions.get(ALICE, 0, 0)?.collateral).toBe(60n * USDC);
+    expect(w.positions.get(BOB, 1, 0)?.buy).toBe(false);
+    expect(w.signals.sent.map((s) => [s.kind, s.trader, s.closeFraction])).toEqual([
+      ['OPEN', ALICE, undefined],
+      ['CLOSE', ALICE, { closed: '40000000', of: '100000000' }],
+      ['OPEN', BOB, undefined],
+    ]);
+    expect(w.state.checkpoint).toMatchObject({ block: 119, blockHash: chain.hashOf(119) });
+    expect(w.state.lease).toBeUndefined();
+  });
+
+  it('resumes after a run is cut short mid-backfill, with no gap and no duplicate', async () => {
+    const chain = new FakeChain(0);
+    chain.grow(120, tradingLogs);
+    const w = world(chain);
+    let pages = 0;
+    const cutShort = { ...w.deps, state: w.state };
+    // The first run's deadline passes after its fourth page: as if Lambda timed out there.
+    const first = w.settings();
+    const realSave = w.state.save.bind(w.state);
+    w.state.save = async (...args) => {
+      await realSave(...args);
+      pages += 1;
+      if (pages === 4) w.advance(10_000);
+    };
+    const run1 = await runIndexer(cutShort, first);
+    w.state.save = realSave;
+    expect(run1.toBlock).toBeLessThan(119);
+
+    const run2 = await runIndexer(w.deps, w.settings({ owner: 'run-2' }));
+
+    expect(run2.fromBlock).toBe((run1.toBlock as number) + 1);
+    expect(run2.toBlock).toBe(119);
+    expect(w.fills.all()).toHaveLength(4);
+    expect(new Set(w.signals.sent.map((s) => s.id)).size).toBe(w.signals.sent.length);
+    expect(w.signals.sent).toHaveLength(3);
+    expect(w.positions.get(ALICE, 0, 0)?.collateral).toBe(60n * USDC);
+  });
+
+  it('tails new blocks one by one until the deadline', async () => {
+    const chain = new FakeChain(0);
+    chain.grow(30);
+    const w = world(chain);
+    let grown = 0;
+    w.whileSleeping(() => {
+      if (grown < 40) {
+        grown += 1;
+        chain.grow(1, tradingLogs);
+      }
+    });
+
+    // 200 ms polls: 40 new blocks arrive well within 20 s of (virtual) time.
+    const summary = await runIndexer(w.deps, w.settings({ backfillRange: 5, deadline: 1_000_000 + 20_000 }));
+
+    expect(summary.toBlock).toBe(69);
+    // Blocks 30-69 arrive while tailing: Alice's close at 40 (her open predates the chain we grew) and Bob's open at 60.
+    expect(w.signals.sent.map((s) => [s.kind, s.block])).toEqual([
+      ['CLOSE', 40],
+      ['OPEN', 60],
+    ]);
+    expect(w.positions.get(ALICE, 0, 0)?.collateral).toBe(60n * USDC);
+  });
+
+  it('rolls back a reorg: removes orphaned fills, rebuilds positions, retracts signals, indexes the new branch', async () => {
+    const chain = new FakeChain(0);
+    chain.grow(70, tradingLogs);
+    const w = world(chain);
+    await runIndexer(w.deps, w.settings());
+    expect(w.positions.get(BOB, 1, 0)).toBeDefined();
+
+    // Blocks 55.. are replaced: Bob's open at 60 never happened; Alice closes the rest at 65 instead.
+    chain.fork(55, 20, (n, hash) =>
+      n === 65
+        ? [
+            marketClose(
+              { trader: ALICE, collateral: 60n * USDC },
+              { blockNumber: n, blockHash: hash },
+              {
+                amount: 60n * USDC,
+                price: 2_900n * 10n ** 10n,
+                percentProfit: -33n * 10n ** 10n,
+                usdcSentToTrader: 40_000_000n,
+              },
+            ),
+          ]
+        : [],
+    );
+    const summary = await runIndexer(w.deps, w.settings({ owner: 'run-2' }));
+
+    expect(summary.reorgs).toBe(1);
+    expect(w.positions.get(BOB, 1, 0)).toBeUndefined();
+    expect(w.positions.get(ALICE, 0, 0)).toBeUndefined();
+    expect(w.fills.all().some((f) => f.trader === BOB)).toBe(false);
+    const retract = w.signals.sent.find((s) => s.kind === 'RETRACT');
+    expect(retract).toMatchObject({ trader: BOB, retracts: w.signals.sent[2]?.id });
+    expect(w.signals.sent.at(-1)).toMatchObject({
+      kind: 'CLOSE',
+      trader: ALICE,
+      closeFraction: { closed: '60000000', of: '60000000' },
+    });
+    expect(w.state.checkpoint?.blockHash).toBe(chain.hashOf(74));
+  });
+
+  it('does nothing while another run holds the lease', async () => {
+    const chain = new FakeChain(50);
+    const w = world(chain);
+    await w.state.acquireLease('someone-else', new Date(1_000_000), 60_000);
+
+    const summary = await runIndexer(w.deps, w.settings());
+
+    expect(summary.status).toBe('LEASE_HELD');
+    expect(w.state.checkpoint).toBeUndefined();
+  });
+
+  it('counts an undecodable log, logs its topic0, and keeps going', async () => {
+    const chain = new FakeChain(0);
+    chain.grow(30, (n, hash) =>
+      n === 10
+        ? [
+            {
+              address: '0x01',
+              topics: ['0xdeadbeef'],
+              data: '0x',
+              blockNumber: n,
+              blockHash: hash,
+              transactionHash: '0x02',
+              logIndex: 0,
+            },
+          ]
+        : tradingLogs(n, hash),
+    );
+    const w = world(chain);
+
+    const summary = await runIndexer(w.deps, w.settings());
+
+    expect(summary).toMatchObject({ undecodable: 1, fills: 1, toBlock: 29 });
+    expect(w.warnings.find((x) => x.message === 'undecodable log')?.attrs).toMatchObject({
+      topic0: '0xdeadbeef',
+      blockNumber: 10,
+    });
+  });
+
+  it('warns once when it is far behind the head', async () => {
+    const chain = new FakeChain(200);
+    const w = world(chain);
+
+    await runIndexer(w.deps, w.settings({ backfillRange: 150 }));
+
+    expect(w.warnings.filter((x) => x.attrs?.reason === 'INDEXER_LAGGING')).toHaveLength(1);
+  });
+});
