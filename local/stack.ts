@@ -22,6 +22,8 @@ import {
 } from '../layers/core/resources.js';
 import { assertJava, assertPortFree, freePort, startChild } from './processes.js';
 import type { AvantisDeployment } from '../layers/core/domain/avantis/addresses.js';
+import { startAnvil } from './chain/anvil.js';
+import type { AvantisAddresses } from './chain/abi.js';
 import { deployAvantis } from './chain/deploy.js';
 import { createQueues, createTables } from './provision.js';
 import { startSimulator } from './simulator/simulator.js';
@@ -72,7 +74,13 @@ export interface LocalStackInfo {
   readonly executorAddress: string;
   /** Which chain the indexer follows: the local anvil with Avantis-compatible contracts, or RPC_URLS. */
   readonly chain:
-    | { readonly mode: 'local'; readonly avantis: AvantisDeployment; readonly deployBlock: number }
+    | {
+        readonly mode: 'local';
+        readonly avantis: AvantisDeployment;
+        /** Every local contract, including the price feed and USDC the simulator and tests use. */
+        readonly addresses: AvantisAddresses;
+        readonly deployBlock: number;
+      }
     | { readonly mode: 'rpc'; readonly rpcUrls: readonly string[] };
   readonly tables: Readonly<Record<TableKey, string>>;
   readonly queues: Readonly<Record<QueueKey, { url: string; deadLetterUrl: string }>>;
@@ -99,32 +107,6 @@ const OFFSETS = {
   telegramBotApi: 4,
   functionUrls: 10,
 } as const;
-
-/**
- * anvil ships as a per-platform npm package. Only linux-x64's is on the registry these machines
- * reach, so it is an optional dependency; elsewhere, an `anvil` on PATH (Foundry) is used.
- */
-function anvilBinary(): string {
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-  try {
-    return path.join(
-      path.dirname(require.resolve(`@foundry-rs/anvil-${process.platform}-${arch}/package.json`)),
-      'bin',
-      'anvil',
-    );
-  } catch {
-    return 'anvil';
-  }
-}
-
-async function rpcReady(url: string): Promise<boolean> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-  });
-  return res.ok;
-}
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
@@ -197,22 +179,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         timeoutMs: 30_000,
         fix: 'Check that Java 17 works (`java -version`) and that `npm ci` completed.',
       }),
-      startChild({
-        name: 'anvil',
-        command: anvilBinary(),
-        args: [
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(ports.rpc),
-          '--silent',
-          ...(options.blockTimeSeconds ? ['--block-time', String(options.blockTimeSeconds)] : []),
-        ],
-        ready: () => rpcReady(endpoints.rpc),
-        timeoutMs: 15_000,
-        fix:
-          'On linux-x64 run `npm ci` again (anvil comes with @foundry-rs/anvil-linux-amd64); ' +
-          'elsewhere install Foundry (https://getfoundry.sh) so that `anvil` is on PATH.',
+      startAnvil({
+        port: ports.rpc,
+        ...(options.blockTimeSeconds ? { blockTimeSeconds: options.blockTimeSeconds } : {}),
       }),
     ]);
     for (const s of started) if (s.status === 'fulfilled') cleanup.push(() => s.value.stop());
@@ -247,7 +216,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       chain = { mode: 'rpc', rpcUrls: options.rpcUrls };
     } else {
       const deployed = await deployAvantis(endpoints.rpc);
-      chain = { mode: 'local', avantis: deployed.deployment, deployBlock: deployed.deployBlock };
+      chain = {
+        mode: 'local',
+        avantis: deployed.deployment,
+        addresses: deployed.addresses,
+        deployBlock: deployed.deployBlock,
+      };
       if (options.simulate) {
         const simulator = await startSimulator({
           rpcUrl: endpoints.rpc,

@@ -28,6 +28,7 @@ import {
 } from 'ethers';
 import { PRECISION, USDC_UNIT, artifacts, contractInterface, type AvantisAddresses } from './abi.js';
 import type { ContractName } from './compile.js';
+import type { AvantisDeployment } from '../../layers/core/domain/avantis/addresses.js';
 import { NonceSender, waitReceipt, type TxRequest } from './tx.js';
 
 export type { AvantisAddresses } from './abi.js';
@@ -40,16 +41,7 @@ export const DEV_MNEMONIC = 'test test test test test test test test test test t
  */
 export const DEV_ACCOUNTS = { deployer: 0, priceKeeper: 1, keeper: 2 } as const;
 
-/** The addresses an indexer needs, lower-case (both Trading proxies on Base, one locally). */
-export interface AvantisDeployment {
-  readonly chainId: number;
-  readonly tradingCallbacks: string;
-  readonly trading: readonly string[];
-  readonly tradingStorage: string;
-  readonly pairInfos: string;
-  readonly pairStorage: string;
-  readonly usdc: string;
-}
+export type { AvantisDeployment };
 
 export interface LocalPair {
   readonly index: number;

@@ -23,7 +23,10 @@ function findUp(from: string, relative: string): string {
 
 /** fauxqs keeps its store class out of its exports map; load it by file to set one field. */
 async function sqsStoreWithRequestHost(): Promise<object> {
-  const file = findUp(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/fauxqs/dist/sqs/sqsStore.js');
+  const file = findUp(
+    path.dirname(fileURLToPath(import.meta.url)),
+    'node_modules/fauxqs/dist/sqs/sqsStore.js',
+  );
   const { SqsStore } = (await import(pathToFileURL(file).href)) as { SqsStore: new () => { host: string } };
   const store = new SqsStore();
   store.host = ''; // empty: queue URLs take the host of the request that created them (127.0.0.1:port)

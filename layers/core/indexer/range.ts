@@ -2,6 +2,7 @@
 // signals follow the live cursor, and replaying history must never alert followers.
 import type { AppLog, ChainReader, FillStore } from '../ports.js';
 import { ingestPage } from './ingest.js';
+import { progressReporter } from './progress.js';
 
 export interface RangeSummary {
   readonly fromBlock: number;
@@ -34,7 +35,7 @@ export async function indexRange(
   let unattributed = 0;
   let pages = 0;
   let lastBlock: number | null = null;
-  let lastProgress = 0;
+  const progress = progressReporter(deps.log, 'range progress', 'RANGE_PROGRESS', now);
   const noop = async () => undefined;
 
   for await (const page of deps.chain.logPages(range)) {
@@ -63,19 +64,12 @@ export async function indexRange(
     for (const [k, n] of Object.entries(summary.eventsByKind)) eventsByKind[k] = (eventsByKind[k] ?? 0) + n;
     for (const f of summary.fills) traders.add(f.trader);
     lastBlock = page.toBlock;
-    if (now() - lastProgress > 2_000) {
-      lastProgress = now();
-      const done = page.toBlock - range.fromBlock + 1;
-      const total = range.toBlock - range.fromBlock + 1;
-      const perMs = done / Math.max(1, now() - started);
-      deps.log.info('range progress', {
-        reason: 'RANGE_PROGRESS',
-        block: page.toBlock,
-        percent: Math.round((1000 * done) / total) / 10,
-        etaSeconds: Math.round((total - done) / perMs / 1000),
-        fills: fillsWritten,
-      });
-    }
+    progress({
+      fromBlock: range.fromBlock,
+      toBlock: range.toBlock,
+      block: page.toBlock,
+      extra: { fills: fillsWritten },
+    });
   }
   return {
     fromBlock: range.fromBlock,

@@ -11,6 +11,7 @@ import type {
   RecentBlock,
 } from '../ports.js';
 import { ingestPage, type IngestDeps, type PageSummary } from './ingest.js';
+import { progressReporter } from './progress.js';
 import { rollbackToCanonical } from './reorg.js';
 
 export interface IndexerDeps extends Omit<IngestDeps, 'timestamps' | 'onUndecodable'> {
@@ -97,7 +98,6 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
   let lagWarned = false;
   let errors = 0;
   let lastSave = deps.now().getTime();
-  const progress = progressLogger(log);
 
   let checkpoint = await state.load();
   if (!checkpoint) {
@@ -150,7 +150,9 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
 
         const catchingUp = lag > settings.catchUpThreshold;
         const target = catchingUp ? head : next;
-        const started = deps.now().getTime();
+        const progress = catchingUp
+          ? progressReporter(log, 'backfill progress', 'BACKFILL_PROGRESS', () => deps.now().getTime())
+          : undefined;
         for await (const page of chain.logPages({
           fromBlock: next,
           toBlock: target,
@@ -175,7 +177,7 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
             settings,
           );
           await save(checkpoint);
-          if (catchingUp) progress(next, target, page.toBlock, started, deps.now().getTime());
+          progress?.({ fromBlock: next, toBlock: target, block: page.toBlock });
           if (!timeLeft()) break;
         }
         errors = 0;
@@ -248,34 +250,4 @@ function advance(
     .filter((b) => b.number > floor)
     .sort((a, b) => a.number - b.number);
   return { block: toBlock, blockHash: toHash, pageSize, recent };
-}
-
-/** Logs backfill progress (percent and ETA) at most every two seconds, and at the end. */
-function progressLogger(log: AppLog) {
-  let lastAt = 0;
-  return (from: number, to: number, at: number, startedAt: number, now: number): void => {
-    if (now - lastAt < 2_000 && at < to) return;
-    lastAt = now;
-    progressLine(log, from, to, at, startedAt, now);
-  };
-}
-
-function progressLine(
-  log: AppLog,
-  from: number,
-  to: number,
-  at: number,
-  startedAt: number,
-  now: number,
-): void {
-  const done = at - from + 1;
-  const total = to - from + 1;
-  const rate = done / Math.max(1, now - startedAt); // blocks per ms
-  log.info('backfill progress', {
-    reason: 'BACKFILL_PROGRESS',
-    block: at,
-    target: to,
-    percent: Math.round((1000 * done) / total) / 10,
-    etaSeconds: Math.round((total - done) / rate / 1000),
-  });
 }

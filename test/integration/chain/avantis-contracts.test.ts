@@ -19,7 +19,7 @@ import {
 import type { ContractName } from '../../../local/chain/compile.js';
 import { deployAvantis, devWallet, type DeployedAvantis } from '../../../local/chain/deploy.js';
 import { NonceSender, waitReceipt } from '../../../local/chain/tx.js';
-import { startAnvil, type Anvil } from './anvil.js';
+import { startAnvil, type Anvil } from '../../../local/chain/anvil.js';
 
 const TOPICS = JSON.parse(readFileSync('/work/shared/avantis/abi/topics.json', 'utf8')) as {
   events: { topic0: string; signature: string; abiFile: string }[];

@@ -1,7 +1,6 @@
 // The adaptive log pager against a real anvil behind a proxy that enforces providers' range limits
 // for real: pages shrink to what is accepted, grow back after successes, come out in order and cover
 // every block exactly once with exactly the logs a direct query returns. Starts its own anvil.
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RawLog } from '../../../layers/core/domain/trade-events.js';
@@ -12,38 +11,20 @@ import {
   type AdaptiveLogOptions,
   type LogPage,
 } from '../../../layers/core/adapters/chain/log-pager.js';
-import { freePort, startChild, type ManagedChild } from '../../../local/processes.js';
+import { startAnvil, type Anvil } from '../../../local/chain/anvil.js';
+import { emitterInitCode, receiptOf, rpc } from '../../support/json-rpc.js';
 import {
   startFaultyRpcProxy,
   type FaultyRpcProxy,
   type RangeStyle,
 } from '../../../local/standins/faulty-rpc-proxy.js';
 
-const ANVIL = path.resolve('node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil');
 const PING = '0x' + 'ab'.repeat(32);
 const OTHER = '0x' + 'cd'.repeat(32);
 /** Blocks the test chain gets beyond the deploys; logs sit in a pattern across them. */
 const BLOCKS = 150;
 
-async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
-
-/** Init code for a contract whose every call emits LOG1(topic, calldata): hand-assembled, no solc. */
-function emitterInitCode(topic: string): string {
-  const runtime = `366000600037` + `7f${topic.slice(2)}` + `366000a100`;
-  const len = (runtime.length / 2).toString(16).padStart(2, '0');
-  return `0x60${len}80600b6000396000f3${runtime}`;
-}
-
-let anvil: ManagedChild;
+let anvil: Anvil;
 let anvilUrl: string;
 let proxy: FaultyRpcProxy;
 let emitterA: string;
@@ -54,23 +35,14 @@ let firstBlock: number;
 let expected: RawLog[];
 
 beforeAll(async () => {
-  const port = await freePort();
-  anvilUrl = `http://127.0.0.1:${port}`;
-  anvil = await startChild({
-    name: 'anvil (log-pager test)',
-    command: ANVIL,
-    args: ['--host', '127.0.0.1', '--port', String(port), '--silent'],
-    ready: async () => (await rpc(anvilUrl, 'eth_chainId')) !== undefined,
-    timeoutMs: 10_000,
-    fix: 'Is @foundry-rs/anvil-linux-amd64 installed?',
-  });
+  anvil = await startAnvil({ name: 'anvil (log-pager test)' });
+  anvilUrl = anvil.url;
   const [from] = (await rpc(anvilUrl, 'eth_accounts')) as string[];
   const deploy = async (topic: string) => {
     const tx = await rpc(anvilUrl, 'eth_sendTransaction', [
       { from, data: emitterInitCode(topic), gas: '0x100000' },
     ]);
-    return ((await rpc(anvilUrl, 'eth_getTransactionReceipt', [tx])) as { contractAddress: string })
-      .contractAddress;
+    return (await receiptOf(anvilUrl, tx)).contractAddress;
   };
   emitterA = await deploy(PING);
   emitterB = await deploy(OTHER);

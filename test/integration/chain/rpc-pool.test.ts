@@ -1,36 +1,18 @@
 // The RPC pool against a real anvil behind fault-injecting proxies: failover from dead, slow,
 // throttling and lying endpoints, Retry-After, and one typed error naming every endpoint (redacted)
 // when none answers. Starts its own anvil; does not use the shared local stack.
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RpcUnavailableError, isRpcError } from '../../../layers/core/adapters/chain/rpc-errors.js';
 import { RpcPool, type RpcPoolOptions } from '../../../layers/core/adapters/chain/rpc-pool.js';
-import { freePort, startChild, type ManagedChild } from '../../../local/processes.js';
+import { startAnvil, type Anvil } from '../../../local/chain/anvil.js';
+import { freePort } from '../../../local/processes.js';
+import { emitterInitCode, receiptOf, rpc } from '../../support/json-rpc.js';
 import { startFaultyRpcProxy, type FaultyRpcProxy } from '../../../local/standins/faulty-rpc-proxy.js';
 
-const ANVIL = path.resolve('node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil');
 /** keccak256("Ping(bytes)"), the one event the test emitter logs. */
 const PING = '0x' + 'ab'.repeat(32);
 
-async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
-
-/** Init code for a contract whose every call emits LOG1(topic, calldata): hand-assembled, no solc. */
-function emitterInitCode(topic: string): string {
-  const runtime = `366000600037` + `7f${topic.slice(2)}` + `366000a100`; // CALLDATACOPY; PUSH32 t; LOG1; STOP
-  const len = (runtime.length / 2).toString(16).padStart(2, '0');
-  return `0x60${len}80600b6000396000f3${runtime}`; // CODECOPY runtime to 0; RETURN it
-}
-
-let anvil: ManagedChild;
+let anvil: Anvil;
 let anvilUrl: string;
 let emitter: string;
 const proxies: FaultyRpcProxy[] = [];
@@ -53,21 +35,13 @@ function pool(urls: string[], extra: Partial<RpcPoolOptions> = {}): RpcPool {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  anvilUrl = `http://127.0.0.1:${port}`;
-  anvil = await startChild({
-    name: 'anvil (rpc-pool test)',
-    command: ANVIL,
-    args: ['--host', '127.0.0.1', '--port', String(port), '--silent'],
-    ready: async () => (await rpc(anvilUrl, 'eth_chainId')) !== undefined,
-    timeoutMs: 10_000,
-    fix: 'Is @foundry-rs/anvil-linux-amd64 installed?',
-  });
+  anvil = await startAnvil({ name: 'anvil (rpc-pool test)' });
+  anvilUrl = anvil.url;
   const [from] = (await rpc(anvilUrl, 'eth_accounts')) as string[];
   const deploy = await rpc(anvilUrl, 'eth_sendTransaction', [
     { from, data: emitterInitCode(PING), gas: '0x100000' },
   ]);
-  const receipt = (await rpc(anvilUrl, 'eth_getTransactionReceipt', [deploy])) as { contractAddress: string };
+  const receipt = await receiptOf(anvilUrl, deploy);
   emitter = receipt.contractAddress;
   for (let i = 0; i < 5; i++)
     await rpc(anvilUrl, 'eth_sendTransaction', [{ from, to: emitter, data: `0x0${i}`, gas: '0x30000' }]);

@@ -9,7 +9,7 @@ import {
   startSimulator,
   type SimulatorStats,
 } from '../../../local/simulator/simulator.js';
-import { startAnvil, type Anvil } from './anvil.js';
+import { startAnvil, type Anvil } from '../../../local/chain/anvil.js';
 
 const STEPS = 200;
 const TRADERS = 16; // every style is among the first 16; the default is 32

@@ -6,7 +6,7 @@ type WriteRequest =
   { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
 const BATCH = 25;
-const PARALLEL = 8;
+const PARALLEL = 16;
 const MAX_ATTEMPTS = 8;
 
 export class UnprocessedItemsError extends Error {

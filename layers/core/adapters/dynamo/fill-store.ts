@@ -1,10 +1,11 @@
 // Fills in DynamoDB: PK trader, SK fillKey (`block#logIndex`, zero-padded). Writes are plain puts of
 // deterministic items, so writing a fill again leaves exactly the same item: idempotent by key.
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Fill } from '../../domain/fills.js';
 import type { FillStore } from '../../ports.js';
 import { batchWrite } from './batch.js';
 import { fromJson, toJson } from './codec.js';
+import { queryAll } from './query.js';
 
 export class DynamoFillStore implements FillStore {
   constructor(
@@ -33,33 +34,22 @@ export class DynamoFillStore implements FillStore {
   }
 
   async fillsOf(trader: string, fromKey = ''): Promise<Fill[]> {
-    const fills: Fill[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ...(fromKey
-            ? {
-                KeyConditionExpression: 'trader = :t AND fillKey >= :k',
-                ExpressionAttributeValues: { ':t': trader, ':k': fromKey },
-              }
-            : { KeyConditionExpression: 'trader = :t', ExpressionAttributeValues: { ':t': trader } }),
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        fills.push({
-          fillId: String(item.fillId),
-          fillKey: String(item.fillKey),
-          trader: String(item.trader),
-          timestamp: Number(item.ts),
-          event: fromJson<Fill['event']>(String(item.event)),
-        });
-      }
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return fills;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      ...(fromKey
+        ? {
+            KeyConditionExpression: 'trader = :t AND fillKey >= :k',
+            ExpressionAttributeValues: { ':t': trader, ':k': fromKey },
+          }
+        : { KeyConditionExpression: 'trader = :t', ExpressionAttributeValues: { ':t': trader } }),
+    });
+    return items.map((item) => ({
+      fillId: String(item.fillId),
+      fillKey: String(item.fillKey),
+      trader: String(item.trader),
+      timestamp: Number(item.ts),
+      event: fromJson<Fill['event']>(String(item.event)),
+    }));
   }
 
   async deleteFillsFrom(trader: string, fromKey: string): Promise<Fill[]> {

@@ -1,9 +1,10 @@
 // Open positions in DynamoDB: PK trader, SK positionKey (`pairIndex#tradeIndex`).
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Position } from '../../domain/positions.js';
 import type { PositionStore } from '../../ports.js';
 import { batchWrite } from './batch.js';
 import { fromJson, toJson } from './codec.js';
+import { queryAll } from './query.js';
 
 const id = (trader: string, positionKey: string) => `${trader}|${positionKey}`;
 
@@ -51,22 +52,11 @@ export class DynamoPositionStore implements PositionStore {
   }
 
   async positionsOf(trader: string): Promise<Position[]> {
-    const out: Position[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'trader = :t',
-          ExpressionAttributeValues: { ':t': trader },
-          ExclusiveStartKey,
-        }),
-      );
-      out.push(...(page.Items ?? []).map(fromItem));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'trader = :t',
+      ExpressionAttributeValues: { ':t': trader },
+    });
+    return items.map(fromItem);
   }
 }
-
-export { id as positionId };

@@ -55,7 +55,7 @@ function variant<K extends TradeEventKind>(spec: VariantSpec<K>): EventVariant {
 
 // ---- arg narrowing: the decoder only produces what the signature says, so a mismatch is a bad log or a bug.
 
-export class ArgError extends Error {}
+class ArgError extends Error {}
 
 function big(v: ArgValue | undefined): bigint {
   if (typeof v !== 'bigint') throw new ArgError('expected a uint/int');

@@ -144,7 +144,7 @@ export const PAIRS: ReadonlyMap<number, PairInfo> = new Map(
   ]),
 );
 
-/** Pairs 32 and 47 were delisted; their index is never reused. */
+/** Pairs 32 and 47 were delisted; the list is append-only, so their slots stay empty. */
 export const DELISTED_PAIRS: ReadonlySet<number> = new Set([32, 47]);
 
 /** The pair's name, or `PAIR#i` for an index this snapshot does not know (or a delisted one). */

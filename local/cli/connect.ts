@@ -1,0 +1,44 @@
+// How a CLI reaches the system: the running local stack (`npm start`, found via .local/stack.json),
+// or, when none runs, an embedded one started for the CLI and stopped after it.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ROOT, startLocalStack, type LocalStackInfo } from '../stack.js';
+
+export interface Connection {
+  readonly info: LocalStackInfo;
+  readonly embedded: boolean;
+  close(): Promise<void>;
+}
+
+async function runningStack(): Promise<LocalStackInfo | undefined> {
+  try {
+    const info = JSON.parse(
+      await readFile(path.join(ROOT, '.local', 'stack.json'), 'utf8'),
+    ) as LocalStackInfo;
+    const res = await fetch(info.endpoints.dynamodb, { signal: AbortSignal.timeout(1_000) });
+    return res.status > 0 ? info : undefined;
+  } catch {
+    return undefined; // no file, or the stack it describes is gone
+  }
+}
+
+export async function connect(opts: {
+  rpcUrls?: readonly string[];
+  log: (line: string) => void;
+}): Promise<Connection> {
+  const running = await runningStack();
+  if (running) {
+    Object.assign(process.env, running.env);
+    if (opts.rpcUrls?.length) process.env.RPC_URLS = opts.rpcUrls.join(',');
+    opts.log(`using the running local stack (${running.endpoints.dynamodb})`);
+    return { info: running, embedded: false, close: async () => undefined };
+  }
+  opts.log('no local stack is running: starting an embedded one for this command');
+  const stack = await startLocalStack({
+    functions: {},
+    ...(opts.rpcUrls?.length ? { rpcUrls: opts.rpcUrls } : {}),
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
+    log: opts.log,
+  });
+  return { info: stack.info, embedded: true, close: () => stack.stop() };
+}

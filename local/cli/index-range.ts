@@ -1,0 +1,66 @@
+// `npm run index -- --from-block N --to-block M`: indexes one block range into the fills table and
+// prints a JSON summary. RPC_URLS=<url> indexes that chain (Base mainnet contracts on chain 8453).
+import { parseArgs } from 'node:util';
+import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
+import { DynamoFillStore } from '../../layers/core/adapters/dynamo/fill-store.js';
+import { loadConfig } from '../../layers/core/config.js';
+import { connectChain } from '../../layers/core/indexer/compose.js';
+import { indexRange } from '../../layers/core/indexer/range.js';
+import { connect } from './connect.js';
+
+const USAGE = 'usage: npm run index -- --from-block <N> --to-block <M|latest> [--page <blocks>]';
+
+class UsageError extends Error {}
+
+function blockArg(name: string, raw: string | undefined, latest?: number): number {
+  if (raw === undefined) throw new UsageError(`--${name} is required`);
+  if (raw === 'latest' && latest !== undefined) return latest;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a block number, got "${raw}"`);
+  return Number(raw);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'from-block': { type: 'string' },
+      'to-block': { type: 'string' },
+      page: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const from = blockArg('from-block', values['from-block']);
+  if (values['to-block'] === undefined) throw new UsageError('--to-block is required');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const rpcUrls = (process.env.RPC_URLS ?? '').split(',').filter(Boolean);
+  const connection = await connect({ rpcUrls, log });
+  try {
+    const cfg = loadConfig();
+    const chain = await connectChain(cfg);
+    const to = blockArg('to-block', values['to-block'], await chain.reader.headNumber());
+    if (to < from) throw new UsageError(`--to-block (${to}) is before --from-block (${from})`);
+    const pageSize = values.page === undefined ? cfg.indexer.page : blockArg('page', values.page);
+    log(`indexing blocks ${from}-${to} of chain ${chain.deployment.chainId}`);
+    const summary = await indexRange(
+      { fromBlock: from, toBlock: to, pageSize },
+      {
+        chain: chain.reader,
+        fills: new DynamoFillStore(documentDb(), cfg.tables.fills),
+        log: { info: (m, a) => log(`${m} ${JSON.stringify(a)}`), warn: log, error: log },
+      },
+    );
+    process.stdout.write(`${JSON.stringify({ chainId: chain.deployment.chainId, ...summary }, null, 2)}\n`);
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `${err instanceof UsageError ? `${err.message}\n${USAGE}` : String((err as Error).message ?? err)}\n`,
+  );
+  process.exit(err instanceof UsageError ? 2 : 1);
+});

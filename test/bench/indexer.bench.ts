@@ -1,0 +1,140 @@
+// Indexer benchmarks on the local stack: decode + persist fills into DynamoDB Local (events/s), and
+// block mined -> signal enqueued on anvil with 1 s blocks (p50/p95 over real trades).
+import { ReceiveMessageCommand, DeleteMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoFillStore } from '../../layers/core/adapters/dynamo/fill-store.js';
+import { ingestPage } from '../../layers/core/indexer/ingest.js';
+import type { RawLog } from '../../layers/core/domain/trade-events.js';
+import { LocalTrader, USDC_UNIT } from '../../local/chain/trader.js';
+import { createTables } from '../../local/provision.js';
+import type { LocalStack } from '../../local/stack.js';
+import { buildLogs } from './decode.bench.js';
+import { summarize, type LatencySummary } from './stats.js';
+
+const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
+
+/** Pages of `pageLogs` decoded and written as fills, as the backfill does; fills only, no signals. */
+export async function persistBench(stack: LocalStack, total = 20_000, pageLogs = 2_000) {
+  const dynamo = new DynamoDBClient({
+    region: stack.info.region,
+    endpoint: stack.info.endpoints.dynamodb,
+    credentials,
+  });
+  const tables = await createTables(dynamo, `bench${Date.now() % 100_000}`);
+  const fills = new DynamoFillStore(DynamoDBDocumentClient.from(dynamo), tables.fills);
+  // Synthetic logs spread over blocks; unique (block, logIndex) so every fill is a new item.
+  const logs = buildLogs(total).map((l, i): RawLog => ({
+    ...l,
+    blockNumber: 1_000 + Math.floor(i / 50),
+    logIndex: i % 50,
+  }));
+  const started = performance.now();
+  let written = 0;
+  for (let i = 0; i < logs.length; i += pageLogs) {
+    const page = logs.slice(i, i + pageLogs);
+    const summary = await ingestPage(
+      { fromBlock: page[0]?.blockNumber ?? 0, toBlock: page.at(-1)?.blockNumber ?? 0, logs: page },
+      {
+        fills,
+        positions: {
+          getMany: async () => new Map(),
+          apply: async () => undefined,
+          positionsOf: async () => [],
+        },
+        signals: { publish: async () => undefined },
+        timestamps: async (blocks) => new Map(blocks.map((b) => [b, 1_700_000_000 + b])),
+        onUndecodable: () => undefined,
+      },
+      { fillsOnly: true },
+    );
+    written += summary.fills.length;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  dynamo.destroy();
+  return {
+    events: total,
+    fillsWritten: written,
+    seconds: Math.round(seconds * 100) / 100,
+    eventsPerSecond: Math.round(total / seconds),
+  };
+}
+
+async function drain(
+  sqs: SQSClient,
+  queueUrl: string,
+  onSignal: (trader: string, sentAt: number, kind: string) => void,
+) {
+  const out = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ['SentTimestamp'],
+    }),
+  );
+  const messages = out.Messages ?? [];
+  for (const m of messages) {
+    const s = JSON.parse(m.Body ?? '{}') as { trader: string; kind: string };
+    onSignal(s.trader, Number(m.Attributes?.SentTimestamp), s.kind);
+  }
+  if (messages.length > 0) {
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+      }),
+    );
+  }
+}
+
+/**
+ * Opens `trades` positions, one per block, and measures from the moment the block is first served
+ * by the node (polled every 10 ms) to the moment SQS stamped the signal as sent.
+ */
+export async function signalLatencyBench(
+  stack: LocalStack,
+  sqs: SQSClient,
+  trades = 30,
+): Promise<LatencySummary> {
+  const chain = stack.info.chain;
+  if (chain.mode !== 'local') throw new Error('the latency bench needs the local chain');
+  const rpc = stack.info.endpoints.rpc;
+  const blockSeenAt = new Map<number, number>();
+  let polling = true;
+  const poller = (async () => {
+    let last = -1;
+    while (polling) {
+      const res = await fetch(rpc, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
+      });
+      const n = Number(((await res.json()) as { result: string }).result);
+      for (let b = last + 1; b <= n; b++) if (!blockSeenAt.has(b)) blockSeenAt.set(b, Date.now());
+      last = n;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+
+  const traders = await Promise.all(
+    Array.from({ length: trades }, (_, i) => LocalTrader.create(rpc, chain.addresses, 300 + i)),
+  );
+  const openedIn = new Map<string, number>();
+  const sentAt = new Map<string, number>();
+  for (const t of traders) {
+    const receipt = await t.open({ pairIndex: 0, collateralUsdc: 100n * USDC_UNIT, leverage: 5, buy: true });
+    openedIn.set(t.address, receipt.blockNumber);
+  }
+  const end = Date.now() + 30_000;
+  while (sentAt.size < trades && Date.now() < end) {
+    await drain(sqs, stack.info.queues.signals.url, (trader, at, kind) => {
+      if (kind === 'OPEN' && openedIn.has(trader) && !sentAt.has(trader)) sentAt.set(trader, at);
+    });
+  }
+  polling = false;
+  await poller;
+  const samples = [...sentAt].map(([trader, at]) => at - (blockSeenAt.get(openedIn.get(trader) ?? -1) ?? at));
+  if (samples.length < trades) throw new Error(`only ${samples.length} of ${trades} signals arrived`);
+  return summarize(samples);
+}

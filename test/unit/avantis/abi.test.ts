@@ -1,0 +1,181 @@
+// The variant table against the shared facts: every topic0 equals shared/avantis/abi/topics.json, no topic0
+// is claimed twice, the watch list is complete, each variant's field mapping is whole; plus addresses and pairs.
+import { readFileSync } from 'node:fs';
+import { EventFragment, Interface, getAddress, type ParamType } from 'ethers';
+import { describe, expect, it } from 'vitest';
+import {
+  CONTRACTS_EMITTING,
+  NOT_WATCHED,
+  VARIANTS,
+  WATCHED_TOPICS,
+  type FieldTarget,
+} from '../../../layers/core/domain/avantis/abi.js';
+import { BASE_MAINNET, watchedAddresses } from '../../../layers/core/domain/avantis/addresses.js';
+import { decodeLog } from '../../../layers/core/domain/avantis/decode.js';
+import { PAIRS, pairName } from '../../../layers/core/domain/avantis/pairs.js';
+
+// The shared reference data, read by the test only: the code must stand on its own.
+const SHARED = '/work/shared/avantis';
+interface TopicEntry {
+  readonly topic0: string;
+  readonly signature: string;
+  readonly event: string;
+  readonly abiFile: string;
+  readonly status: string;
+}
+const TOPICS = (JSON.parse(readFileSync(`${SHARED}/abi/topics.json`, 'utf8')) as { events: TopicEntry[] })
+  .events;
+const SHARED_PAIRS = (
+  JSON.parse(readFileSync(`${SHARED}/pairs.json`, 'utf8')) as {
+    pairs: { pairIndex: number; name: string | null }[];
+  }
+).pairs;
+
+const targetField = (t: FieldTarget): string | undefined =>
+  typeof t === 'string' ? t.split(' ')[0] : undefined;
+
+describe('VARIANTS vs topics.json', () => {
+  it.each(VARIANTS.map((v) => [v.id, v] as const))('%s: topic0 and canonical signature match', (_id, v) => {
+    const f = EventFragment.from(v.signature);
+    const entries = TOPICS.filter((e) => e.topic0 === v.topic0);
+    expect(entries.length, `topic0 ${v.topic0} not in topics.json`).toBeGreaterThan(0);
+    for (const e of entries) expect(e.signature).toBe(f.format('sighash'));
+    expect(v.topic0).toBe(f.topicHash);
+    // Inferred in the shared facts <=> flagged inferred here.
+    expect(v.inferred === true).toBe(entries.some((e) => e.status.startsWith('INFERRED')));
+  });
+
+  it('ids are unique and name their event', () => {
+    expect(new Set(VARIANTS.map((v) => v.id)).size).toBe(VARIANTS.length);
+    for (const v of VARIANTS) expect(v.id.split('/')[0]).toBe(EventFragment.from(v.signature).name);
+  });
+
+  it('no topic0 is claimed by two variants (one topic0, one mapping)', () => {
+    const seen = new Map<string, string>();
+    for (const v of VARIANTS) {
+      expect(seen.get(v.topic0), `${v.id} duplicates ${seen.get(v.topic0)}`).toBeUndefined();
+      seen.set(v.topic0, v.id);
+    }
+  });
+
+  it('WATCHED_TOPICS is exactly the variants topic0s, lower case', () => {
+    expect([...WATCHED_TOPICS].sort()).toEqual(VARIANTS.map((v) => v.topic0).sort());
+    for (const t of WATCHED_TOPICS) expect(t).toMatch(/^0x[0-9a-f]{64}$/);
+  });
+
+  it('every fragment in topics.json is watched or knowingly skipped', () => {
+    const watchedNames = new Set(VARIANTS.map((v) => EventFragment.from(v.signature).name));
+    for (const e of TOPICS) {
+      if (WATCHED_TOPICS.includes(e.topic0)) continue;
+      expect(
+        watchedNames.has(e.event),
+        `${e.signature} (${e.abiFile}) is a watched event name but not watched`,
+      ).toBe(false);
+      expect(NOT_WATCHED[e.event], `${e.event} is neither watched nor in NOT_WATCHED`).toBeDefined();
+    }
+  });
+
+  it('CONTRACTS_EMITTING is the four emitting contracts', () => {
+    expect([...CONTRACTS_EMITTING].sort()).toEqual([
+      'PairInfos',
+      'Trading',
+      'TradingCallbacks',
+      'TradingStorage',
+    ]);
+  });
+});
+
+/** A value per param that makes the variant decode (enums in range). */
+function sample(p: ParamType, i: number): unknown {
+  if (p.baseType === 'tuple') return (p.components ?? []).map((c, j) => sample(c, j));
+  if (p.type === 'address') return getAddress(`0x${(i + 1).toString(16).padStart(40, 'a')}`);
+  if (p.type === 'bool') return true;
+  if (p.type === 'uint8') return 1;
+  return BigInt(i + 1);
+}
+
+describe('field mappings', () => {
+  it.each(VARIANTS.map((v) => [v.id, v] as const))(
+    '%s: every arg is mapped or dropped, and nothing else',
+    (_id, v) => {
+      const f = EventFragment.from(v.signature);
+      expect(Object.keys(v.fields)).toEqual(f.inputs.map((p) => p.name));
+      const { topics, data } = new Interface([f]).encodeEventLog(
+        f,
+        f.inputs.map((p, i) => sample(p, i)),
+      );
+      const r = decodeLog({
+        address: '0x01',
+        topics,
+        data,
+        blockNumber: 1,
+        blockHash: '0x02',
+        transactionHash: '0x03',
+        logIndex: 0,
+      });
+      if (!r.ok) throw new Error(r.reason);
+      const produced = Object.keys(r.event).filter(
+        (k) => !['kind', 'variant', 'blockNumber', 'blockHash', 'logIndex', 'txHash', 'address'].includes(k),
+      );
+      const targets = Object.values(v.fields)
+        .map(targetField)
+        .filter((t): t is string => t !== undefined);
+      expect(produced.sort()).toEqual([...new Set(targets)].sort());
+      expect(r.event.kind).toBe(v.kind);
+    },
+  );
+});
+
+describe('addresses', () => {
+  it('Base mainnet deployment is lower case and valid', () => {
+    expect(BASE_MAINNET.chainId).toBe(8453);
+    const all = [
+      BASE_MAINNET.tradingCallbacks,
+      ...BASE_MAINNET.trading,
+      BASE_MAINNET.tradingStorage,
+      BASE_MAINNET.pairInfos,
+      BASE_MAINNET.pairStorage,
+      BASE_MAINNET.usdc,
+      ...(BASE_MAINNET.pairStorageOlder ?? []),
+      BASE_MAINNET.vaultManager ?? '',
+    ];
+    for (const a of all) {
+      expect(a).toMatch(/^0x[0-9a-f]{40}$/);
+      expect(getAddress(a).toLowerCase()).toBe(a);
+    }
+  });
+  it('watches TradingCallbacks, both Trading proxies, TradingStorage and PairInfos', () => {
+    expect(watchedAddresses(BASE_MAINNET).sort()).toEqual(
+      [
+        '0x0c16ff40065cc3ab4bc55b60e447504afb9c7970',
+        '0x44914408af82bc9983bbb330e3578e1105e11d4e',
+        '0x5ff292d70ba9cd9e7ccb313782811b3d7120535f',
+        '0x8a311d7048c35985aa31c131b9a13e03a5f7422d',
+        '0x81f22d0cc22977c91befe648c9fddf1f2bd977e5',
+      ].sort(),
+    );
+  });
+});
+
+describe('pairs', () => {
+  it('names the key pairs as Avantis does (0 ETH, 1 BTC)', () => {
+    expect(pairName(0)).toBe('ETH/USD');
+    expect(pairName(1)).toBe('BTC/USD');
+    expect(pairName(21)).toBe('XAU/USD');
+    expect(pairName(62)).toBe('HYPE/USD');
+    expect(pairName(78)).toBe('US500/USD');
+    expect(pairName(79)).toBe('US100/USD');
+  });
+  it('unknown and delisted indices read PAIR#i', () => {
+    expect(pairName(32)).toBe('PAIR#32');
+    expect(pairName(47)).toBe('PAIR#47');
+    expect(pairName(4242)).toBe('PAIR#4242');
+  });
+  it('agrees with shared pairs.json on every index it knows, and knows at least 0..30', () => {
+    for (const p of SHARED_PAIRS) {
+      if (p.name === null) expect(PAIRS.has(p.pairIndex)).toBe(false);
+      else expect(pairName(p.pairIndex)).toBe(p.name);
+    }
+    for (let i = 0; i <= 30; i++) expect(PAIRS.has(i)).toBe(true);
+  });
+});
