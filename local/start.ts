@@ -18,6 +18,21 @@ function portBase(): number {
   return n;
 }
 
+/**
+ * A simulated market is young: lower the bar to be ranked so a leaderboard exists within a minute
+ * of `npm start`. Set the variables to use other values (the deployed defaults are 10 trades, $10,000).
+ */
+function localLeaderRules(): Record<string, string> {
+  const rules: Record<string, string> = {};
+  for (const [name, value] of [
+    ['LEADER_MIN_TRADES_30D', '3'],
+    ['LEADER_MIN_VOLUME_30D_USD', '1000'],
+  ] as const) {
+    rules[name] = process.env[name] ?? value;
+  }
+  return rules;
+}
+
 const list = (raw: string | undefined) =>
   (raw ?? '')
     .split(',')
@@ -92,6 +107,7 @@ async function main(): Promise<void> {
     blockTimeSeconds: 1,
     adminUserIds: list(process.env.ADMIN_USER_IDS),
     ...(rpcUrls.length > 0 ? { rpcUrls } : { simulate: { seed: seed() } }),
+    env: localLeaderRules(),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   await mkdir(path.dirname(STACK_FILE), { recursive: true });

@@ -1,4 +1,6 @@
 // What the domain needs from the world. Adapters implement these; tests of domain use in-memory ones.
+import type { LeaderboardRow, LeaderboardSort } from './domain/analytics/leaderboard.js';
+import type { TraderStats } from './domain/analytics/stats.js';
 import type { Fill } from './domain/fills.js';
 import type { Position } from './domain/positions.js';
 import type { Signal } from './domain/signals.js';
@@ -89,6 +91,8 @@ export interface FillStore {
   fillsOf(trader: string, fromKey?: string): Promise<Fill[]>;
   /** Deletes a trader's fills at or after a key; returns what was deleted. */
   deleteFillsFrom(trader: string, fromKey: string): Promise<Fill[]>;
+  /** Every fill, in no particular order (full rebuilds only). */
+  all(): AsyncIterable<Fill>;
 }
 
 export interface PositionStore {
@@ -100,4 +104,23 @@ export interface PositionStore {
 
 export interface SignalQueue {
   publish(signals: readonly Signal[]): Promise<void>;
+}
+
+// --- Analytics -------------------------------------------------------------------------------
+
+export interface Leaderboard {
+  readonly sort: LeaderboardSort;
+  /** Unix seconds. */
+  readonly generatedAt: number;
+  /** Traders considered (eligible or not). */
+  readonly traders: number;
+  readonly rows: readonly LeaderboardRow[];
+}
+
+export interface StatsStore {
+  getMany(traders: readonly string[]): Promise<Map<string, TraderStats>>;
+  putMany(stats: readonly TraderStats[]): Promise<void>;
+  all(): AsyncIterable<TraderStats>;
+  putLeaderboard(board: Leaderboard): Promise<void>;
+  getLeaderboard(sort: LeaderboardSort): Promise<Leaderboard | undefined>;
 }

@@ -37,16 +37,9 @@ export async function persistBench(stack: LocalStack, total = 20_000, pageLogs =
       { fromBlock: page[0]?.blockNumber ?? 0, toBlock: page.at(-1)?.blockNumber ?? 0, logs: page },
       {
         fills,
-        positions: {
-          getMany: async () => new Map(),
-          apply: async () => undefined,
-          positionsOf: async () => [],
-        },
-        signals: { publish: async () => undefined },
         timestamps: async (blocks) => new Map(blocks.map((b) => [b, 1_700_000_000 + b])),
         onUndecodable: () => undefined,
       },
-      { fillsOnly: true },
     );
     written += summary.fills.length;
   }

@@ -13,7 +13,9 @@ import type {
   LogPage,
   PositionStore,
   SignalQueue,
+  StatsStore,
 } from '../../layers/core/ports.js';
+import type { TraderStats } from '../../layers/core/domain/analytics/stats.js';
 
 export class MemoryFills implements FillStore {
   readonly items = new Map<string, Fill>();
@@ -30,7 +32,10 @@ export class MemoryFills implements FillStore {
     for (const f of doomed) this.items.delete(`${f.trader}|${f.fillKey}`);
     return doomed;
   }
-  all(): Fill[] {
+  async *all(): AsyncIterable<Fill> {
+    yield* this.sorted();
+  }
+  sorted(): Fill[] {
     return [...this.items.values()].sort(byChainOrder);
   }
 }
@@ -56,6 +61,21 @@ export class MemoryPositions implements PositionStore {
   }
   get(trader: string, pairIndex: number, index: number) {
     return this.items.get(`${trader}|${positionKey(pairIndex, index)}`);
+  }
+}
+
+export class MemoryStats implements Pick<StatsStore, 'getMany' | 'putMany'> {
+  readonly items = new Map<string, TraderStats>();
+  async getMany(traders: readonly string[]) {
+    // Copies, as a store would return: the caller mutates what it gets.
+    return new Map(
+      traders.flatMap((t) =>
+        this.items.has(t) ? [[t, structuredClone(this.items.get(t) as TraderStats)] as const] : [],
+      ),
+    );
+  }
+  async putMany(stats: readonly TraderStats[]) {
+    for (const s of stats) this.items.set(s.trader, structuredClone(s));
   }
 }
 

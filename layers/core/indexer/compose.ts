@@ -6,6 +6,7 @@ import { RpcPool, type RpcPoolEvent } from '../adapters/chain/rpc-pool.js';
 import { DynamoFillStore } from '../adapters/dynamo/fill-store.js';
 import { DynamoIndexerState } from '../adapters/dynamo/indexer-state.js';
 import { DynamoPositionStore } from '../adapters/dynamo/position-store.js';
+import { DynamoStatsStore } from '../adapters/dynamo/stats-store.js';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue.js';
 import type { Config } from '../config.js';
 import { WATCHED_TOPICS } from '../domain/avantis/abi.js';
@@ -70,6 +71,7 @@ export function indexerDeps(
     chain,
     fills: new DynamoFillStore(clients.db, cfg.tables.fills),
     positions: new DynamoPositionStore(clients.db, cfg.tables.positions),
+    stats: new DynamoStatsStore(clients.db, cfg.tables.stats),
     signals: new SqsSignalQueue(clients.sqs, cfg.queues.signals),
     state: new DynamoIndexerState(clients.db, cfg.tables.state),
     now: () => new Date(),

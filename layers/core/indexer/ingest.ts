@@ -5,12 +5,22 @@ import { fillsFromEvents, type Fill } from '../domain/fills.js';
 import { applyFill, positionKey, slotOf, type Position } from '../domain/positions.js';
 import { signalFromFill, type Signal } from '../domain/signals.js';
 import type { TradeEvent } from '../domain/trade-events.js';
-import type { FillStore, LogPage, PositionStore, SignalQueue } from '../ports.js';
+import { applyFillToStats, emptyStats, type TraderStats } from '../domain/analytics/stats.js';
+import type { FillStore, LogPage, PositionStore, SignalQueue, StatsStore } from '../ports.js';
+
+export interface LiveSinks {
+  readonly positions: PositionStore;
+  readonly stats: Pick<StatsStore, 'getMany' | 'putMany'>;
+  readonly signals: SignalQueue;
+}
 
 export interface IngestDeps {
   readonly fills: FillStore;
-  readonly positions: PositionStore;
-  readonly signals: SignalQueue;
+  /**
+   * Positions, stats and signals follow the live cursor. Without them (range mode) only fills are
+   * stored: replaying history must never alert followers or count a fill twice in stats.
+   */
+  readonly live?: LiveSinks;
   /** Block timestamps (unix s) for the blocks that have logs. */
   readonly timestamps: (blockNumbers: readonly number[]) => Promise<Map<number, number>>;
   readonly onUndecodable: (
@@ -18,11 +28,6 @@ export interface IngestDeps {
     reason: string,
     log: { blockNumber: number; logIndex: number },
   ) => void;
-}
-
-export interface IngestOptions {
-  /** Range mode (the CLI) stores fills only: positions and signals belong to the live cursor. */
-  readonly fillsOnly?: boolean;
 }
 
 export interface PageSummary {
@@ -38,11 +43,7 @@ export interface PageSummary {
 
 const pid = (trader: string, key: string) => `${trader}|${key}`;
 
-export async function ingestPage(
-  page: LogPage,
-  deps: IngestDeps,
-  options: IngestOptions = {},
-): Promise<PageSummary> {
+export async function ingestPage(page: LogPage, deps: IngestDeps): Promise<PageSummary> {
   const events: TradeEvent[] = [];
   let undecodable = 0;
   const results = decodeLogs(page.logs);
@@ -61,13 +62,14 @@ export async function ingestPage(
   await deps.fills.putFills(fills);
 
   const signals: Signal[] = [];
-  if (!options.fillsOnly) {
+  const live = deps.live;
+  if (live) {
     const touched = fills.flatMap((f) => {
       const slot = slotOf(f);
       return slot ? [{ fill: f, id: pid(f.trader, positionKey(slot.pairIndex, slot.tradeIndex)) }] : [];
     });
     if (touched.length > 0) {
-      const current = await deps.positions.getMany(
+      const current = await live.positions.getMany(
         touched.map(({ id }) => {
           const [trader, positionKey] = id.split('|') as [string, string];
           return { trader, positionKey };
@@ -78,13 +80,14 @@ export async function ingestPage(
         const before = next.has(id) ? next.get(id) : current.get(id);
         next.set(id, applyFill(before, fill));
       }
-      await deps.positions.apply(next);
+      await live.positions.apply(next);
     }
+    if (fills.length > 0) await updateStats(fills, live.stats);
     for (const f of fills) {
       const s = signalFromFill(f);
       if (s) signals.push(s);
     }
-    await deps.signals.publish(signals);
+    await live.signals.publish(signals);
   }
 
   const eventsByKind: Record<string, number> = {};
@@ -96,4 +99,16 @@ export async function ingestPage(
     tradersByBlock.set(f.event.blockNumber, list);
   }
   return { logs: page.logs.length, undecodable, unattributed, fills, signals, eventsByKind, tradersByBlock };
+}
+
+/** Folds the page's fills into each trader's stats (a fill already absorbed is skipped). */
+async function updateStats(fills: readonly Fill[], store: LiveSinks['stats']): Promise<void> {
+  const current = await store.getMany([...new Set(fills.map((f) => f.trader))]);
+  const touched = new Map<string, TraderStats>();
+  for (const fill of fills) {
+    const stats = touched.get(fill.trader) ?? current.get(fill.trader) ?? emptyStats(fill.trader);
+    touched.set(fill.trader, stats);
+    applyFillToStats(stats, fill);
+  }
+  await store.putMany([...touched.values()]);
 }

@@ -36,26 +36,19 @@ export async function indexRange(
   let pages = 0;
   let lastBlock: number | null = null;
   const progress = progressReporter(deps.log, 'range progress', 'RANGE_PROGRESS', now);
-  const noop = async () => undefined;
 
   for await (const page of deps.chain.logPages(range)) {
-    const summary = await ingestPage(
-      page,
-      {
-        fills: deps.fills,
-        positions: { getMany: async () => new Map(), apply: noop, positionsOf: async () => [] },
-        signals: { publish: noop },
-        timestamps: async (blocks) =>
-          new Map(
-            await Promise.all(blocks.map(async (n) => [n, (await deps.chain.header(n)).timestamp] as const)),
-          ),
-        onUndecodable: (topic0) => {
-          const key = topic0 ?? '(no topics)';
-          undecodableByTopic0[key] = (undecodableByTopic0[key] ?? 0) + 1;
-        },
+    const summary = await ingestPage(page, {
+      fills: deps.fills,
+      timestamps: async (blocks) =>
+        new Map(
+          await Promise.all(blocks.map(async (n) => [n, (await deps.chain.header(n)).timestamp] as const)),
+        ),
+      onUndecodable: (topic0) => {
+        const key = topic0 ?? '(no topics)';
+        undecodableByTopic0[key] = (undecodableByTopic0[key] ?? 0) + 1;
       },
-      { fillsOnly: true },
-    );
+    });
     pages += 1;
     logs += summary.logs;
     fillsWritten += summary.fills.length;

@@ -4,7 +4,15 @@
 import { firstFillKeyOfBlock } from '../domain/fills.js';
 import { positionKey, replayPositions, type Position } from '../domain/positions.js';
 import { retraction, signalFromFill, type Signal } from '../domain/signals.js';
-import type { ChainReader, FillStore, IndexerCheckpoint, PositionStore, SignalQueue } from '../ports.js';
+import { statsFromFills } from '../domain/analytics/stats.js';
+import type {
+  ChainReader,
+  FillStore,
+  IndexerCheckpoint,
+  PositionStore,
+  SignalQueue,
+  StatsStore,
+} from '../ports.js';
 
 export interface RollbackResult {
   readonly checkpoint: IndexerCheckpoint;
@@ -18,7 +26,13 @@ export interface RollbackResult {
 
 export async function rollbackToCanonical(
   checkpoint: IndexerCheckpoint,
-  deps: { chain: ChainReader; fills: FillStore; positions: PositionStore; signals: SignalQueue },
+  deps: {
+    chain: ChainReader;
+    fills: FillStore;
+    positions: PositionStore;
+    stats: Pick<StatsStore, 'putMany'>;
+    signals: SignalQueue;
+  },
 ): Promise<RollbackResult> {
   const recent = [...checkpoint.recent].sort((a, b) => b.number - a.number);
   let fork: { number: number; hash: string } | undefined;
@@ -45,7 +59,10 @@ export async function rollbackToCanonical(
       const signal = signalFromFill(fill);
       if (signal) retractions.push(retraction(signal));
     }
-    const rebuilt = replayPositions(await deps.fills.fillsOf(trader));
+    const remaining = await deps.fills.fillsOf(trader);
+    // Stats follow the corrected history: rebuilt from the fills that still stand.
+    await deps.stats.putMany([statsFromFills(trader, remaining)]);
+    const rebuilt = replayPositions(remaining);
     const changes = new Map<string, Position | undefined>();
     for (const p of await deps.positions.positionsOf(trader)) {
       changes.set(`${trader}|${positionKey(p.pairIndex, p.tradeIndex)}`, undefined);

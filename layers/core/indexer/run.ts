@@ -6,15 +6,17 @@ import type {
   AppLog,
   BlockHeader,
   ChainReader,
+  FillStore,
   IndexerCheckpoint,
   IndexerStateStore,
   RecentBlock,
 } from '../ports.js';
-import { ingestPage, type IngestDeps, type PageSummary } from './ingest.js';
+import { ingestPage, type IngestDeps, type LiveSinks, type PageSummary } from './ingest.js';
 import { progressReporter } from './progress.js';
 import { rollbackToCanonical } from './reorg.js';
 
-export interface IndexerDeps extends Omit<IngestDeps, 'timestamps' | 'onUndecodable'> {
+export interface IndexerDeps extends LiveSinks {
+  readonly fills: FillStore;
   readonly chain: ChainReader;
   readonly state: IndexerStateStore;
   readonly now: () => Date;
@@ -83,8 +85,7 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
   };
   const ingestDeps: IngestDeps = {
     fills: deps.fills,
-    positions: deps.positions,
-    signals: deps.signals,
+    live: { positions: deps.positions, stats: deps.stats, signals: deps.signals },
     timestamps: async (blocks) =>
       new Map(await Promise.all(blocks.map(async (n) => [n, (await header(n)).timestamp] as const))),
     onUndecodable: (topic0, reason, at) => log.warn('undecodable log', { reason, topic0, ...at }),

@@ -8,10 +8,12 @@ import { RpcPool } from '../../../layers/core/adapters/chain/rpc-pool.js';
 import { DynamoFillStore } from '../../../layers/core/adapters/dynamo/fill-store.js';
 import { DynamoIndexerState } from '../../../layers/core/adapters/dynamo/indexer-state.js';
 import { DynamoPositionStore } from '../../../layers/core/adapters/dynamo/position-store.js';
+import { DynamoStatsStore } from '../../../layers/core/adapters/dynamo/stats-store.js';
 import { SqsSignalQueue } from '../../../layers/core/adapters/sqs/signal-queue.js';
 import { WATCHED_TOPICS } from '../../../layers/core/domain/avantis/abi.js';
 import { watchedAddresses } from '../../../layers/core/domain/avantis/addresses.js';
 import { decodeLogs } from '../../../layers/core/domain/avantis/decode.js';
+import { allTimeStats, statsFromFills } from '../../../layers/core/domain/analytics/stats.js';
 import { fillsFromEvents, type Fill } from '../../../layers/core/domain/fills.js';
 import { replayPositions } from '../../../layers/core/domain/positions.js';
 import { signalFromFill, type Signal } from '../../../layers/core/domain/signals.js';
@@ -76,6 +78,7 @@ async function world(urls: readonly string[], extra: Partial<IndexerDeps> = {}) 
     }),
     fills,
     positions: new DynamoPositionStore(doc, tables.positions),
+    stats: new DynamoStatsStore(doc, tables.stats),
     signals: {
       publish: async (s) => {
         published.push(...s);
@@ -126,6 +129,22 @@ async function indexTo(w: Awaited<ReturnType<typeof world>>, target: number, ove
   return runIndexer(deps, w.settings({ stopRequested: () => done, ...over }));
 }
 
+/** The stats the indexer kept incrementally equal a rebuild from exactly these fills. */
+async function expectStatsOf(w: Awaited<ReturnType<typeof world>>, fills: readonly Fill[]) {
+  const traders = [...new Set(reference.fills.map((f) => f.trader))];
+  const stored = await w.deps.stats.getMany(traders);
+  for (const trader of traders) {
+    const expected = allTimeStats(
+      statsFromFills(
+        trader,
+        fills.filter((f) => f.trader === trader),
+      ),
+    );
+    const actual = stored.get(trader);
+    expect(actual && allTimeStats(actual), trader).toEqual(expected);
+  }
+}
+
 const byKey = (fills: readonly Fill[]) => [...fills].map((f) => `${f.trader}|${f.fillKey}`).sort();
 
 beforeAll(async () => {
@@ -169,6 +188,7 @@ describe('indexer on anvil', () => {
     expect(summary.toBlock).toBe(head);
     expect(byKey(await w.storedFills())).toEqual(byKey(reference.fills));
     expect(w.published.map((s) => s.id)).toEqual(reference.signalIds);
+    await expectStatsOf(w, reference.fills);
     expect(new Set(faults.map((r) => r.fault))).toEqual(
       new Set(['RANGE_TOO_LARGE', 'HTTP_429', 'TIMEOUT', 'GARBAGE', 'MALFORMED_RESULT']),
     );
@@ -225,5 +245,6 @@ describe('indexer on anvil', () => {
       const stored = await w.deps.positions.positionsOf(trader);
       expect(stored.length).toBe(rebuilt.size);
     }
+    await expectStatsOf(w, kept);
   });
 });

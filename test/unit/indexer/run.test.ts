@@ -15,6 +15,7 @@ import {
   MemoryPositions,
   MemorySignals,
   MemoryState,
+  MemoryStats,
 } from '../../support/indexer-fakes.js';
 
 const ALICE = '0x00000000000000000000000000000000000a11ce';
@@ -26,6 +27,7 @@ function world(chain: FakeChain) {
   const fills = new MemoryFills();
   const positions = new MemoryPositions();
   const signals = new MemorySignals();
+  const stats = new MemoryStats();
   const state = new MemoryState();
   const warnings: { message: string; attrs?: Record<string, unknown> }[] = [];
   let onSleep: () => void = () => undefined;
@@ -33,6 +35,7 @@ function world(chain: FakeChain) {
     chain,
     fills,
     positions,
+    stats,
     signals,
     state,
     now: () => new Date(clock),
@@ -59,6 +62,7 @@ function world(chain: FakeChain) {
     deps,
     fills,
     positions,
+    stats,
     signals,
     state,
     warnings,
@@ -114,7 +118,7 @@ describe('Function: runIndexer', () => {
       signals: 3,
       reorgs: 0,
     });
-    expect(w.fills.all().map((f) => [f.trader, f.event.kind])).toEqual([
+    expect(w.fills.sorted().map((f) => [f.trader, f.event.kind])).toEqual([
       [ALICE, 'MarketExecuted'],
       [ALICE, 'ClosingFeesCharged'],
       [ALICE, 'MarketExecuted'],
@@ -153,7 +157,7 @@ describe('Function: runIndexer', () => {
 
     expect(run2.fromBlock).toBe((run1.toBlock as number) + 1);
     expect(run2.toBlock).toBe(119);
-    expect(w.fills.all()).toHaveLength(4);
+    expect(w.fills.sorted()).toHaveLength(4);
     expect(new Set(w.signals.sent.map((s) => s.id)).size).toBe(w.signals.sent.length);
     expect(w.signals.sent).toHaveLength(3);
     expect(w.positions.get(ALICE, 0, 0)?.collateral).toBe(60n * USDC);
@@ -212,7 +216,7 @@ describe('Function: runIndexer', () => {
     expect(summary.reorgs).toBe(1);
     expect(w.positions.get(BOB, 1, 0)).toBeUndefined();
     expect(w.positions.get(ALICE, 0, 0)).toBeUndefined();
-    expect(w.fills.all().some((f) => f.trader === BOB)).toBe(false);
+    expect(w.fills.sorted().some((f) => f.trader === BOB)).toBe(false);
     const retract = w.signals.sent.find((s) => s.kind === 'RETRACT');
     expect(retract).toMatchObject({ trader: BOB, retracts: w.signals.sent[2]?.id });
     expect(w.signals.sent.at(-1)).toMatchObject({

@@ -6,6 +6,15 @@ import type { FillStore } from '../../ports.js';
 import { batchWrite } from './batch.js';
 import { fromJson, toJson } from './codec.js';
 import { queryAll } from './query.js';
+import { scanAll } from './scan.js';
+
+const fillFromItem = (item: Record<string, unknown>): Fill => ({
+  fillId: String(item.fillId),
+  fillKey: String(item.fillKey),
+  trader: String(item.trader),
+  timestamp: Number(item.ts),
+  event: fromJson<Fill['event']>(String(item.event)),
+});
 
 export class DynamoFillStore implements FillStore {
   constructor(
@@ -43,13 +52,11 @@ export class DynamoFillStore implements FillStore {
           }
         : { KeyConditionExpression: 'trader = :t', ExpressionAttributeValues: { ':t': trader } }),
     });
-    return items.map((item) => ({
-      fillId: String(item.fillId),
-      fillKey: String(item.fillKey),
-      trader: String(item.trader),
-      timestamp: Number(item.ts),
-      event: fromJson<Fill['event']>(String(item.event)),
-    }));
+    return items.map(fillFromItem);
+  }
+
+  async *all(): AsyncIterable<Fill> {
+    for await (const item of scanAll(this.db, { TableName: this.tableName })) yield fillFromItem(item);
   }
 
   async deleteFillsFrom(trader: string, fromKey: string): Promise<Fill[]> {

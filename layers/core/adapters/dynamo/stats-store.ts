@@ -1,0 +1,154 @@
+// Trader stats and leaderboard snapshots in the stats table. A trader's stats are one item
+// (pk `trader#<address>`, sk `stats`); a leaderboard is one item (pk `leaderboard`, sk = sort), so
+// reading the leaderboard is one GetItem.
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { LeaderboardRow, LeaderboardSort } from '../../domain/analytics/leaderboard.js';
+import type { Lot } from '../../domain/analytics/ledger.js';
+import type { Aggregate, TraderStats } from '../../domain/analytics/stats.js';
+import type { Leaderboard, StatsStore } from '../../ports.js';
+import { batchWrite } from './batch.js';
+import { fromJson, toJson } from './codec.js';
+import { scanAll } from './scan.js';
+
+const STATS_SK = 'stats';
+const traderPk = (trader: string) => `trader#${trader}`;
+
+// Maps and Sets do not survive JSON: store them as entry lists.
+type StoredAggregate = Omit<Aggregate, 'leverages' | 'pairs'> & {
+  leverages: [bigint, number][];
+  pairs: number[];
+};
+interface StoredStats {
+  trader: string;
+  lastFillKey: string;
+  slots: [string, Lot[]][];
+  lastFee?: TraderStats['ledger']['lastFee'];
+  lastOpen?: TraderStats['ledger']['lastOpen'];
+  allTime: StoredAggregate;
+  days: [number, StoredAggregate][];
+}
+
+const storeAgg = (a: Aggregate): StoredAggregate => ({
+  ...a,
+  leverages: [...a.leverages],
+  pairs: [...a.pairs],
+});
+const loadAgg = (a: StoredAggregate): Aggregate => ({
+  ...a,
+  leverages: new Map(a.leverages),
+  pairs: new Set(a.pairs),
+});
+
+export function encodeStats(s: TraderStats): string {
+  const stored: StoredStats = {
+    trader: s.trader,
+    lastFillKey: s.lastFillKey,
+    slots: [...s.ledger.slots],
+    ...(s.ledger.lastFee ? { lastFee: s.ledger.lastFee } : {}),
+    ...(s.ledger.lastOpen ? { lastOpen: s.ledger.lastOpen } : {}),
+    allTime: storeAgg(s.allTime),
+    days: [...s.days].map(([d, a]) => [d, storeAgg(a)]),
+  };
+  return toJson(stored);
+}
+
+export function decodeStats(text: string): TraderStats {
+  const s = fromJson<StoredStats>(text);
+  return {
+    trader: s.trader,
+    lastFillKey: s.lastFillKey,
+    ledger: {
+      slots: new Map(s.slots),
+      ...(s.lastFee ? { lastFee: s.lastFee } : {}),
+      ...(s.lastOpen ? { lastOpen: s.lastOpen } : {}),
+    },
+    allTime: loadAgg(s.allTime),
+    days: new Map(s.days.map(([d, a]) => [d, loadAgg(a)])),
+  };
+}
+
+export class DynamoStatsStore implements StatsStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getMany(traders: readonly string[]): Promise<Map<string, TraderStats>> {
+    const found = new Map<string, TraderStats>();
+    const unique = [...new Set(traders)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: { Keys: unique.slice(i, i + 100).map((t) => ({ pk: traderPk(t), sk: STATS_SK })) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const stats = decodeStats(String(item.stats));
+          found.set(stats.trader, stats);
+        }
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async putMany(stats: readonly TraderStats[]): Promise<void> {
+    await batchWrite(
+      this.db,
+      this.tableName,
+      stats.map((s) => ({
+        PutRequest: {
+          Item: {
+            pk: traderPk(s.trader),
+            sk: STATS_SK,
+            trader: s.trader,
+            lastActive: s.allTime.lastActive,
+            stats: encodeStats(s),
+          },
+        },
+      })),
+    );
+  }
+
+  async *all(): AsyncIterable<TraderStats> {
+    const items = scanAll(this.db, {
+      TableName: this.tableName,
+      FilterExpression: 'sk = :sk',
+      ExpressionAttributeValues: { ':sk': STATS_SK },
+    });
+    for await (const item of items) yield decodeStats(String(item.stats));
+  }
+
+  async putLeaderboard(board: Leaderboard): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: 'leaderboard',
+          sk: board.sort,
+          generatedAt: board.generatedAt,
+          traders: board.traders,
+          rows: JSON.stringify(board.rows),
+        },
+      }),
+    );
+  }
+
+  async getLeaderboard(sort: LeaderboardSort): Promise<Leaderboard | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: 'leaderboard', sk: sort } }),
+    );
+    if (!out.Item) return undefined;
+    return {
+      sort,
+      generatedAt: Number(out.Item.generatedAt),
+      traders: Number(out.Item.traders),
+      rows: JSON.parse(String(out.Item.rows)) as LeaderboardRow[],
+    };
+  }
+}
