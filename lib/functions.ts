@@ -150,6 +150,11 @@ export class Functions extends Construct {
       else if (access === 'readWrite') table.grantReadWriteData(fn);
     }
     for (const key of def.queuesSend) props.queues[key].queue.grantSendMessages(fn);
+    // Monitoring reads queue depths only: GetQueueAttributes on the queue and its DLQ, nothing else.
+    for (const key of def.queuesMonitor) {
+      const { queue, deadLetterQueue } = props.queues[key];
+      for (const q of [queue, deadLetterQueue]) q.grant(fn, 'sqs:GetQueueAttributes');
+    }
     if (def.executionMode === 'read' || def.executionMode === 'readWrite') props.executionMode.grantRead(fn);
     if (def.executionMode === 'readWrite') props.executionMode.grantWrite(fn);
     if (def.secretFields.length > 0) props.botSecret.grantRead(fn);

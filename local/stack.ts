@@ -251,6 +251,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       RPC_URLS: chain.mode === 'rpc' ? chain.rpcUrls.join(',') : endpoints.rpc,
       ...(chain.mode === 'local' ? { AVANTIS_CONTRACTS: JSON.stringify(chain.avantis) } : {}),
       ADMIN_USER_IDS: (options.adminUserIds ?? []).join(','),
+      EXECUTOR_ADDRESS: executor.address.toLowerCase(),
       POWERTOOLS_METRICS_NAMESPACE: 'Alfa',
       [EXECUTION_MODE_PARAMETER.envVar]: executionModeParameter,
       [BOT_SECRET.envVar]: botSecretId,

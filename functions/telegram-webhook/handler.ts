@@ -1,18 +1,16 @@
 // Telegram webhook (Lambda Function URL): secret-token check, update_id dedupe, telegraf dispatch.
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { config } from '../../layers/core/config.js';
-import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
 import { once } from '../../layers/core/adapters/dynamo/idempotency.js';
-import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
 import { loadBotSecret } from '../../layers/core/adapters/secrets/bot-secret.js';
 import { createBot } from '../../layers/core/adapters/telegram/bot.js';
+import { botDeps } from '../../layers/core/adapters/telegram/compose.js';
 import { handleWebhookRequest, type TelegramUpdate } from '../../layers/core/adapters/telegram/webhook.js';
 import { lambdaHandler } from '../../layers/core/observability.js';
 import type { Telegraf } from 'telegraf';
 
 const cfg = config();
-const users = new DynamoUserStore(documentDb(), cfg.tables.users);
-const clock = { now: () => new Date() };
+const deps = botDeps(cfg);
 
 // The bot is built once per container, and again only if the token is rotated.
 let bot: { token: string; instance: Telegraf } | undefined;
@@ -21,7 +19,7 @@ async function currentBot(): Promise<Telegraf> {
   if (bot?.token !== botToken) {
     bot = {
       token: botToken,
-      instance: createBot({ token: botToken, apiRoot: cfg.telegramApiRoot }, { users, clock }),
+      instance: createBot({ token: botToken, apiRoot: cfg.telegramApiRoot }, deps),
     };
   }
   return bot.instance;

@@ -100,6 +100,7 @@ const schema = z.object({
   LEADER_ACTIVE_HOURS: wholeNumber(1, 24 * 365).default(72),
   RPC_URLS: commaList(rpcUrl, 'http(s) or ws(s) URLs').default([]),
   AVANTIS_CONTRACTS: avantisContracts.optional(),
+  EXECUTOR_ADDRESS: address.optional(),
   TELEGRAM_API_ROOT: z.url({ error: 'expected the Bot API base URL' }).default('https://api.telegram.org'),
   [EXECUTION_MODE_PARAMETER.envVar]: required('the SSM parameter name of the execution mode'),
   [BOT_SECRET.envVar]: required('the Secrets Manager secret id of the bot secret'),
@@ -131,6 +132,8 @@ export interface Config {
     readonly activeHours: number;
   };
   readonly telegramApiRoot: string;
+  /** The public address of the copy executor, shown to users who delegate to it (the key stays in Secrets Manager). */
+  readonly executorAddress?: string;
   readonly executionModeParameter: string;
   readonly botSecretId: string;
   readonly tables: Readonly<Record<TableKey, string>>;
@@ -186,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       activeHours: v.LEADER_ACTIVE_HOURS,
     },
     telegramApiRoot: v.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    ...(v.EXECUTOR_ADDRESS ? { executorAddress: v.EXECUTOR_ADDRESS } : {}),
     executionModeParameter: v[EXECUTION_MODE_PARAMETER.envVar] as string,
     botSecretId: v[BOT_SECRET.envVar] as string,
     tables: pick(TABLES),

@@ -1,7 +1,10 @@
 // What the domain needs from the world. Adapters implement these; tests of domain use in-memory ones.
 import type { LeaderboardRow, LeaderboardSort } from './domain/analytics/leaderboard.js';
 import type { TraderStats } from './domain/analytics/stats.js';
+import type { ExecutionMode } from './domain/execution-mode.js';
 import type { Fill } from './domain/fills.js';
+import type { Follow } from './domain/follows.js';
+import type { RiskPolicy } from './domain/risk.js';
 import type { Position } from './domain/positions.js';
 import type { Signal } from './domain/signals.js';
 import type { RawLog } from './domain/trade-events.js';
@@ -91,6 +94,8 @@ export interface FillStore {
   fillsOf(trader: string, fromKey?: string): Promise<Fill[]>;
   /** Deletes a trader's fills at or after a key; returns what was deleted. */
   deleteFillsFrom(trader: string, fromKey: string): Promise<Fill[]>;
+  /** A trader's latest fills, newest first. */
+  recentOf(trader: string, limit: number): Promise<Fill[]>;
   /** Every fill, in no particular order (full rebuilds only). */
   all(): AsyncIterable<Fill>;
 }
@@ -123,4 +128,55 @@ export interface StatsStore {
   all(): AsyncIterable<TraderStats>;
   putLeaderboard(board: Leaderboard): Promise<void>;
   getLeaderboard(sort: LeaderboardSort): Promise<Leaderboard | undefined>;
+}
+
+// --- Bot --------------------------------------------------------------------------------------
+
+export type FollowCreated = 'CREATED' | 'EXISTS' | 'LIMIT';
+
+export interface FollowStore {
+  get(userId: string, trader: string): Promise<Follow | undefined>;
+  listByUser(userId: string): Promise<Follow[]>;
+  /** Creates a follow unless it exists or the user already has `limit` follows (atomically). */
+  create(follow: Follow, limit: number): Promise<FollowCreated>;
+  save(follow: Follow): Promise<void>;
+  remove(userId: string, trader: string): Promise<boolean>;
+  /** Mirrors the user's pause onto their follows, so routing reads it from the reverse index. */
+  setPaused(userId: string, paused: boolean): Promise<void>;
+  /** Turns every AUTO follow to ALERTS; returns how many changed. */
+  turnOffAllAuto(): Promise<number>;
+}
+
+export interface Profile {
+  readonly user: User;
+  readonly risk: RiskPolicy;
+  readonly wallet?: string;
+}
+
+export interface ProfileStore {
+  profile(userId: string): Promise<Profile | undefined>;
+  setRisk(userId: string, risk: RiskPolicy): Promise<void>;
+  setWallet(userId: string, wallet: string): Promise<void>;
+}
+
+/** The operator's DRY/LIVE switch (SSM); read throws when the switch cannot be read. */
+export interface ExecutionSwitch {
+  read(): Promise<string | undefined>;
+  write(mode: ExecutionMode): Promise<void>;
+}
+
+export interface OperatorFlags {
+  emergencyStop(): Promise<boolean>;
+  setEmergencyStop(on: boolean, by: string, now: Date): Promise<void>;
+}
+
+export interface RecordedError {
+  readonly at: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface ErrorJournal {
+  record(reason: string, message: string, now: Date): Promise<void>;
+  recent(limit: number): Promise<RecordedError[]>;
 }

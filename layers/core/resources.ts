@@ -144,6 +144,8 @@ export interface FunctionDef {
   /** Least privilege: each function is granted exactly this and nothing more. */
   readonly tables: Partial<Record<TableKey, Access>>;
   readonly queuesSend: readonly QueueKey[];
+  /** Queues (and their DLQs) whose depth the function may read, for status screens. */
+  readonly queuesMonitor: readonly QueueKey[];
   readonly executionMode: 'none' | Access;
   /** Which secret fields the function needs (the grant is on the whole secret). */
   readonly secretFields: readonly BotSecretField[];
@@ -155,9 +157,19 @@ export const FUNCTIONS = {
     trigger: { kind: 'url' },
     memoryMb: 512,
     timeoutSeconds: 10,
-    tables: { users: 'readWrite', dedupe: 'readWrite' },
+    tables: {
+      users: 'readWrite',
+      dedupe: 'readWrite',
+      follows: 'readWrite',
+      state: 'readWrite',
+      stats: 'read',
+      fills: 'read',
+      positions: 'read',
+    },
     queuesSend: [],
-    executionMode: 'none',
+    queuesMonitor: ['signals', 'fanout'],
+    // Admins switch DRY/LIVE from the chat.
+    executionMode: 'readWrite',
     secretFields: ['botToken', 'webhookSecret'],
   },
   indexer: {
@@ -168,6 +180,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 75,
     tables: { fills: 'readWrite', positions: 'readWrite', stats: 'readWrite', state: 'readWrite' },
     queuesSend: ['signals'],
+    queuesMonitor: [],
     executionMode: 'none',
     secretFields: [],
   },
@@ -178,6 +191,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 50,
     tables: { stats: 'readWrite' },
     queuesSend: [],
+    queuesMonitor: [],
     executionMode: 'none',
     secretFields: [],
   },

@@ -63,6 +63,11 @@ export class LocalTrader {
     return this.call('Trading', this.addresses.trading, 'openTrade', [trade, 0, ONE_PERCENT], EXECUTION_FEE);
   }
 
+  /** Lets `delegate` trade for this wallet (Avantis' setDelegate). */
+  delegateTo(delegate: string): Promise<TransactionReceipt> {
+    return this.call('Trading', this.addresses.trading, 'setDelegate', [delegate]);
+  }
+
   /** Closes `amountUsdc` of the collateral of slot (pairIndex, index). */
   close(pairIndex: number, index: number, amountUsdc: bigint): Promise<TransactionReceipt> {
     return this.call(

@@ -252,6 +252,15 @@ function send(res: ServerResponse, status: number, body: Json, errorType?: strin
 }
 
 async function handle(store: Store, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Test control, outside the AWS protocol: POST /_alfa/ssm-outage {"on": true} makes every SSM call fail.
+  if (req.method === 'POST' && req.url === '/_alfa/ssm-outage') {
+    const body = await readJson(req).catch(() => ({}) as Json);
+    store.ssmOutage = body.on === true;
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ ssmOutage: store.ssmOutage }));
+    return;
+  }
   try {
     const target = req.headers['x-amz-target'];
     const handler = route(store, typeof target === 'string' ? target : '');

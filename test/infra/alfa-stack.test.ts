@@ -263,16 +263,30 @@ describe('least privilege: telegram-webhook', () => {
     }
   });
 
-  it('reads the bot secret; cannot send to queues or flip the execution mode', () => {
+  it('reads the bot secret, reads queue depths and sets the mode as its definition says; sends nothing', () => {
     const statements = statementsOf('telegram-webhook');
     const actions = actionsOf(statements);
     expect(actions).toContain('secretsmanager:GetSecretValue');
     expect(actions).not.toContain('sqs:SendMessage');
-    expect(actions.filter((a) => a.startsWith('sqs:'))).toEqual([]);
-    expect(actions).not.toContain('ssm:PutParameter');
-    expect(actions.filter((a) => a.startsWith('ssm:'))).toEqual([]);
+    // Monitoring queues: depth reads only, on its listed queues and their DLQs.
+    expect([...new Set(actions.filter((a) => a.startsWith('sqs:')))]).toEqual(
+      def.queuesMonitor.length > 0 ? ['sqs:GetQueueAttributes'] : [],
+    );
+    expect(actions.includes('ssm:PutParameter')).toBe(def.executionMode === 'readWrite');
     expect(actions.filter((a) => a.startsWith('kms:'))).toEqual([]);
-    expect(actions.filter((a) => a.includes('*') && !a.startsWith('dynamodb:'))).toEqual([]);
+    expect(
+      actions.filter((a) => a.includes('*') && !a.startsWith('dynamodb:') && !a.startsWith('ssm:')),
+    ).toEqual([]);
+  });
+
+  it('the indexer and the leaderboard cannot touch the execution mode or the secret', () => {
+    for (const name of ['indexer', 'leaderboard'] as const) {
+      const actions = actionsOf(statementsOf(name));
+      expect(
+        actions.filter((a) => a.startsWith('ssm:') || a.startsWith('secretsmanager:')),
+        name,
+      ).toEqual([]);
+    }
   });
 });
 

@@ -13,6 +13,7 @@ const base = {
   timeoutSeconds: 5,
   tables: {},
   queuesSend: [],
+  queuesMonitor: [],
   executionMode: 'none',
   secretFields: [],
 } as const;

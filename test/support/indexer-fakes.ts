@@ -32,6 +32,9 @@ export class MemoryFills implements FillStore {
     for (const f of doomed) this.items.delete(`${f.trader}|${f.fillKey}`);
     return doomed;
   }
+  async recentOf(trader: string, limit: number) {
+    return (await this.fillsOf(trader)).reverse().slice(0, limit);
+  }
   async *all(): AsyncIterable<Fill> {
     yield* this.sorted();
   }

@@ -1,6 +1,6 @@
 // Fills in DynamoDB: PK trader, SK fillKey (`block#logIndex`, zero-padded). Writes are plain puts of
 // deterministic items, so writing a fill again leaves exactly the same item: idempotent by key.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Fill } from '../../domain/fills.js';
 import type { FillStore } from '../../ports.js';
 import { batchWrite } from './batch.js';
@@ -53,6 +53,19 @@ export class DynamoFillStore implements FillStore {
         : { KeyConditionExpression: 'trader = :t', ExpressionAttributeValues: { ':t': trader } }),
     });
     return items.map(fillFromItem);
+  }
+
+  async recentOf(trader: string, limit: number): Promise<Fill[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'trader = :t',
+        ExpressionAttributeValues: { ':t': trader },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map(fillFromItem);
   }
 
   async *all(): AsyncIterable<Fill> {

@@ -1,12 +1,7 @@
 // Trader stats and leaderboard snapshots in the stats table. A trader's stats are one item
 // (pk `trader#<address>`, sk `stats`); a leaderboard is one item (pk `leaderboard`, sk = sort), so
 // reading the leaderboard is one GetItem.
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LeaderboardRow, LeaderboardSort } from '../../domain/analytics/leaderboard.js';
 import type { Lot } from '../../domain/analytics/ledger.js';
 import type { Aggregate, TraderStats } from '../../domain/analytics/stats.js';

@@ -1,9 +1,22 @@
 // Users in DynamoDB: PK userId.
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { defaultRiskPolicy, type RiskPolicy } from '../../domain/risk.js';
 import type { User } from '../../domain/users.js';
-import type { UserStore } from '../../ports.js';
+import type { Profile, ProfileStore, UserStore } from '../../ports.js';
+import { fromJson, toJson } from './codec.js';
 
-export class DynamoUserStore implements UserStore {
+function userFromItem(item: Record<string, unknown>): User {
+  return {
+    userId: String(item.userId),
+    chatId: String(item.chatId),
+    firstName: String(item.firstName ?? ''),
+    ...(typeof item.username === 'string' ? { username: item.username } : {}),
+    ...(typeof item.languageCode === 'string' ? { languageCode: item.languageCode } : {}),
+    active: item.active === true,
+  };
+}
+
+export class DynamoUserStore implements UserStore, ProfileStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -34,16 +47,41 @@ export class DynamoUserStore implements UserStore {
 
   async get(userId: string): Promise<User | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { userId } }));
+    return out.Item ? userFromItem(out.Item) : undefined;
+  }
+
+  async profile(userId: string): Promise<Profile | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { userId } }));
     const item = out.Item;
     if (!item) return undefined;
     return {
-      userId: String(item.userId),
-      chatId: String(item.chatId),
-      firstName: String(item.firstName ?? ''),
-      ...(typeof item.username === 'string' ? { username: item.username } : {}),
-      ...(typeof item.languageCode === 'string' ? { languageCode: item.languageCode } : {}),
-      active: item.active === true,
+      user: userFromItem(item),
+      risk: typeof item.risk === 'string' ? fromJson<RiskPolicy>(item.risk) : defaultRiskPolicy(),
+      ...(typeof item.wallet === 'string' ? { wallet: item.wallet } : {}),
     };
+  }
+
+  async setRisk(userId: string, risk: RiskPolicy): Promise<void> {
+    await this.update(userId, 'SET risk = :risk, paused = :paused', {
+      ':risk': toJson(risk),
+      ':paused': risk.paused,
+    });
+  }
+
+  async setWallet(userId: string, wallet: string): Promise<void> {
+    await this.update(userId, 'SET wallet = :wallet', { ':wallet': wallet });
+  }
+
+  private async update(userId: string, expression: string, values: Record<string, unknown>): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { userId },
+        UpdateExpression: expression,
+        ConditionExpression: 'attribute_exists(userId)',
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 
   async markInactive(userId: string, now: Date): Promise<void> {

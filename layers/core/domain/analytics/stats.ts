@@ -240,6 +240,16 @@ export function allTimeStats(stats: TraderStats): WindowStats {
 
 /** A trader's stats from their whole fill history (rebuilds and reorg corrections). */
 export function statsFromFills(trader: string, fills: readonly Fill[]): TraderStats {
+  // The store returns fills in chain order: apply them in one pass, and sort only if one is out of order.
+  const stats = emptyStats(trader);
+  for (const fill of fills) {
+    if (fill.fillKey < stats.lastFillKey) return statsFromSorted(trader, fills);
+    applyFillToStats(stats, fill);
+  }
+  return stats;
+}
+
+function statsFromSorted(trader: string, fills: readonly Fill[]): TraderStats {
   const stats = emptyStats(trader);
   for (const fill of [...fills].sort((a, b) =>
     a.fillKey < b.fillKey ? -1 : a.fillKey > b.fillKey ? 1 : 0,

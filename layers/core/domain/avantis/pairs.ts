@@ -156,3 +156,18 @@ export function pairName(pairIndex: number): string {
 export function pairGroup(pairIndex: number): PairGroup | undefined {
   return PAIRS.get(pairIndex)?.group;
 }
+
+const BY_NAME = new Map<string, number>();
+for (const [index, info] of PAIRS) {
+  BY_NAME.set(info.name.toUpperCase(), index);
+  // "ETH" for "ETH/USD": users type the base asset; the first pair with that base wins (the main one).
+  const base = info.name.split('/')[0]?.toUpperCase();
+  if (base && info.name.endsWith('/USD') && !BY_NAME.has(base)) BY_NAME.set(base, index);
+}
+
+/** A pair as a user types it ("ETH", "eth/usd", "EUR/USD", "12") -> its index; undefined if unknown. */
+export function pairIndexOf(text: string): number | undefined {
+  const t = text.trim().toUpperCase();
+  if (/^\d+$/.test(t)) return PAIRS.has(Number(t)) && !DELISTED_PAIRS.has(Number(t)) ? Number(t) : undefined;
+  return BY_NAME.get(t);
+}

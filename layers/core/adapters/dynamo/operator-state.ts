@@ -1,0 +1,65 @@
+// Operator state in the state table: the emergency flag (pk `flags`) and a short journal of recent
+// errors (pk `errors`) that /status and /recent_errors show.
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ErrorJournal, OperatorFlags, RecordedError } from '../../ports.js';
+
+const JOURNAL_SIZE = 20;
+
+export class DynamoOperatorFlags implements OperatorFlags {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async emergencyStop(): Promise<boolean> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: 'flags' }, ConsistentRead: true }),
+    );
+    return out.Item?.emergencyStop === true;
+  }
+
+  async setEmergencyStop(on: boolean, by: string, now: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: 'flags' },
+        UpdateExpression: 'SET emergencyStop = :on, emergencyBy = :by, emergencyAt = :at',
+        ExpressionAttributeValues: { ':on': on, ':by': by, ':at': now.toISOString() },
+      }),
+    );
+  }
+}
+
+export class DynamoErrorJournal implements ErrorJournal {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(reason: string, message: string, now: Date): Promise<void> {
+    const entry: RecordedError = { at: now.toISOString(), reason, message: message.slice(0, 300) };
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: 'errors' },
+        UpdateExpression: 'SET entries = list_append(:e, if_not_exists(entries, :empty))',
+        ExpressionAttributeValues: { ':e': [entry], ':empty': [] },
+      }),
+    );
+    // Trim now and then rather than on every write: the list is small and reads take the head.
+    if (Math.random() < 0.2) {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: 'errors' },
+          UpdateExpression: `REMOVE ${Array.from({ length: 10 }, (_, i) => `entries[${JOURNAL_SIZE + i}]`).join(', ')}`,
+        }),
+      );
+    }
+  }
+
+  async recent(limit: number): Promise<RecordedError[]> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'errors' } }));
+    return ((out.Item?.entries ?? []) as RecordedError[]).slice(0, limit);
+  }
+}

@@ -1,0 +1,61 @@
+// The execution mode as the system should act on it right now: the SSM switch, the deploy ceiling
+// and the emergency flag, read with a short cache; any doubt (a failed read) means DRY.
+import {
+  INITIAL_SWITCH_HEALTH,
+  observeSwitch,
+  type ExecutionMode,
+  type SwitchHealth,
+} from '../domain/execution-mode.js';
+import type { ExecutionSwitch, OperatorFlags } from '../ports.js';
+
+export interface ModeReading {
+  readonly mode: ExecutionMode;
+  /** What the switch said, or why it could not be read. */
+  readonly switchValue: string;
+  readonly emergencyStop: boolean;
+}
+
+export class ModeSource {
+  private health: SwitchHealth = INITIAL_SWITCH_HEALTH;
+  private cached: { at: number; reading: ModeReading } | undefined;
+
+  constructor(
+    private readonly deps: {
+      readonly switch: ExecutionSwitch;
+      readonly flags: OperatorFlags;
+      readonly ceiling: ExecutionMode;
+      /** EMERGENCY_STOP from the environment: a stop that needs no table to work. */
+      readonly envEmergencyStop: boolean;
+      readonly maxAgeMs: number;
+      readonly now?: () => number;
+    },
+  ) {}
+
+  async read(options: { fresh?: boolean } = {}): Promise<ModeReading> {
+    const now = (this.deps.now ?? Date.now)();
+    if (!options.fresh && this.cached && now - this.cached.at < this.deps.maxAgeMs)
+      return this.cached.reading;
+    const [switchRead, flag] = await Promise.all([
+      this.deps.switch.read().then(
+        (value) => ({ ok: true as const, value }),
+        (err: unknown) => ({ ok: false as const, error: err instanceof Error ? err.name : String(err) }),
+      ),
+      // An unreadable flag is treated as set: any doubt means DRY.
+      this.deps.flags.emergencyStop().catch(() => true),
+    ]);
+    const emergencyStop = this.deps.envEmergencyStop || flag;
+    const observed = observeSwitch(this.health, switchRead, this.deps.ceiling, emergencyStop);
+    this.health = observed.health;
+    const reading: ModeReading = {
+      mode: observed.mode,
+      switchValue: switchRead.ok ? (switchRead.value ?? '(empty)') : `unreadable: ${switchRead.error}`,
+      emergencyStop,
+    };
+    this.cached = { at: now, reading };
+    return reading;
+  }
+
+  forget(): void {
+    this.cached = undefined;
+  }
+}

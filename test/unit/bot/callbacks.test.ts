@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCallback, encodeCallback, type Callback } from '../../../layers/core/domain/callbacks.js';
+
+const T = `0x${'ab'.repeat(20)}`;
+const all: Callback[] = [
+  { a: 'board', sort: 'pnl', offset: 190, limit: 200 },
+  { a: 'trader', trader: T },
+  { a: 'follow', trader: T },
+  { a: 'follow', trader: T, back: { sort: 'score', offset: 190, limit: 200 } },
+  { a: 'unfollow', trader: T },
+  { a: 'following' },
+  { a: 'settings', trader: T },
+  { a: 'set', trader: T, field: 'allpairs', value: 'M10000' },
+  { a: 'risk', action: 'conservative' },
+  { a: 'live', confirm: true },
+];
+
+describe('Module: callbacks', () => {
+  it.each(all.map((c) => [c.a, c] as const))('round-trips %s within 64 bytes', (_a, c) => {
+    const data = encodeCallback(c);
+
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+    expect(decodeCallback(data)).toEqual(c);
+  });
+
+  it.each([
+    ['another version', `0:t:${'ab'.repeat(20)}`],
+    ['an unknown kind', '1:z'],
+    ['a short address', '1:f:abcd'],
+    ['an upper-case address', `1:t:${'AB'.repeat(20)}`],
+    ['a bad sort', '1:b:x:0:50'],
+    ['a page past the limits', '1:b:s:0:999'],
+    ['an unknown field', `1:v:${'ab'.repeat(20)}:colour:red`],
+    ['a value with spaces', `1:v:${'ab'.repeat(20)}:size:F 5`],
+    ['over 64 bytes', `1:t:${'a'.repeat(70)}`],
+    ['nothing', undefined],
+  ])('refuses %s', (_what, data) => {
+    expect(decodeCallback(data)).toBeUndefined();
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applySetting,
+  newFollow,
+  parseSettingText,
+  parseUsd,
+  type Follow,
+} from '../../../layers/core/domain/follows.js';
+
+const follow: Follow = newFollow('1', '1', `0x${'1'.repeat(40)}`, new Date(0));
+const USDC = 1_000_000n;
+
+describe('Function: applySetting', () => {
+  it.each([
+    ['maxLeverage', 150, true],
+    ['maxLeverage', 151, false],
+    ['maxLeverage', 1, true],
+    ['maxLeverage', 0, false],
+    ['maxLeverage', 2.5, false],
+  ] as const)('%s %s -> allowed %s (at the limit is allowed, over is refused)', (_f, value, allowed) => {
+    expect(applySetting(follow, { field: 'maxLeverage', value }).ok).toBe(allowed);
+  });
+
+  it.each([
+    [{ kind: 'FIXED_USD', usdc: 1n * USDC }, true],
+    [{ kind: 'FIXED_USD', usdc: 999_999n }, false],
+    [{ kind: 'FIXED_USD', usdc: 100_000n * USDC }, true],
+    [{ kind: 'FIXED_USD', usdc: 100_000n * USDC + 1n }, false],
+    [{ kind: 'PCT_EQUITY', bps: 10 }, true],
+    [{ kind: 'PCT_EQUITY', bps: 9 }, false],
+    [{ kind: 'PCT_EQUITY', bps: 10_000 }, true],
+    [{ kind: 'MULTIPLIER', milli: 10_001 }, false],
+  ] as const)('sizing %o -> allowed %s', (value, allowed) => {
+    expect(applySetting(follow, { field: 'sizing', value }).ok).toBe(allowed);
+  });
+
+  it('toggles pairs and falls back to all pairs when none is left', () => {
+    const eth = applySetting(follow, { field: 'togglePair', value: 0 });
+    expect(eth.ok && eth.value.pairs).toEqual([0]);
+    const none = eth.ok ? applySetting(eth.value, { field: 'togglePair', value: 0 }) : eth;
+    expect(none.ok && none.value.pairs).toBe('ALL');
+  });
+});
+
+describe('Function: parseSettingText', () => {
+  it.each([
+    ['size', '$1,250.50', { field: 'sizing', value: { kind: 'FIXED_USD', usdc: 1_250_500_000n } }],
+    ['size', '2.5%', { field: 'sizing', value: { kind: 'PCT_EQUITY', bps: 250 } }],
+    ['size', '0.25x', { field: 'sizing', value: { kind: 'MULTIPLIER', milli: 250 } }],
+    ['lev', '10x', { field: 'maxLeverage', value: 10 }],
+    ['mode', 'AUTO', { field: 'mode', value: 'AUTO' }],
+    ['pairs', 'eth, BTC/USD 21', { field: 'pairs', value: [0, 1, 21] }],
+    ['pairs', 'all', { field: 'pairs', value: 'ALL' }],
+    ['notify', 'off', { field: 'notify', value: false }],
+  ])('%s %s', (field, value, change) => {
+    expect(parseSettingText(field, value)).toEqual({ ok: true, value: change });
+  });
+
+  it.each([
+    ['size', '-5'],
+    ['size', '5 dollars'],
+    ['lev', 'ten'],
+    ['pairs', 'DOGECOIN'],
+    ['pairs', '32'], // delisted
+    ['mode', 'yolo'],
+    ['notify', 'maybe'],
+    ['colour', 'red'],
+  ])('refuses %s %s with a message', (field, value) => {
+    const result = parseSettingText(field, value);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.length).toBeGreaterThan(10);
+  });
+
+  it('reads dollars exactly, to the micro-dollar', () => {
+    expect(parseUsd('0.000001')).toBe(1n);
+    expect(parseUsd('12.1234567')).toBeUndefined();
+    expect(parseUsd('1,23')).toBeUndefined();
+  });
+});

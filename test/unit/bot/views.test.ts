@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { LeaderboardRow } from '../../../layers/core/domain/analytics/leaderboard.js';
+import { leaderboardScreen, walletScreen } from '../../../layers/core/domain/bot-views.js';
+import { decodeCallback } from '../../../layers/core/domain/callbacks.js';
+import { parseAddress } from '../../../layers/core/domain/addresses.js';
+import { applyRiskText, defaultRiskPolicy } from '../../../layers/core/domain/risk.js';
+import { formatUsd } from '../../../layers/core/domain/format.js';
+import { parseTop } from '../../../layers/core/adapters/telegram/user-commands.js';
+
+const rows: LeaderboardRow[] = Array.from({ length: 25 }, (_, i) => ({
+  rank: i + 1,
+  trader: `0x${String(i).padStart(40, '0')}`,
+  score: 900 - i,
+  realizedPnl30dUsdc: String(1_000_000n * BigInt(100 - i)),
+  roi30d: 0.1,
+  winRate30d: 0.6,
+  trades30d: 20,
+  volume30dUsdc: '1000000000',
+  maxDrawdown30dUsdc: '5000000',
+  medianLeverage30d: 5,
+  lastActive: 0,
+}));
+const rules = { minTrades30d: 10, minVolume30dUsd: 10_000, activeHours: 72 };
+
+describe('Function: leaderboardScreen', () => {
+  it('pages ten at a time with Prev/Next that carry the page', () => {
+    const page2 = leaderboardScreen({
+      rows,
+      sort: 'score',
+      offset: 10,
+      limit: 25,
+      followed: new Set([rows[12]?.trader ?? '']),
+      traders: 30,
+      rules,
+    });
+
+    expect(page2.text).toContain('(11-20)');
+    const nav = page2.keyboard.at(-1)?.map((b) => [b.text, decodeCallback(b.data)]);
+    expect(nav).toEqual([
+      ['‹ Prev', { a: 'board', sort: 'score', offset: 0, limit: 25 }],
+      ['Sort: PnL', { a: 'board', sort: 'pnl', offset: 0, limit: 25 }],
+      ['Next ›', { a: 'board', sort: 'score', offset: 20, limit: 25 }],
+    ]);
+    expect(page2.keyboard[2]?.[0]?.text).toMatch(/^✓ #13/);
+  });
+
+  it('honours the requested top N and explains an empty board', () => {
+    expect(
+      leaderboardScreen({ rows, sort: 'pnl', offset: 0, limit: 5, followed: new Set(), traders: 30, rules })
+        .text,
+    ).toContain('Top 5 by 30-day PnL');
+    expect(
+      leaderboardScreen({
+        rows: [],
+        sort: 'score',
+        offset: 0,
+        limit: 50,
+        followed: new Set(),
+        traders: 3,
+        rules,
+      }).text,
+    ).toContain('No trader qualifies yet (3 traders indexed)');
+  });
+});
+
+describe('Function: walletScreen', () => {
+  it('lists exactly the steps still needed', () => {
+    const status = {
+      wallet: '0xw',
+      executor: '0xexec',
+      delegatedTo: undefined,
+      allowanceUsdc: 5n,
+      balanceUsdc: 0n,
+      trading: '0xt',
+      tradingStorage: '0xs',
+      usdc: '0xu',
+    };
+    const text = walletScreen(status, '0xw', 'DRY').text;
+    expect(text).toContain('setDelegate(0xexec)');
+    expect(text).not.toContain('approve(');
+    expect(text).toContain('(DRY)');
+  });
+});
+
+describe('small parsers', () => {
+  it.each([
+    [[], 50],
+    [['top20'], 20],
+    [['top', '7'], 7],
+    [['200'], 200],
+  ] as const)('/alfa %j -> top %i', (args, top) => {
+    expect(parseTop(args)).toEqual({ ok: true, top });
+  });
+
+  it.each([[['top0']], [['top201']], [['best']]] as const)('/alfa %j -> an error', (args) => {
+    expect(parseTop(args).ok).toBe(false);
+  });
+
+  it('addresses: case-insensitive unless mixed case, whose checksum must hold', () => {
+    expect(parseAddress('0x44914408AF82BC9983BBB330E3578E1105E11D4E')).toEqual({
+      ok: true,
+      address: '0x44914408af82bc9983bbb330e3578e1105e11d4e',
+    });
+    expect(parseAddress('0x44914408af82bC9983bbb330e3578E1105e11d4e').ok).toBe(true);
+    expect(parseAddress('0x44914408af82bC9983bbb330e3578E1105e11d4E').ok).toBe(false);
+    expect(parseAddress('hello').ok).toBe(false);
+  });
+
+  it('risk: custom caps mark the profile CUSTOM; floor above ceiling is refused', () => {
+    const custom = applyRiskText(defaultRiskPolicy(), 'dailyloss', '$75');
+    expect(custom.ok && custom.value).toMatchObject({ profile: 'CUSTOM', dailyLossLimitUsdc: 75_000_000n });
+    expect(applyRiskText(defaultRiskPolicy(), 'floor', '600').ok).toBe(false);
+  });
+
+  it('money: rounds to the cent and signs', () => {
+    expect(formatUsd(1_234_565_000n)).toBe('$1,234.57');
+    expect(formatUsd(-4_999n)).toBe('$0.00');
+    expect(formatUsd(-5_000n)).toBe('-$0.01');
+    expect(formatUsd(12_000_000n, { sign: true })).toBe('+$12.00');
+  });
+});
