@@ -53,6 +53,7 @@ export const handler = lambdaHandler(
       {
         webhookSecret: async () => (await loadBotSecret(cfg.botSecretId)).webhookSecret,
         processOnce: (update) => updates.run(update),
+        recordError: (reason, message) => deps.errors.record(reason, message, new Date()),
       },
     );
   },

@@ -127,6 +127,9 @@ export interface StatsStore {
   putMany(stats: readonly TraderStats[]): Promise<void>;
   all(): AsyncIterable<TraderStats>;
   putLeaderboard(board: Leaderboard): Promise<void>;
+  /** The latest fill price seen per pair (1e10), for unrealized PnL. */
+  putPrices(prices: ReadonlyMap<number, bigint>): Promise<void>;
+  getPrices(): Promise<Map<number, bigint>>;
   getLeaderboard(sort: LeaderboardSort): Promise<Leaderboard | undefined>;
 }
 

@@ -34,7 +34,12 @@ async function main(): Promise<void> {
     const db = documentDb();
     const statsStore = new DynamoStatsStore(db, cfg.tables.stats);
     const stats = (await statsStore.getMany([address])).get(address);
-    const view = traderView(stats ?? emptyStats(address), Math.floor(Date.now() / 1000), cfg.leader);
+    const view = traderView(
+      stats ?? emptyStats(address),
+      Math.floor(Date.now() / 1000),
+      cfg.leader,
+      await statsStore.getPrices(),
+    );
     const board = await statsStore.getLeaderboard('score');
     const rank = board?.rows.find((r) => r.trader === address)?.rank;
     const positions = await new DynamoPositionStore(db, cfg.tables.positions).positionsOf(address);
@@ -72,6 +77,11 @@ async function main(): Promise<void> {
       [
         `trader ${address}${stats ? '' : '  (no trades indexed for this address yet)'}`,
         `rank ${rank ?? '-'}   score ${c.score}${c.exclusions.length ? `   not ranked: ${c.exclusions.join(', ')}` : ''}`,
+        ...(view.unrealizedPnlUsdc === undefined
+          ? []
+          : [
+              `unrealized PnL of open positions: ${formatUsd(view.unrealizedPnlUsdc, { sign: true })} (latest prices)`,
+            ]),
         '',
         table(
           ['', '7 days', '30 days', 'all time'],

@@ -530,7 +530,8 @@ export function materialize(plan: HistoryPlan, seed: number): History {
       const step = p.steps[tx.step] as PlannedStep;
       const held = state.get(p.id) as { collateral: bigint; openedAt: number };
       if (step.kind === 'MARGIN') {
-        const collateral = step.type === 'DEPOSIT' ? held.collateral + step.amount : held.collateral - step.amount;
+        const collateral =
+          step.type === 'DEPOSIT' ? held.collateral + step.amount : held.collateral - step.amount;
         state.set(p.id, { ...held, collateral });
         out = marginTx(at, p.slot, step.type, collateral, held.openedAt);
       } else if (step.reason === 'MARKET') {

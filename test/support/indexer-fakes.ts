@@ -67,8 +67,12 @@ export class MemoryPositions implements PositionStore {
   }
 }
 
-export class MemoryStats implements Pick<StatsStore, 'getMany' | 'putMany'> {
+export class MemoryStats implements Pick<StatsStore, 'getMany' | 'putMany' | 'putPrices'> {
   readonly items = new Map<string, TraderStats>();
+  readonly prices = new Map<number, bigint>();
+  async putPrices(prices: ReadonlyMap<number, bigint>) {
+    for (const [pair, price] of prices) this.prices.set(pair, price);
+  }
   async getMany(traders: readonly string[]) {
     // Copies, as a store would return: the caller mutates what it gets.
     return new Map(

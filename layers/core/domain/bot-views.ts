@@ -131,6 +131,11 @@ export function traderScreen(input: {
     statsLine('7d', view.d7),
     statsLine('30d', view.d30),
     statsLine('All', view.allTime),
+    ...(view.unrealizedPnlUsdc === undefined
+      ? []
+      : [
+          `Open positions: ${formatUsd(view.unrealizedPnlUsdc, { sign: true })} unrealized at the latest prices`,
+        ]),
     `Median leverage ${formatLeverage(view.d30.medianLeverage)} · avg hold ${formatDuration(view.d30.avgHoldSeconds)} · pairs ${
       view.allTime.pairs.map(pairName).slice(0, 6).join(', ') || '-'
     }`,

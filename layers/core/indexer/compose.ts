@@ -5,6 +5,7 @@ import { createChainReader } from '../adapters/chain/chain-reader.js';
 import { RpcPool, type RpcPoolEvent } from '../adapters/chain/rpc-pool.js';
 import { DynamoFillStore } from '../adapters/dynamo/fill-store.js';
 import { DynamoIndexerState } from '../adapters/dynamo/indexer-state.js';
+import { DynamoErrorJournal } from '../adapters/dynamo/operator-state.js';
 import { DynamoPositionStore } from '../adapters/dynamo/position-store.js';
 import { DynamoStatsStore } from '../adapters/dynamo/stats-store.js';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue.js';
@@ -67,6 +68,7 @@ export function indexerDeps(
   log: AppLog,
   metric: (name: string, value: number) => void,
 ): IndexerDeps {
+  const errors = new DynamoErrorJournal(clients.db, cfg.tables.state);
   return {
     chain,
     fills: new DynamoFillStore(clients.db, cfg.tables.fills),
@@ -78,5 +80,6 @@ export function indexerDeps(
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     log,
     metric,
+    recordError: (reason, message) => errors.record(reason, message, new Date()),
   };
 }

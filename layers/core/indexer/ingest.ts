@@ -10,7 +10,7 @@ import type { FillStore, LogPage, PositionStore, SignalQueue, StatsStore } from 
 
 export interface LiveSinks {
   readonly positions: PositionStore;
-  readonly stats: Pick<StatsStore, 'getMany' | 'putMany'>;
+  readonly stats: Pick<StatsStore, 'getMany' | 'putMany' | 'putPrices'>;
   readonly signals: SignalQueue;
 }
 
@@ -82,7 +82,10 @@ export async function ingestPage(page: LogPage, deps: IngestDeps): Promise<PageS
       }
       await live.positions.apply(next);
     }
-    if (fills.length > 0) await updateStats(fills, live.stats);
+    if (fills.length > 0) {
+      await updateStats(fills, live.stats);
+      await live.stats.putPrices(latestPrices(events));
+    }
     for (const f of fills) {
       const s = signalFromFill(f);
       if (s) signals.push(s);
@@ -111,4 +114,13 @@ async function updateStats(fills: readonly Fill[], store: LiveSinks['stats']): P
     applyFillToStats(stats, fill);
   }
   await store.putMany([...touched.values()]);
+}
+
+/** The last execution price of each pair in the page (chain order, so the last one wins). */
+function latestPrices(events: readonly TradeEvent[]): Map<number, bigint> {
+  const prices = new Map<number, bigint>();
+  for (const e of events) {
+    if (e.kind === 'MarketExecuted' || e.kind === 'LimitExecuted') prices.set(e.trade.pairIndex, e.price);
+  }
+  return prices;
 }

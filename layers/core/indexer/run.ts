@@ -23,6 +23,8 @@ export interface IndexerDeps extends LiveSinks {
   readonly sleep: (ms: number) => Promise<void>;
   readonly log: AppLog;
   readonly metric: (name: string, value: number) => void;
+  /** Keeps a failure for operators (/recent_errors); optional, must never throw. */
+  readonly recordError?: (reason: string, message: string) => Promise<void>;
 }
 
 export interface IndexerSettings {
@@ -191,6 +193,12 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
           attempt: errors,
           error: err as Error,
         });
+        await deps
+          .recordError?.(
+            'INDEXER_STEP_FAILED',
+            err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+          )
+          .catch(() => undefined);
         if (errors >= CONSECUTIVE_ERRORS_BEFORE_GIVING_UP) throw err;
         await deps.sleep(Math.min(5_000, 250 * 2 ** errors));
       }

@@ -29,7 +29,11 @@ import {
 
 const ALICE = address('alice');
 
-function ledgerOf(fills: readonly Fill[]): { ledger: Ledger; effects: LedgerEffect[]; closes: CloseEffect[] } {
+function ledgerOf(fills: readonly Fill[]): {
+  ledger: Ledger;
+  effects: LedgerEffect[];
+  closes: CloseEffect[];
+} {
   const ledger = emptyLedger();
   const effects: LedgerEffect[] = [];
   for (const f of fills) {
@@ -109,7 +113,12 @@ describe('take profit and stop loss', () => {
     const s = slot(ALICE);
     const tape = new FillTape();
     tape.openPosition(s, usdc(100), { fee: usdc(1) });
-    const at = { blockNumber: blockOf(tape.now) + 10, timestamp: tape.now + 20, txHash: txHashOf('tp'), logIndex: 0 };
+    const at = {
+      blockNumber: blockOf(tape.now) + 10,
+      timestamp: tape.now + 20,
+      txHash: txHashOf('tp'),
+      logIndex: 0,
+    };
     const fills = [...tape.fills, ...triggerTx(at, s, 'TP', { collateral: usdc(99), usdcSent: usdc(120) })];
 
     // Act
@@ -412,13 +421,16 @@ describe('a trader without closes', () => {
       maxDrawdownUsdc: 0n,
       medianLeverage: 10,
     });
-    for (const [, v] of Object.entries(stats)) if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
+    for (const [, v] of Object.entries(stats))
+      if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
   });
 
   it('takes the middle two for an even number of opens', () => {
     // Prepare: opens at 5x, 10x, 20x and 25x.
     const tape = new FillTape();
-    [5, 10, 20, 25].forEach((x, i) => tape.openPosition(slot(ALICE, { index: i, leverage: lev(x) }), usdc(100)));
+    [5, 10, 20, 25].forEach((x, i) =>
+      tape.openPosition(slot(ALICE, { index: i, leverage: lev(x) }), usdc(100)),
+    );
 
     // Act
     const stats = allTimeStats(statsFromFills(ALICE, tape.fills));
@@ -434,12 +446,16 @@ describe('decoded logs', () => {
     const trade = { trader: ALICE, collateral: usdc(1_000) };
     const logs = [
       marketOpen(trade, { blockNumber: 100, logIndex: 0 }),
-      marketClose(trade, { blockNumber: 105, logIndex: 0 }, {
-        amount: usdc(400),
-        price: px(3_022.5),
-        percentProfit: 75_000_000_000n,
-        usdcSentToTrader: usdc(430),
-      }),
+      marketClose(
+        trade,
+        { blockNumber: 105, logIndex: 0 },
+        {
+          amount: usdc(400),
+          price: px(3_022.5),
+          percentProfit: 75_000_000_000n,
+          usdcSentToTrader: usdc(430),
+        },
+      ),
     ];
     const events = logs.map((l) => decodeLog(l)).flatMap((r) => (r.ok ? [r.event] : ([] as TradeEvent[])));
     const { fills } = fillsFromEvents(events, (block) => T0 + block * 2);

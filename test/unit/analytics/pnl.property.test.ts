@@ -102,7 +102,11 @@ function applyOneByOne(fills: readonly Fill[], into = new Map<string, TraderStat
   return { stats: into, effects };
 }
 
-function closeEffectsOf(history: History, effects: Map<string, LedgerEffect>, positionId: number): CloseEffect[] {
+function closeEffectsOf(
+  history: History,
+  effects: Map<string, LedgerEffect>,
+  positionId: number,
+): CloseEffect[] {
   const out: CloseEffect[] = [];
   for (const fill of history.fills) {
     const effect = effects.get(fill.fillId);
@@ -257,7 +261,9 @@ describe('partial closes', () => {
           // Prepare
           const s = slot(address('partial'), { leverage: lev(7.5) });
           const parts = partition(collateral, cuts);
-          const sends = parts.map((_, i) => (lastBy === 'LIQ' && i === parts.length - 1 ? 0n : (sent[i] as bigint)));
+          const sends = parts.map((_, i) =>
+            lastBy === 'LIQ' && i === parts.length - 1 ? 0n : (sent[i] as bigint),
+          );
           const partial = new FillTape();
           partial.openPosition(s, collateral, { fee, feeOrder });
           parts.forEach((part, i) => {
@@ -307,6 +313,28 @@ describe('results do not depend on batching or interleaving', () => {
           const messy = [...own, ...own.filter(() => rand() < 0.3)].sort(() => rand() - 0.5);
           return statsFromFills(trader, messy);
         });
+
+        // Assess
+        for (const s of rebuilt) expect(s).toEqual(stats.get(s.trader));
+      }),
+      RUNS,
+    );
+  });
+
+  it('statsFromFills over the fills of each trader in chain order, replays included, equals applying them one by one', () => {
+    fc.assert(
+      fc.property(historyArb(), fc.integer(), (history, seed) => {
+        // Prepare
+        const { stats } = applyOneByOne(history.fills);
+        const rand = prng(seed);
+
+        // Act
+        const rebuilt = history.plan.traders.map((trader) =>
+          statsFromFills(
+            trader,
+            fillsOf(history.fills, trader).flatMap((f) => (rand() < 0.2 ? [f, f] : [f])),
+          ),
+        );
 
         // Assess
         for (const s of rebuilt) expect(s).toEqual(stats.get(s.trader));
@@ -405,27 +433,31 @@ describe('results do not depend on batching or interleaving', () => {
 describe('window stats', () => {
   it('a window covering all activity equals all-time (counts, volume, PnL, drawdown)', () => {
     fc.assert(
-      fc.property(historyArb({ maxSpanSeconds: 25 * DAY }), fc.integer({ min: 0, max: 3 * DAY }), (history, later) => {
-        // Prepare
-        const { stats, effects } = applyOneByOne(history.fills);
-        const now = (history.fills.at(-1) as Fill).timestamp + later;
+      fc.property(
+        historyArb({ maxSpanSeconds: 25 * DAY }),
+        fc.integer({ min: 0, max: 3 * DAY }),
+        (history, later) => {
+          // Prepare
+          const { stats, effects } = applyOneByOne(history.fills);
+          const now = (history.fills.at(-1) as Fill).timestamp + later;
 
-        for (const trader of history.plan.traders) {
-          // Act
-          const s = stats.get(trader) as TraderStats;
-          const window = windowStats(s, now, 30);
-          const all = allTimeStats(s);
+          for (const trader of history.plan.traders) {
+            // Act
+            const s = stats.get(trader) as TraderStats;
+            const window = windowStats(s, now, 30);
+            const all = allTimeStats(s);
 
-          // Assess
-          const days = new Set(
-            fillsOf(history.fills, trader)
-              .filter((f) => effects.has(f.fillId))
-              .map((f) => dayOf(f.timestamp)),
-          );
-          expect({ ...window, activeDays: 0, profitableDays: 0 }).toEqual(all);
-          expect(window.activeDays).toBe(days.size);
-        }
-      }),
+            // Assess
+            const days = new Set(
+              fillsOf(history.fills, trader)
+                .filter((f) => effects.has(f.fillId))
+                .map((f) => dayOf(f.timestamp)),
+            );
+            expect({ ...window, activeDays: 0, profitableDays: 0 }).toEqual(all);
+            expect(window.activeDays).toBe(days.size);
+          }
+        },
+      ),
       RUNS,
     );
   });

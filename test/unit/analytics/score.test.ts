@@ -1,7 +1,11 @@
 // The copyability score and the leaderboard on crafted traders: the ordering the score is meant to
 // produce, the exclusions (and their limits, inclusive), deterministic ties and the two sort orders.
 import { describe, expect, it } from 'vitest';
-import { rankTraders, traderView, type TraderView } from '../../../layers/core/domain/analytics/leaderboard.js';
+import {
+  rankTraders,
+  traderView,
+  type TraderView,
+} from '../../../layers/core/domain/analytics/leaderboard.js';
 import type { LeaderRules } from '../../../layers/core/domain/analytics/score.js';
 import { statsFromFills } from '../../../layers/core/domain/analytics/stats.js';
 import { DAY, FillTape, T0, address, lev, slot, usdc, type Slot } from '../../support/analytics-fills.js';
@@ -12,7 +16,13 @@ const HOUR = 3_600;
 const LOOSE: LeaderRules = { minTrades30d: 1, minVolume30dUsd: 1_000, activeHours: 72 };
 
 /** One round trip a day from `firstDay`, each closing `pnls[i]` USDC over `collateral`. */
-function roundTrips(who: string, pnls: readonly number[], collateral: number, leverage: number, firstDay = 30 - pnls.length) {
+function roundTrips(
+  who: string,
+  pnls: readonly number[],
+  collateral: number,
+  leverage: number,
+  firstDay = 30 - pnls.length,
+) {
   const s: Slot = slot(who, { leverage: lev(leverage) });
   const tape = new FillTape(T0);
   pnls.forEach((pnl, i) => {
@@ -83,7 +93,12 @@ describe('copyability score', () => {
 
     // Assess: PnL +50,000 > +400 > +240 > -200.
     expect(rows.map((r) => r.trader)).toEqual([WHALE, STEADY, DEGEN, LOSER]);
-    expect(rows.map((r) => r.realizedPnl30dUsdc)).toEqual(['50000000000', '400000000', '240000000', '-200000000']);
+    expect(rows.map((r) => r.realizedPnl30dUsdc)).toEqual([
+      '50000000000',
+      '400000000',
+      '240000000',
+      '-200000000',
+    ]);
   });
 
   it('breaks ties by address whatever the input order', () => {

@@ -1,7 +1,13 @@
 // Trader stats and leaderboard snapshots in the stats table. A trader's stats are one item
 // (pk `trader#<address>`, sk `stats`); a leaderboard is one item (pk `leaderboard`, sk = sort), so
 // reading the leaderboard is one GetItem.
-import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { LeaderboardRow, LeaderboardSort } from '../../domain/analytics/leaderboard.js';
 import type { Lot } from '../../domain/analytics/ledger.js';
 import type { Aggregate, TraderStats } from '../../domain/analytics/stats.js';
@@ -132,6 +138,34 @@ export class DynamoStatsStore implements StatsStore {
         },
       }),
     );
+  }
+
+  async putPrices(prices: ReadonlyMap<number, bigint>): Promise<void> {
+    if (prices.size === 0) return;
+    const entries = [...prices];
+    // One attribute per pair (`p<index>`): an update sets only the pairs this page saw.
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: 'prices', sk: 'latest' },
+        UpdateExpression: `SET ${entries.map((_e, i) => `#p${i} = :p${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([pair], i) => [`#p${i}`, `p${pair}`])),
+        ExpressionAttributeValues: Object.fromEntries(
+          entries.map(([, price], i) => [`:p${i}`, price.toString()]),
+        ),
+      }),
+    );
+  }
+
+  async getPrices(): Promise<Map<number, bigint>> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: 'prices', sk: 'latest' } }),
+    );
+    const prices = new Map<number, bigint>();
+    for (const [name, value] of Object.entries(out.Item ?? {})) {
+      if (/^p\d+$/.test(name)) prices.set(Number(name.slice(1)), BigInt(String(value)));
+    }
+    return prices;
   }
 
   async getLeaderboard(sort: LeaderboardSort): Promise<Leaderboard | undefined> {

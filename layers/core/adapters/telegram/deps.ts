@@ -19,7 +19,7 @@ import type {
 export interface BotDeps {
   readonly users: UserStore & ProfileStore;
   readonly follows: FollowStore;
-  readonly stats: Pick<StatsStore, 'getMany' | 'getLeaderboard'>;
+  readonly stats: Pick<StatsStore, 'getMany' | 'getLeaderboard' | 'getPrices'>;
   readonly fills: Pick<FillStore, 'recentOf'>;
   readonly positions: Pick<PositionStore, 'positionsOf'>;
   readonly mode: ModeSource;

@@ -80,11 +80,12 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
   }
 
   async function traderCard(ctx: AlfaContext, trader: string): Promise<Screen> {
-    const [stats, scoreBoard, recent, follow] = await Promise.all([
+    const [stats, scoreBoard, recent, follow, prices] = await Promise.all([
       deps.stats.getMany([trader]),
       deps.stats.getLeaderboard('score'),
       deps.fills.recentOf(trader, 20),
       deps.follows.get(userId(ctx), trader),
+      deps.stats.getPrices(),
     ]);
     const known = stats.get(trader);
     return traderScreen({
@@ -92,6 +93,7 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
         known ?? emptyStats(trader),
         Math.floor(deps.clock.now().getTime() / 1000),
         deps.rules,
+        prices,
       ),
       rank: scoreBoard?.rows.find((r) => r.trader === trader)?.rank,
       recent,

@@ -29,6 +29,8 @@ export interface WebhookDeps {
   readonly webhookSecret: () => Promise<string>;
   /** Processes one update exactly once (deduplicated on update_id). */
   readonly processOnce: (update: TelegramUpdate) => Promise<unknown>;
+  /** Keeps the failure for operators (/recent_errors); must never throw. */
+  readonly recordError?: (reason: string, message: string) => Promise<void>;
 }
 
 const reply = (statusCode: number, body: Record<string, unknown>): WebhookResponse => ({
@@ -88,6 +90,9 @@ export async function handleWebhookRequest(
     }
     // A fault (DynamoDB, the Bot API): let Telegram redeliver; the idempotency record was released.
     logger.error('update failed', { reason: 'UPDATE_FAILED', error: err as Error });
+    await deps
+      .recordError?.('UPDATE_FAILED', err instanceof Error ? `${err.name}: ${err.message}` : String(err))
+      .catch(() => undefined);
     metrics.addMetric('UpdateFailed', MetricUnit.Count, 1);
     return reply(500, { ok: false, error: 'internal error' });
   }

@@ -1,5 +1,6 @@
 // The leaderboard: every trader's 7/30-day stats and score, ranked by score or by 30-day PnL.
 import { copyability, type Copyability, type LeaderRules } from './score.js';
+import { unrealizedPnl } from './ledger.js';
 import { allTimeStats, windowStats, type TraderStats, type WindowStats } from './stats.js';
 
 export type LeaderboardSort = 'score' | 'pnl';
@@ -10,6 +11,8 @@ export interface TraderView {
   readonly d30: WindowStats;
   readonly allTime: WindowStats;
   readonly copyability: Copyability;
+  /** Gross PnL of open lots at the latest known prices; undefined with nothing open or no price. */
+  readonly unrealizedPnlUsdc: bigint | undefined;
 }
 
 export interface LeaderboardRow {
@@ -26,15 +29,23 @@ export interface LeaderboardRow {
   readonly lastActive: number;
 }
 
-export function traderView(stats: TraderStats, now: number, rules: LeaderRules): TraderView {
+export function traderView(
+  stats: TraderStats,
+  now: number,
+  rules: LeaderRules,
+  prices: ReadonlyMap<number, bigint> = new Map(),
+): TraderView {
   const d7 = windowStats(stats, now, 7);
   const d30 = windowStats(stats, now, 30);
+  const open = [...stats.ledger.slots.keys()].map((slot) => Number(slot.split('#')[0]));
+  const priced = open.length > 0 && open.every((pair) => prices.has(pair));
   return {
     trader: stats.trader,
     d7,
     d30,
     allTime: allTimeStats(stats),
     copyability: copyability(d30, d7, now, rules),
+    unrealizedPnlUsdc: priced ? unrealizedPnl(stats.ledger, (pair) => prices.get(pair)) : undefined,
   };
 }
 
