@@ -101,6 +101,13 @@ const schema = z.object({
   RPC_URLS: commaList(rpcUrl, 'http(s) or ws(s) URLs').default([]),
   AVANTIS_CONTRACTS: avantisContracts.optional(),
   EXECUTOR_ADDRESS: address.optional(),
+  CANARY_MAX_NOTIONAL_USD: wholeNumber(0, 10_000_000).default(1_000),
+  CANARY_MAX_LEVERAGE: wholeNumber(1, 150).default(10),
+  CANARY_PAIRS: z
+    .string()
+    .trim()
+    .regex(/^(ALL|\d{1,3}(,\d{1,3})*)$/i, 'expected ALL or pair indexes such as 0,1,2')
+    .default('ALL'),
   TELEGRAM_API_ROOT: z.url({ error: 'expected the Bot API base URL' }).default('https://api.telegram.org'),
   [EXECUTION_MODE_PARAMETER.envVar]: required('the SSM parameter name of the execution mode'),
   [BOT_SECRET.envVar]: required('the Secrets Manager secret id of the bot secret'),
@@ -132,6 +139,12 @@ export interface Config {
     readonly activeHours: number;
   };
   readonly telegramApiRoot: string;
+  /** System-wide caps on copies while copying is young: notional (USDC 1e6), leverage, pairs. */
+  readonly canary: {
+    readonly maxNotionalUsdc: bigint;
+    readonly maxLeverage: number;
+    readonly allowedPairs: readonly number[] | 'ALL';
+  };
   /** The public address of the copy executor, shown to users who delegate to it (the key stays in Secrets Manager). */
   readonly executorAddress?: string;
   readonly executionModeParameter: string;
@@ -189,6 +202,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       activeHours: v.LEADER_ACTIVE_HOURS,
     },
     telegramApiRoot: v.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    canary: {
+      maxNotionalUsdc: BigInt(v.CANARY_MAX_NOTIONAL_USD) * 1_000_000n,
+      maxLeverage: v.CANARY_MAX_LEVERAGE,
+      allowedPairs: v.CANARY_PAIRS.toUpperCase() === 'ALL' ? 'ALL' : v.CANARY_PAIRS.split(',').map(Number),
+    },
     ...(v.EXECUTOR_ADDRESS ? { executorAddress: v.EXECUTOR_ADDRESS } : {}),
     executionModeParameter: v[EXECUTION_MODE_PARAMETER.envVar] as string,
     botSecretId: v[BOT_SECRET.envVar] as string,

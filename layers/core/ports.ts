@@ -1,6 +1,7 @@
 // What the domain needs from the world. Adapters implement these; tests of domain use in-memory ones.
 import type { LeaderboardRow, LeaderboardSort } from './domain/analytics/leaderboard.js';
 import type { TraderStats } from './domain/analytics/stats.js';
+import type { CopyOrder, Decision, FollowerView } from './domain/decision.js';
 import type { ExecutionMode } from './domain/execution-mode.js';
 import type { Fill } from './domain/fills.js';
 import type { Follow } from './domain/follows.js';
@@ -148,6 +149,22 @@ export interface FollowStore {
   setPaused(userId: string, paused: boolean): Promise<void>;
   /** Turns every AUTO follow to ALERTS; returns how many changed. */
   turnOffAllAuto(): Promise<number>;
+  /** The reverse index: a trader's followers, page by page, as the byTrader GSI projects them. */
+  followersOf(trader: string): AsyncIterable<FollowerView[]>;
+}
+
+/** One (signal, follower) to act on: the unit of work of the follower function. */
+export interface FanoutMessage {
+  readonly signal: Signal;
+  readonly userId: string;
+  readonly chatId: string;
+  /** The follow as routed, so the follower can decide again with fresh numbers (equity sizing). */
+  readonly follower: FollowerView;
+  readonly decision: Decision;
+}
+
+export interface FanoutQueue {
+  publish(messages: readonly FanoutMessage[]): Promise<void>;
 }
 
 export interface Profile {
@@ -158,6 +175,8 @@ export interface Profile {
 
 export interface ProfileStore {
   profile(userId: string): Promise<Profile | undefined>;
+  /** Many profiles at once (routing reads the followers of a trader in pages). */
+  profiles(userIds: readonly string[]): Promise<Map<string, Profile>>;
   setRisk(userId: string, risk: RiskPolicy): Promise<void>;
   setWallet(userId: string, wallet: string): Promise<void>;
 }
@@ -182,4 +201,32 @@ export interface RecordedError {
 export interface ErrorJournal {
   record(reason: string, message: string, now: Date): Promise<void>;
   recent(limit: number): Promise<RecordedError[]>;
+}
+
+// --- Copies -----------------------------------------------------------------------------------
+
+export type IntentState = 'CREATED' | 'SENT' | 'MINED' | 'FAILED' | 'SIMULATED';
+
+export interface CopyIntent {
+  /** `signalId:userId`: one signal is copied at most once per user. */
+  readonly intentId: string;
+  readonly signalId: string;
+  readonly userId: string;
+  readonly trader: string;
+  readonly state: IntentState;
+  readonly mode: ExecutionMode;
+  readonly order: CopyOrder;
+  readonly reason: string;
+  readonly createdAt: string;
+}
+
+export interface IntentStore {
+  /** Claims the intent; false when it already exists (a redelivery: nothing more to do). */
+  claim(intent: CopyIntent): Promise<boolean>;
+  get(intentId: string): Promise<CopyIntent | undefined>;
+}
+
+/** Telegram sends from the follower function; errors carry Telegram's code and retry_after. */
+export interface Messenger {
+  send(chatId: string, html: string): Promise<void>;
 }

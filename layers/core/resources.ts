@@ -195,6 +195,28 @@ export const FUNCTIONS = {
     executionMode: 'none',
     secretFields: [],
   },
+  'signal-router': {
+    entry: 'functions/signal-router/handler.ts',
+    trigger: { kind: 'queue', queue: 'signals', batchSize: 10 },
+    memoryMb: 1024,
+    timeoutSeconds: 55,
+    tables: { follows: 'read', users: 'read', state: 'read' },
+    queuesSend: ['fanout'],
+    queuesMonitor: [],
+    executionMode: 'read',
+    secretFields: [],
+  },
+  follower: {
+    entry: 'functions/follower/handler.ts',
+    trigger: { kind: 'queue', queue: 'fanout', batchSize: 10 },
+    memoryMb: 512,
+    timeoutSeconds: 55,
+    tables: { users: 'readWrite', follows: 'read', intents: 'readWrite', dedupe: 'readWrite', state: 'read' },
+    queuesSend: [],
+    queuesMonitor: [],
+    executionMode: 'read',
+    secretFields: ['botToken'],
+  },
 } as const satisfies Record<string, FunctionDef>;
 
 export type FunctionName = keyof typeof FUNCTIONS;

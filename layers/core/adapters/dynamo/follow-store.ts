@@ -4,10 +4,12 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { FollowerView } from '../../domain/decision.js';
 import type { Follow, Sizing } from '../../domain/follows.js';
 import type { FollowCreated, FollowStore } from '../../ports.js';
 import { queryAll } from './query.js';
@@ -187,6 +189,27 @@ export class DynamoFollowStore implements FollowStore {
           if (!(err instanceof Error && err.name === 'ConditionalCheckFailedException')) throw err;
         });
     }
+  }
+
+  async *followersOf(trader: string): AsyncIterable<FollowerView[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tables.follows,
+          IndexName: 'byTrader',
+          KeyConditionExpression: 'trader = :t',
+          ExpressionAttributeValues: { ':t': trader },
+          ExclusiveStartKey,
+        }),
+      );
+      const followers = (page.Items ?? []).map((item) => {
+        const f = followFromItem(item);
+        return { ...f, paused: item.paused === true };
+      });
+      if (followers.length > 0) yield followers;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   }
 
   async turnOffAllAuto(): Promise<number> {

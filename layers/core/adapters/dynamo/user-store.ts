@@ -1,5 +1,10 @@
 // Users in DynamoDB: PK userId.
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { defaultRiskPolicy, type RiskPolicy } from '../../domain/risk.js';
 import type { User } from '../../domain/users.js';
 import type { Profile, ProfileStore, UserStore } from '../../ports.js';
@@ -13,6 +18,14 @@ function userFromItem(item: Record<string, unknown>): User {
     ...(typeof item.username === 'string' ? { username: item.username } : {}),
     ...(typeof item.languageCode === 'string' ? { languageCode: item.languageCode } : {}),
     active: item.active === true,
+  };
+}
+
+function profileFromItem(item: Record<string, unknown>): Profile {
+  return {
+    user: userFromItem(item),
+    risk: typeof item.risk === 'string' ? fromJson<RiskPolicy>(item.risk) : defaultRiskPolicy(),
+    ...(typeof item.wallet === 'string' ? { wallet: item.wallet } : {}),
   };
 }
 
@@ -52,13 +65,28 @@ export class DynamoUserStore implements UserStore, ProfileStore {
 
   async profile(userId: string): Promise<Profile | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { userId } }));
-    const item = out.Item;
-    if (!item) return undefined;
-    return {
-      user: userFromItem(item),
-      risk: typeof item.risk === 'string' ? fromJson<RiskPolicy>(item.risk) : defaultRiskPolicy(),
-      ...(typeof item.wallet === 'string' ? { wallet: item.wallet } : {}),
-    };
+    return out.Item ? profileFromItem(out.Item) : undefined;
+  }
+
+  async profiles(userIds: readonly string[]): Promise<Map<string, Profile>> {
+    const found = new Map<string, Profile>();
+    const unique = [...new Set(userIds)];
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+          [this.tableName]: { Keys: chunk.map((userId) => ({ userId })) },
+        };
+        while (request && Object.keys(request).length > 0) {
+          const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of out.Responses?.[this.tableName] ?? [])
+            found.set(String(item.userId), profileFromItem(item));
+          request = out.UnprocessedKeys as typeof request;
+        }
+      }),
+    );
+    return found;
   }
 
   async setRisk(userId: string, risk: RiskPolicy): Promise<void> {

@@ -171,3 +171,23 @@ export function pairIndexOf(text: string): number | undefined {
   if (/^\d+$/.test(t)) return PAIRS.has(Number(t)) && !DELISTED_PAIRS.has(Number(t)) ? Number(t) : undefined;
   return BY_NAME.get(t);
 }
+
+/**
+ * Conservative per-group limits for copies (FACTS 7.5, v1.5 snapshot): the smallest max leverage
+ * of the group and its minimum position (collateral x leverage), USDC 1e6. The chain has the last
+ * word; these keep copies inside what Avantis accepts for almost every pair.
+ */
+const GROUP_LIMITS: Readonly<Record<PairGroup, { maxLeverage: number; minPositionUsdc: bigint }>> = {
+  CRYPTO1: { maxLeverage: 75, minPositionUsdc: 100_000_000n },
+  CRYPTO2: { maxLeverage: 25, minPositionUsdc: 100_000_000n },
+  CRYPTO3: { maxLeverage: 10, minPositionUsdc: 100_000_000n },
+  CRYPTO4: { maxLeverage: 5, minPositionUsdc: 100_000_000n },
+  FOREX: { maxLeverage: 20, minPositionUsdc: 300_000_000n },
+  COMMODITIES: { maxLeverage: 25, minPositionUsdc: 100_000_000n },
+  EQUITIES: { maxLeverage: 25, minPositionUsdc: 100_000_000n },
+};
+
+export function pairLimits(pairIndex: number): { maxLeverage: number; minPositionUsdc: bigint } | undefined {
+  const group = pairGroup(pairIndex);
+  return group ? GROUP_LIMITS[group] : undefined;
+}

@@ -1,0 +1,75 @@
+// Sends alerts within Telegram's limits: at most one message a second to a chat and about thirty a
+// second overall. The limits are kept per container; the follower function runs with reserved
+// concurrency 1, so per container is per bot.
+import { Telegram, TelegramError } from 'telegraf';
+import type { Messenger } from '../../ports.js';
+
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Telegram asked to retry after ${retryAfterSeconds} s`);
+  }
+}
+
+export class ChatBlockedError extends Error {
+  override readonly name = 'ChatBlockedError';
+}
+
+const PER_CHAT_MS = 1_000;
+const GLOBAL_PER_SECOND = 29;
+
+/** Spaces sends: per chat by PER_CHAT_MS, overall within a sliding one-second window. */
+export class SendPacer {
+  private readonly lastByChat = new Map<string, number>();
+  private readonly recent: number[] = [];
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  async slot(chatId: string): Promise<void> {
+    for (;;) {
+      const t = this.now();
+      while (this.recent.length > 0 && t - (this.recent[0] as number) >= 1_000) this.recent.shift();
+      const chatWait = (this.lastByChat.get(chatId) ?? Number.NEGATIVE_INFINITY) + PER_CHAT_MS - t;
+      const globalWait = this.recent.length >= GLOBAL_PER_SECOND ? (this.recent[0] as number) + 1_000 - t : 0;
+      const wait = Math.max(chatWait, globalWait, 0);
+      if (wait === 0) {
+        this.lastByChat.set(chatId, t);
+        this.recent.push(t);
+        if (this.lastByChat.size > 10_000) this.lastByChat.clear();
+        return;
+      }
+      await this.sleep(wait);
+    }
+  }
+}
+
+export class TelegramMessenger implements Messenger {
+  private readonly telegram: Telegram;
+
+  constructor(
+    token: string,
+    apiRoot: string,
+    private readonly pacer = new SendPacer(),
+  ) {
+    this.telegram = new Telegram(token, { apiRoot });
+  }
+
+  async send(chatId: string, html: string): Promise<void> {
+    await this.pacer.slot(chatId);
+    try {
+      await this.telegram.sendMessage(chatId, html, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+      });
+    } catch (err) {
+      if (err instanceof TelegramError && err.code === 429) {
+        throw new RetryLaterError(Number(err.parameters?.retry_after ?? 1));
+      }
+      if (err instanceof TelegramError && err.code === 403) throw new ChatBlockedError(err.description);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+// The follower's side of a signal: one alert (deduplicated for five minutes), and for a COPY one
+// intent claimed exactly once. The kill switches are read fresh right before anything would be
+// signed; in DRY, or with no executor, the copy is SIMULATED and the user is told so, tagged (DRY).
+import type { ModeReading } from '../adapters/mode-source.js';
+import { alertText } from '../domain/alerts.js';
+import { pairLimits } from '../domain/avantis/pairs.js';
+import { decide, type CanaryCaps, type Decision } from '../domain/decision.js';
+import type {
+  AppLog,
+  CopyIntent,
+  FanoutMessage,
+  FollowStore,
+  IntentStore,
+  ProfileStore,
+  UserStore,
+} from '../ports.js';
+
+export interface FollowDeps {
+  readonly intents: IntentStore;
+  /** Sends an alert at most once per (signal, user) within the dedupe window. */
+  readonly alertOnce: (alert: Alert) => Promise<'SENT' | 'DUPLICATE'>;
+  readonly mode: { read(options?: { fresh?: boolean }): Promise<ModeReading> };
+  readonly users: Pick<UserStore, 'markInactive'> & Pick<ProfileStore, 'profile'>;
+  readonly follows: Pick<FollowStore, 'get'>;
+  /** The wallet's USDC, for sizing by equity; undefined when it cannot be read. */
+  readonly equityOf: (wallet: string) => Promise<bigint | undefined>;
+  readonly canary: CanaryCaps;
+  /** Undefined until LIVE execution is configured: every copy is then simulated. */
+  readonly executor?: undefined;
+  readonly now: () => Date;
+  readonly log: AppLog;
+}
+
+export interface Alert {
+  readonly signalId: string;
+  readonly userId: string;
+  readonly chatId: string;
+  readonly html: string;
+}
+
+export interface FollowOutcome {
+  readonly alerted: boolean;
+  readonly intent?: CopyIntent['state'] | 'DUPLICATE';
+}
+
+/** PCT_EQUITY copies are sized here, with the wallet's balance read just now, by the same rules. */
+async function finalDecision(message: FanoutMessage, deps: FollowDeps): Promise<Decision> {
+  if (message.decision.reason !== 'NEEDS_EQUITY') return message.decision;
+  const profile = await deps.users.profile(message.userId);
+  const equity = profile?.wallet ? await deps.equityOf(profile.wallet) : undefined;
+  if (!profile || equity === undefined) {
+    return { action: 'ALERT', reason: 'NO_WALLET', adjustments: [], notify: message.follower.notify };
+  }
+  const reading = await deps.mode.read();
+  return decide(message.signal, message.follower, {
+    mode: reading.mode,
+    emergencyStop: reading.emergencyStop,
+    risk: profile.risk,
+    lossTodayUsdc: 0n,
+    openCopiedUsdc: 0n,
+    wallet: profile.wallet,
+    equityUsdc: equity,
+    pair: pairLimits(message.signal.pairIndex),
+    canary: deps.canary,
+  });
+}
+
+export async function followSignal(message: FanoutMessage, deps: FollowDeps): Promise<FollowOutcome> {
+  const { signal, userId, chatId } = message;
+  let decision = message.decision.action === 'COPY' ? await finalDecision(message, deps) : message.decision;
+  let mode = (await deps.mode.read()).mode;
+  let intent: FollowOutcome['intent'];
+
+  if (decision.action === 'COPY' && decision.order) {
+    // Right before anything could be signed: the kill switches, read fresh. An emergency stop or
+    // /autocopy_off_all issued after routing still stops this copy.
+    const [reading, follow] = await Promise.all([
+      deps.mode.read({ fresh: true }),
+      deps.follows.get(userId, signal.trader),
+    ]);
+    mode = reading.mode;
+    if (reading.emergencyStop || follow?.mode !== 'AUTO') {
+      const reason = reading.emergencyStop ? 'EMERGENCY_STOP' : 'AUTOCOPY_OFF';
+      deps.log.info('copy stopped before signing', { reason, signalId: signal.id, userId });
+      decision = { action: 'ALERT', reason, adjustments: [], notify: message.follower.notify };
+    } else {
+      const live = reading.mode === 'LIVE' && deps.executor !== undefined;
+      const claimed = await deps.intents.claim({
+        intentId: `${signal.id}:${userId}`,
+        signalId: signal.id,
+        userId,
+        trader: signal.trader,
+        state: live ? 'CREATED' : 'SIMULATED',
+        mode: live ? 'LIVE' : 'DRY',
+        order: decision.order,
+        reason: live ? decision.reason : reading.mode === 'DRY' ? 'MODE_DRY' : 'NO_EXECUTOR',
+        createdAt: deps.now().toISOString(),
+      });
+      intent = claimed ? (live ? 'CREATED' : 'SIMULATED') : 'DUPLICATE';
+      // Without an executor even a LIVE switch only simulates: the user is told (DRY).
+      if (!live) mode = 'DRY';
+      deps.log.info('copy intent', {
+        reason: claimed ? `INTENT_${intent}` : 'DUPLICATE',
+        signalId: signal.id,
+        userId,
+        live,
+      });
+    }
+  }
+
+  if (!decision.notify) return { alerted: false, ...(intent ? { intent } : {}) };
+  const sent = await deps.alertOnce({
+    signalId: signal.id,
+    userId,
+    chatId,
+    html: alertText(signal, decision, mode),
+  });
+  const alerted = sent === 'SENT';
+  deps.log.info('alert', { reason: alerted ? 'ALERT_SENT' : 'DUPLICATE', signalId: signal.id, userId });
+  return { alerted, ...(intent ? { intent } : {}) };
+}

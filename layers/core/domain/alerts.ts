@@ -1,0 +1,64 @@
+// The alert a follower receives for a signal, with what Alfa did about the copy; every copy line
+// carries (DRY) while the system is DRY.
+import type { Decision, ReasonCode } from './decision.js';
+import type { ExecutionMode } from './execution-mode.js';
+import { formatLeverage, formatUsd, shortAddress } from './format.js';
+import { escapeHtml } from './messages.js';
+import type { Signal } from './signals.js';
+
+const PRECISION = 10_000_000_000n;
+
+const leverageX = (lev: string) => formatLeverage(Number((BigInt(lev) * 10n) / PRECISION) / 10);
+const price = (p: string) =>
+  (Number(BigInt(p) / 1_000_000n) / 10_000).toLocaleString('en-US', { maximumFractionDigits: 4 });
+const percent = (closed: string, of: string) =>
+  BigInt(of) === 0n ? 100 : Number((BigInt(closed) * 1000n) / BigInt(of)) / 10;
+
+const WHY: Partial<Record<ReasonCode, string>> = {
+  ALERT_ONLY: '',
+  EMERGENCY_STOP: 'copying is stopped by the operators',
+  AUTOCOPY_OFF: 'auto copy was turned off',
+  NO_WALLET: 'link a wallet with /wallet to copy',
+  CANARY_PAIR: 'this pair is not copied yet',
+  CIRCUIT_BREAKER: 'your daily loss limit is reached',
+  CAPITAL_FLOOR: 'your wallet is at its capital floor',
+  CAPITAL_CEILING: 'your capital ceiling is used up',
+  BELOW_MIN: "the copy would be below Avantis' minimum position for this pair",
+};
+
+export function alertText(signal: Signal, decision: Decision, mode: ExecutionMode): string {
+  const who = `<code>${shortAddress(signal.trader)}</code>`;
+  const side = `${signal.side} ${escapeHtml(signal.pair)}`;
+  let head: string;
+  if (signal.kind === 'OPEN') {
+    head =
+      `🟢 ${who} opened <b>${side}</b> ${leverageX(signal.leverage)} · ${formatUsd(BigInt(signal.collateralUsdc))} ` +
+      `(${formatUsd(BigInt(signal.notionalUsdc))} notional) at ${price(signal.price)}`;
+  } else if (signal.kind === 'CLOSE') {
+    const f = signal.closeFraction ?? { closed: '1', of: '1' };
+    const what =
+      signal.closeReason === 'MARKET' || !signal.closeReason
+        ? 'closed'
+        : { TP: 'hit take profit on', SL: 'hit stop loss on', LIQ: 'was liquidated on' }[signal.closeReason];
+    const part = percent(f.closed, f.of) >= 100 ? '' : ` ${percent(f.closed, f.of)}% of`;
+    head = `🔴 ${who} ${what}${part} <b>${side}</b> at ${price(signal.price)}`;
+  } else {
+    head = `⚠️ The chain reorganised: ${who}'s trade on ${escapeHtml(signal.pair)} at block ${signal.block} did not happen after all.`;
+  }
+  return [head, copyLine(decision, mode)].filter(Boolean).join('\n');
+}
+
+function copyLine(d: Decision, mode: ExecutionMode): string {
+  const dry = mode === 'DRY' ? ' (DRY)' : '';
+  if (d.action === 'COPY' && d.order?.kind === 'OPEN') {
+    const capped = d.adjustments.length
+      ? ` (capped: ${d.adjustments.map((a) => a.toLowerCase().replace('_capped', '')).join(', ')})`
+      : '';
+    return `Copy${dry}: ${mode === 'DRY' ? 'would open' : 'opening'} ${d.order.buy ? 'LONG' : 'SHORT'} ${leverageX(d.order.leverage)} with ${formatUsd(BigInt(d.order.collateralUsdc))}${capped}`;
+  }
+  if (d.action === 'COPY' && d.order?.kind === 'CLOSE') {
+    return `Copy${dry}: ${mode === 'DRY' ? 'would close' : 'closing'} ${percent(d.order.fraction.closed, d.order.fraction.of)}% of your copy`;
+  }
+  const why = WHY[d.reason];
+  return why ? `Not copied${dry}: ${why}.` : '';
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { ModeSource } from '../../../layers/core/adapters/mode-source.js';
+import { SendPacer } from '../../../layers/core/adapters/telegram/messenger.js';
+
+/** A switch that answers from a script: a value, or an outage. */
+function scripted(reads: (string | Error)[]) {
+  return {
+    read: async () => {
+      const next = reads.shift();
+      if (next instanceof Error) throw next;
+      return next;
+    },
+    write: async () => undefined,
+  };
+}
+
+const flags = (on = false) => ({ emergencyStop: async () => on, setEmergencyStop: async () => undefined });
+
+describe('Class: ModeSource', () => {
+  it('is DRY on an outage, and LIVE again only after three healthy reads in a row', async () => {
+    const outage = Object.assign(new Error('down'), { name: 'InternalServerError' });
+    const source = new ModeSource({
+      switch: scripted(['LIVE', outage, 'LIVE', 'LIVE', 'LIVE', 'LIVE']),
+      flags: flags(),
+      ceiling: 'LIVE',
+      envEmergencyStop: false,
+      maxAgeMs: 0,
+    });
+
+    const modes = [];
+    for (let i = 0; i < 6; i++) modes.push((await source.read({ fresh: true })).mode);
+
+    expect(modes).toEqual(['LIVE', 'DRY', 'DRY', 'DRY', 'LIVE', 'LIVE']);
+  });
+
+  it('is DRY while the emergency flag is set or cannot be read, and under a DRY ceiling', async () => {
+    const unreadable = {
+      emergencyStop: async () => Promise.reject(new Error('no table')),
+      setEmergencyStop: async () => undefined,
+    };
+    const base = {
+      switch: scripted(['LIVE', 'LIVE', 'LIVE']),
+      envEmergencyStop: false,
+      maxAgeMs: 0,
+    } as const;
+
+    expect((await new ModeSource({ ...base, flags: flags(true), ceiling: 'LIVE' }).read()).mode).toBe('DRY');
+    expect(
+      (
+        await new ModeSource({
+          ...base,
+          switch: scripted(['LIVE']),
+          flags: unreadable,
+          ceiling: 'LIVE',
+        }).read()
+      ).mode,
+    ).toBe('DRY');
+    expect(
+      (await new ModeSource({ ...base, switch: scripted(['LIVE']), flags: flags(), ceiling: 'DRY' }).read())
+        .mode,
+    ).toBe('DRY');
+  });
+
+  it('caches a reading for maxAgeMs unless asked for a fresh one', async () => {
+    let t = 0;
+    const source = new ModeSource({
+      switch: scripted(['DRY', 'LIVE', 'LIVE']),
+      flags: flags(),
+      ceiling: 'LIVE',
+      envEmergencyStop: false,
+      maxAgeMs: 5_000,
+      now: () => t,
+    });
+
+    expect((await source.read()).mode).toBe('DRY');
+    t = 4_999;
+    expect((await source.read()).mode).toBe('DRY');
+    expect((await source.read({ fresh: true })).mode).toBe('LIVE');
+  });
+});
+
+describe('Class: SendPacer', () => {
+  it('keeps one chat to one message a second and the bot to 29 a second', async () => {
+    let t = 0;
+    const pacer = new SendPacer(
+      () => t,
+      async (ms) => {
+        t += ms;
+      },
+    );
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await pacer.slot('same-chat');
+      times.push(t);
+    }
+    expect(times).toEqual([0, 1_000, 2_000]);
+
+    const start = t;
+    const sends: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      await pacer.slot(`chat-${i}`);
+      sends.push(t - start);
+    }
+    // No one-second window ever holds more than 29 sends.
+    for (const at of sends)
+      expect(sends.filter((s) => s >= at && s < at + 1_000).length).toBeLessThanOrEqual(29);
+    expect(sends.at(-1)).toBeGreaterThanOrEqual(2_000);
+  });
+});
