@@ -109,6 +109,9 @@ export class Functions extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: def.memoryMb,
       timeout: Duration.seconds(def.timeoutSeconds),
+      ...(def.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: def.reservedConcurrency }),
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
       logGroup,

@@ -141,6 +141,8 @@ export interface FunctionDef {
   readonly trigger: Trigger;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /** Caps concurrent containers, e.g. 1 where a per-container limit must hold for the whole bot. */
+  readonly reservedConcurrency?: number;
   /** Least privilege: each function is granted exactly this and nothing more. */
   readonly tables: Partial<Record<TableKey, Access>>;
   readonly queuesSend: readonly QueueKey[];
@@ -211,6 +213,8 @@ export const FUNCTIONS = {
     trigger: { kind: 'queue', queue: 'fanout', batchSize: 10 },
     memoryMb: 512,
     timeoutSeconds: 55,
+    // Telegram's 30 messages/s is per bot; the pacer counts per container, so one container sends.
+    reservedConcurrency: 1,
     tables: { users: 'readWrite', follows: 'read', intents: 'readWrite', dedupe: 'readWrite', state: 'read' },
     queuesSend: [],
     queuesMonitor: [],

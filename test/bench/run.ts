@@ -7,13 +7,16 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { ROOT, startLocalStack } from '../../local/stack.js';
 import { decodeBench, ethersBaselineBench } from './decode.bench.js';
 import { persistBench, signalLatencyBench } from './indexer.bench.js';
+import { alertRateBench, routingBench } from './signals.bench.js';
 import { webhookBench } from './webhook.bench.js';
 
 const TARGETS = {
   'decode events/s': '>= 100,000',
   'decode + persist events/s': '>= 5,000',
   'block mined -> signal enqueued p95 ms': '<= 1,300',
-  'webhook p99 ms': '<= 100 (issue 5)',
+  'webhook p99 ms': '<= 100',
+  'route one signal to 10,000 followers': '<= 2 s',
+  'alerts under Telegram limits': '29/s sustained, zero 429, zero lost',
 };
 
 async function main(): Promise<void> {
@@ -42,6 +45,12 @@ async function main(): Promise<void> {
     const latency = await signalLatencyBench(stack, sqs);
     results['block mined -> signal enqueued (ms)'] = latency;
     console.log('block mined -> signal enqueued (ms)', latency);
+    const routing = await routingBench(stack);
+    results['route one signal to 10,000 followers'] = routing;
+    console.log('route one signal to 10,000 followers', routing);
+    const alerts = await alertRateBench(stack);
+    results['alerts under Telegram limits'] = alerts;
+    console.log('alerts under Telegram limits', alerts);
     const webhook = await webhookBench(stack);
     results.webhook = webhook;
     console.table(webhook);

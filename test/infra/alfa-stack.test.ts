@@ -279,6 +279,13 @@ describe('least privilege: telegram-webhook', () => {
     ).toEqual([]);
   });
 
+  it('runs the follower in one container, so the Telegram pacer holds for the whole bot', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: physicalName.function(STAGE, 'follower'),
+      ReservedConcurrentExecutions: 1,
+    });
+  });
+
   it('the indexer and the leaderboard cannot touch the execution mode or the secret', () => {
     for (const name of ['indexer', 'leaderboard'] as const) {
       const actions = actionsOf(statementsOf(name));

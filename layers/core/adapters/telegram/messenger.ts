@@ -18,10 +18,15 @@ export class ChatBlockedError extends Error {
 const PER_CHAT_MS = 1_000;
 const GLOBAL_PER_SECOND = 29;
 
-/** Spaces sends: per chat by PER_CHAT_MS, overall within a sliding one-second window. */
+/**
+ * Spaces sends: per chat by PER_CHAT_MS, overall evenly (one every 1000/29 ms) and never more than
+ * 29 in a sliding second. Even spacing matters: a burst of 29 released at once reaches Telegram
+ * with jitter and can land 30+ in one of its windows.
+ */
 export class SendPacer {
   private readonly lastByChat = new Map<string, number>();
   private readonly recent: number[] = [];
+  private lastSend = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -34,9 +39,11 @@ export class SendPacer {
       while (this.recent.length > 0 && t - (this.recent[0] as number) >= 1_000) this.recent.shift();
       const chatWait = (this.lastByChat.get(chatId) ?? Number.NEGATIVE_INFINITY) + PER_CHAT_MS - t;
       const globalWait = this.recent.length >= GLOBAL_PER_SECOND ? (this.recent[0] as number) + 1_000 - t : 0;
-      const wait = Math.max(chatWait, globalWait, 0);
+      const spacingWait = this.lastSend + 1_000 / GLOBAL_PER_SECOND - t;
+      const wait = Math.max(chatWait, globalWait, spacingWait, 0);
       if (wait === 0) {
         this.lastByChat.set(chatId, t);
+        this.lastSend = t;
         this.recent.push(t);
         if (this.lastByChat.size > 10_000) this.lastByChat.clear();
         return;
