@@ -8,7 +8,10 @@ import { fromJson } from '../../layers/core/adapters/dynamo/codec.js';
 import { once } from '../../layers/core/adapters/dynamo/idempotency.js';
 import { DynamoFollowStore } from '../../layers/core/adapters/dynamo/follow-store.js';
 import { DynamoIntentStore } from '../../layers/core/adapters/dynamo/intent-store.js';
-import { DynamoOperatorFlags } from '../../layers/core/adapters/dynamo/operator-state.js';
+import { DynamoOperatorFlags, DynamoSenderLease } from '../../layers/core/adapters/dynamo/operator-state.js';
+import { DynamoPositionStore } from '../../layers/core/adapters/dynamo/position-store.js';
+import { CopyExecutor } from '../../layers/core/adapters/chain/executor.js';
+import { randomUUID } from 'node:crypto';
 import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
 import { ModeSource } from '../../layers/core/adapters/mode-source.js';
 import { loadBotSecret } from '../../layers/core/adapters/secrets/bot-secret.js';
@@ -23,7 +26,7 @@ import { config } from '../../layers/core/config.js';
 import { followSignal, type FollowDeps } from '../../layers/core/copy/follow-signal.js';
 import { connectChain } from '../../layers/core/indexer/compose.js';
 import { WalletInspector } from '../../layers/core/adapters/chain/wallet-inspector.js';
-import type { FanoutMessage } from '../../layers/core/ports.js';
+import type { FanoutMessage, NoticeMessage } from '../../layers/core/ports.js';
 import { appLog, lambdaHandler, logger, metrics, MetricUnit } from '../../layers/core/observability.js';
 
 const cfg = config();
@@ -54,7 +57,29 @@ const alerts = once(
   },
 );
 
-const deps: FollowDeps = {
+/** The LIVE executor, when the secret holds an executor key and a chain is configured; else copies are simulated. */
+let executor: Promise<CopyExecutor | undefined> | undefined;
+async function currentExecutor(): Promise<CopyExecutor | undefined> {
+  executor ??= (async () => {
+    const { executorKey } = await loadBotSecret(cfg.botSecretId);
+    const rpcUrl = cfg.indexer.rpcUrls.find((u) => u.startsWith('http'));
+    if (!executorKey || !rpcUrl) return undefined;
+    const c = await connectChain(cfg);
+    return new CopyExecutor(
+      rpcUrl,
+      executorKey,
+      c.deployment,
+      new DynamoSenderLease(db, cfg.tables.state, randomUUID()),
+    );
+  })().catch((err: unknown) => {
+    executor = undefined;
+    logger.error('executor unavailable', { reason: 'EXECUTOR_UNAVAILABLE', error: err as Error });
+    return undefined;
+  });
+  return executor;
+}
+
+const deps: Omit<FollowDeps, 'executor'> = {
   intents: new DynamoIntentStore(db, cfg.tables.intents),
   alertOnce: async (alert) => {
     const before = Date.now();
@@ -70,6 +95,7 @@ const deps: FollowDeps = {
     maxAgeMs: 5_000,
   }),
   users,
+  positions: new DynamoPositionStore(db, cfg.tables.positions),
   follows: new DynamoFollowStore(db, { follows: cfg.tables.follows, users: cfg.tables.users }),
   equityOf: async (wallet) => {
     if (cfg.indexer.rpcUrls.length === 0) return undefined;
@@ -86,10 +112,25 @@ const deps: FollowDeps = {
   log: appLog,
 };
 
+// A notice ("your copy filled") is sent once per notice id.
+const notices = once(
+  async (n: { noticeId: string; chatId: string; html: string }) => {
+    await (await currentMessenger()).send(n.chatId, n.html);
+    return { sentAt: Date.now() };
+  },
+  { tableName: cfg.tables.dedupe, keyPrefix: 'notice', keyPath: 'noticeId', expiresAfterSeconds: 86_400 },
+);
+
 async function follow(record: SQSRecord): Promise<void> {
-  const message = fromJson<FanoutMessage>(record.body);
+  const parsed = fromJson<FanoutMessage | NoticeMessage>(record.body);
   try {
-    const outcome = await followSignal(message, deps);
+    if ('notice' in parsed) {
+      await notices.run({ noticeId: parsed.noticeId, chatId: parsed.chatId, html: parsed.notice });
+      return;
+    }
+    const message = parsed;
+    const live = await currentExecutor();
+    const outcome = await followSignal(message, { ...deps, ...(live ? { executor: live } : {}) });
     if (outcome.alerted) metrics.addMetric('AlertsSent', MetricUnit.Count, 1);
   } catch (err) {
     if (err instanceof RetryLaterError) {
@@ -105,16 +146,21 @@ async function follow(record: SQSRecord): Promise<void> {
       throw err;
     }
     if (err instanceof ChatBlockedError) {
-      await users.markInactive(message.userId, new Date());
-      logger.info('user blocked the bot', { reason: 'USER_BLOCKED_BOT', userId: message.userId });
+      await users.markInactive(parsed.userId, new Date());
+      logger.info('user blocked the bot', { reason: 'USER_BLOCKED_BOT', userId: parsed.userId });
       return;
     }
+    logger.error('follower message failed; it will be retried', {
+      reason: 'FOLLOW_FAILED',
+      error: err as Error,
+    });
     throw err;
   }
 }
 
 export const handler = lambdaHandler(async (event: SQSEvent, context: Context) => {
   alerts.registerContext(context);
+  notices.registerContext(context);
   return processPartialResponse(event, follow, processor, {
     context,
     skipGroupOnError: true,

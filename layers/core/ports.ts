@@ -163,8 +163,17 @@ export interface FanoutMessage {
   readonly decision: Decision;
 }
 
+/** A plain message to one user (e.g. "your copy filled"), delivered by the follower function. */
+export interface NoticeMessage {
+  readonly notice: string;
+  /** Dedupe key: the same notice is sent once. */
+  readonly noticeId: string;
+  readonly userId: string;
+  readonly chatId: string;
+}
+
 export interface FanoutQueue {
-  publish(messages: readonly FanoutMessage[]): Promise<void>;
+  publish(messages: readonly (FanoutMessage | NoticeMessage)[]): Promise<void>;
 }
 
 export interface Profile {
@@ -212,18 +221,51 @@ export interface CopyIntent {
   readonly intentId: string;
   readonly signalId: string;
   readonly userId: string;
+  readonly chatId?: string;
   readonly trader: string;
+  /** The trader's slot the signal is about: a close finds the follower's mirrored position by it. */
+  readonly traderSlot?: { readonly pairIndex: number; readonly tradeIndex: number };
+  readonly wallet?: string;
   readonly state: IntentState;
   readonly mode: ExecutionMode;
   readonly order: CopyOrder;
   readonly reason: string;
   readonly createdAt: string;
+  readonly txHash?: string;
+  readonly nonce?: number;
+}
+
+/** The follower's own position that mirrors a trader's slot. */
+export interface Mirror {
+  readonly wallet: string;
+  readonly pairIndex: number;
+  readonly index: number;
 }
 
 export interface IntentStore {
   /** Claims the intent; false when it already exists (a redelivery: nothing more to do). */
   claim(intent: CopyIntent): Promise<boolean>;
   get(intentId: string): Promise<CopyIntent | undefined>;
+  /** CREATED -> SENT, remembering the transaction so the indexer can find the intent by it. */
+  markSent(intentId: string, tx: { txHash: string; nonce: number }): Promise<void>;
+  markFailed(intentId: string, reason: string): Promise<void>;
+  /** SENT -> MINED; false when it was not SENT (already MINED: a replayed page). */
+  markMined(
+    intentId: string,
+    fill: { price: string; collateralUsdc: string; block: number },
+  ): Promise<boolean>;
+  /** Intent ids of the given transactions, for the ones that are copies. */
+  byTx(txHashes: readonly string[]): Promise<Map<string, string>>;
+  putMirror(key: MirrorKey, mirror: Mirror): Promise<void>;
+  mirrorOf(key: MirrorKey): Promise<Mirror | undefined>;
+  deleteMirror(key: MirrorKey): Promise<void>;
+}
+
+export interface MirrorKey {
+  readonly userId: string;
+  readonly trader: string;
+  readonly pairIndex: number;
+  readonly tradeIndex: number;
 }
 
 /** Telegram sends from the follower function; errors carry Telegram's code and retry_after. */

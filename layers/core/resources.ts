@@ -180,8 +180,15 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     // It tails for ~57 s of each minute; the rest is margin to release the lease and flush metrics.
     timeoutSeconds: 75,
-    tables: { fills: 'readWrite', positions: 'readWrite', stats: 'readWrite', state: 'readWrite' },
-    queuesSend: ['signals'],
+    tables: {
+      fills: 'readWrite',
+      positions: 'readWrite',
+      stats: 'readWrite',
+      state: 'readWrite',
+      intents: 'readWrite',
+    },
+    // signals for followers; fanout for "your copy filled" notices.
+    queuesSend: ['signals', 'fanout'],
     queuesMonitor: [],
     executionMode: 'none',
     secretFields: [],
@@ -215,11 +222,19 @@ export const FUNCTIONS = {
     timeoutSeconds: 55,
     // Telegram's 30 messages/s is per bot; the pacer counts per container, so one container sends.
     reservedConcurrency: 1,
-    tables: { users: 'readWrite', follows: 'read', intents: 'readWrite', dedupe: 'readWrite', state: 'read' },
+    tables: {
+      users: 'readWrite',
+      follows: 'read',
+      positions: 'read',
+      intents: 'readWrite',
+      dedupe: 'readWrite',
+      state: 'readWrite',
+    },
     queuesSend: [],
     queuesMonitor: [],
     executionMode: 'read',
-    secretFields: ['botToken'],
+    // The executor key signs LIVE copies; the state table holds the executor's send lease.
+    secretFields: ['botToken', 'executorKey'],
   },
 } as const satisfies Record<string, FunctionDef>;
 

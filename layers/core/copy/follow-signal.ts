@@ -1,16 +1,19 @@
 // The follower's side of a signal: one alert (deduplicated for five minutes), and for a COPY one
 // intent claimed exactly once. The kill switches are read fresh right before anything would be
 // signed; in DRY, or with no executor, the copy is SIMULATED and the user is told so, tagged (DRY).
+import type { CopyExecutor } from '../adapters/chain/executor.js';
 import type { ModeReading } from '../adapters/mode-source.js';
 import { alertText } from '../domain/alerts.js';
 import { pairLimits } from '../domain/avantis/pairs.js';
-import { decide, type CanaryCaps, type Decision } from '../domain/decision.js';
+import { decide, type CanaryCaps, type CopyOrder, type Decision } from '../domain/decision.js';
+import { positionKey } from '../domain/positions.js';
 import type {
   AppLog,
   CopyIntent,
   FanoutMessage,
   FollowStore,
   IntentStore,
+  PositionStore,
   ProfileStore,
   UserStore,
 } from '../ports.js';
@@ -26,7 +29,8 @@ export interface FollowDeps {
   readonly equityOf: (wallet: string) => Promise<bigint | undefined>;
   readonly canary: CanaryCaps;
   /** Undefined until LIVE execution is configured: every copy is then simulated. */
-  readonly executor?: undefined;
+  readonly executor?: Pick<CopyExecutor, 'openCalldata' | 'closeCalldata' | 'simulate' | 'send'>;
+  readonly positions: Pick<PositionStore, 'getMany'>;
   readonly now: () => Date;
   readonly log: AppLog;
 }
@@ -85,11 +89,15 @@ export async function followSignal(message: FanoutMessage, deps: FollowDeps): Pr
       decision = { action: 'ALERT', reason, adjustments: [], notify: message.follower.notify };
     } else {
       const live = reading.mode === 'LIVE' && deps.executor !== undefined;
+      const profile = live ? await deps.users.profile(userId) : undefined;
       const claimed = await deps.intents.claim({
         intentId: `${signal.id}:${userId}`,
         signalId: signal.id,
         userId,
+        chatId,
         trader: signal.trader,
+        traderSlot: { pairIndex: signal.pairIndex, tradeIndex: signal.tradeIndex },
+        ...(profile?.wallet ? { wallet: profile.wallet } : {}),
         state: live ? 'CREATED' : 'SIMULATED',
         mode: live ? 'LIVE' : 'DRY',
         order: decision.order,
@@ -105,6 +113,19 @@ export async function followSignal(message: FanoutMessage, deps: FollowDeps): Pr
         userId,
         live,
       });
+      if (claimed && live && deps.executor && profile?.wallet) {
+        const result = await execute(
+          `${signal.id}:${userId}`,
+          decision.order,
+          profile.wallet,
+          message,
+          deps,
+          deps.executor,
+        );
+        intent = result.state;
+        if (result.failure)
+          decision = { ...decision, action: 'ALERT', reason: 'COPY_FAILED', failure: result.failure };
+      }
     }
   }
 
@@ -118,4 +139,75 @@ export async function followSignal(message: FanoutMessage, deps: FollowDeps): Pr
   const alerted = sent === 'SENT';
   deps.log.info('alert', { reason: alerted ? 'ALERT_SENT' : 'DUPLICATE', signalId: signal.id, userId });
   return { alerted, ...(intent ? { intent } : {}) };
+}
+
+/**
+ * Sends one claimed LIVE copy: sizes a close from the mirrored position, simulates the call (a
+ * revert costs nothing there), then signs and broadcasts; the indexer marks it MINED when it sees
+ * the follower's fill. A failure is recorded on the intent and told to the user.
+ */
+async function execute(
+  intentId: string,
+  order: CopyOrder,
+  wallet: string,
+  message: FanoutMessage,
+  deps: FollowDeps,
+  executor: NonNullable<FollowDeps['executor']>,
+): Promise<{ state: 'SENT' | 'FAILED'; failure?: string }> {
+  const { signal, userId } = message;
+  let data: string;
+  if (order.kind === 'OPEN') {
+    data = executor.openCalldata({
+      user: wallet,
+      pairIndex: order.pairIndex,
+      buy: order.buy,
+      leverage: BigInt(order.leverage),
+      collateralUsdc: BigInt(order.collateralUsdc),
+      wantedPrice: BigInt(signal.price),
+    });
+  } else {
+    const mirror = await deps.intents.mirrorOf({
+      userId,
+      trader: signal.trader,
+      pairIndex: signal.pairIndex,
+      tradeIndex: signal.tradeIndex,
+    });
+    const key = mirror && `${mirror.wallet}|${positionKey(mirror.pairIndex, mirror.index)}`;
+    const position = key
+      ? (
+          await deps.positions.getMany([
+            {
+              trader: (mirror as { wallet: string }).wallet,
+              positionKey: positionKey(
+                (mirror as { pairIndex: number }).pairIndex,
+                (mirror as { index: number }).index,
+              ),
+            },
+          ])
+        ).get(key)
+      : undefined;
+    if (!mirror || !position) {
+      await deps.intents.markFailed(intentId, 'NO_MIRRORED_POSITION');
+      return { state: 'FAILED', failure: 'no copied position to close' };
+    }
+    const closed = BigInt(order.fraction.closed);
+    const of = BigInt(order.fraction.of);
+    const amount = closed >= of ? position.collateral : (position.collateral * closed) / of;
+    data = executor.closeCalldata({
+      user: mirror.wallet,
+      pairIndex: mirror.pairIndex,
+      index: mirror.index,
+      amountUsdc: amount,
+    });
+  }
+  const revert = await executor.simulate(data);
+  if (revert) {
+    await deps.intents.markFailed(intentId, revert);
+    deps.log.warn('copy would revert', { reason: 'COPY_REVERTED', intentId, revert });
+    return { state: 'FAILED', failure: revert };
+  }
+  const sent = await executor.send(data);
+  await deps.intents.markSent(intentId, sent);
+  deps.log.info('copy sent', { reason: 'INTENT_SENT', intentId, txHash: sent.txHash, nonce: sent.nonce });
+  return { state: 'SENT' };
 }

@@ -59,6 +59,8 @@ function copyLine(d: Decision, mode: ExecutionMode): string {
   if (d.action === 'COPY' && d.order?.kind === 'CLOSE') {
     return `Copy${dry}: ${mode === 'DRY' ? 'would close' : 'closing'} ${percent(d.order.fraction.closed, d.order.fraction.of)}% of your copy`;
   }
+  if (d.reason === 'COPY_FAILED')
+    return `Copy failed: ${escapeHtml(d.failure ?? 'unknown error')}. Nothing was sent.`;
   const why = WHY[d.reason];
   return why ? `Not copied${dry}: ${why}.` : '';
 }

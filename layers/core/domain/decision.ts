@@ -26,7 +26,8 @@ export type ReasonCode =
   | 'CANARY_NOTIONAL'
   | 'NO_WALLET'
   | 'NEEDS_EQUITY'
-  | 'RETRACTED';
+  | 'RETRACTED'
+  | 'COPY_FAILED';
 
 /** What a copy would send: an open of a size, or closing a fraction of the mirrored position. */
 export type CopyOrder =
@@ -54,6 +55,8 @@ export interface Decision {
   readonly order?: CopyOrder;
   /** Whether the user gets a Telegram message for this signal. */
   readonly notify: boolean;
+  /** Why a LIVE copy could not be sent (a revert reason), for the user's message. */
+  readonly failure?: string;
 }
 
 /** The follower as the reverse index (byTrader GSI) projects it, plus what routing knows about them. */

@@ -9,6 +9,8 @@ import { DynamoErrorJournal } from '../adapters/dynamo/operator-state.js';
 import { DynamoPositionStore } from '../adapters/dynamo/position-store.js';
 import { DynamoStatsStore } from '../adapters/dynamo/stats-store.js';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue.js';
+import { SqsFanoutQueue } from '../adapters/sqs/fanout-queue.js';
+import { DynamoIntentStore } from '../adapters/dynamo/intent-store.js';
 import type { Config } from '../config.js';
 import { WATCHED_TOPICS } from '../domain/avantis/abi.js';
 import { BASE_MAINNET, watchedAddresses, type AvantisDeployment } from '../domain/avantis/addresses.js';
@@ -75,6 +77,10 @@ export function indexerDeps(
     positions: new DynamoPositionStore(clients.db, cfg.tables.positions),
     stats: new DynamoStatsStore(clients.db, cfg.tables.stats),
     signals: new SqsSignalQueue(clients.sqs, cfg.queues.signals),
+    copies: {
+      intents: new DynamoIntentStore(clients.db, cfg.tables.intents),
+      notices: new SqsFanoutQueue(clients.sqs, cfg.queues.fanout),
+    },
     state: new DynamoIndexerState(clients.db, cfg.tables.state),
     now: () => new Date(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

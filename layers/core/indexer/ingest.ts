@@ -6,12 +6,23 @@ import { applyFill, positionKey, slotOf, type Position } from '../domain/positio
 import { signalFromFill, type Signal } from '../domain/signals.js';
 import type { TradeEvent } from '../domain/trade-events.js';
 import { applyFillToStats, emptyStats, type TraderStats } from '../domain/analytics/stats.js';
-import type { FillStore, LogPage, PositionStore, SignalQueue, StatsStore } from '../ports.js';
+import { settleCopies } from '../copy/settle.js';
+import type {
+  FanoutQueue,
+  FillStore,
+  IntentStore,
+  LogPage,
+  PositionStore,
+  SignalQueue,
+  StatsStore,
+} from '../ports.js';
 
 export interface LiveSinks {
   readonly positions: PositionStore;
   readonly stats: Pick<StatsStore, 'getMany' | 'putMany' | 'putPrices'>;
   readonly signals: SignalQueue;
+  /** Copy intents whose transactions this page mined become MINED, and their users are told. */
+  readonly copies?: { readonly intents: IntentStore; readonly notices: FanoutQueue };
 }
 
 export interface IngestDeps {
@@ -86,6 +97,7 @@ export async function ingestPage(page: LogPage, deps: IngestDeps): Promise<PageS
       await updateStats(fills, live.stats);
       await live.stats.putPrices(latestPrices(events));
     }
+    if (live.copies) await settleCopies(fills, live.copies);
     for (const f of fills) {
       const s = signalFromFill(f);
       if (s) signals.push(s);

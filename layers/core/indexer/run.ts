@@ -87,7 +87,12 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
   };
   const ingestDeps: IngestDeps = {
     fills: deps.fills,
-    live: { positions: deps.positions, stats: deps.stats, signals: deps.signals },
+    live: {
+      positions: deps.positions,
+      stats: deps.stats,
+      signals: deps.signals,
+      ...(deps.copies ? { copies: deps.copies } : {}),
+    },
     timestamps: async (blocks) =>
       new Map(await Promise.all(blocks.map(async (n) => [n, (await header(n)).timestamp] as const))),
     onUndecodable: (topic0, reason, at) => log.warn('undecodable log', { reason, topic0, ...at }),

@@ -2,7 +2,7 @@
 // userId (one user's messages stay in order), dedup id = signal id + user (a redelivered signal
 // fans out to nobody twice).
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { FanoutMessage, FanoutQueue } from '../../ports.js';
+import type { FanoutMessage, FanoutQueue, NoticeMessage } from '../../ports.js';
 import { toJson } from '../dynamo/codec.js';
 
 const BATCH = 10;
@@ -19,7 +19,7 @@ export class SqsFanoutQueue implements FanoutQueue {
     private readonly queueUrl: string,
   ) {}
 
-  private async sendBatch(batch: readonly FanoutMessage[]): Promise<void> {
+  private async sendBatch(batch: readonly (FanoutMessage | NoticeMessage)[]): Promise<void> {
     let pending = batch;
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > MAX_ATTEMPTS)
@@ -31,7 +31,7 @@ export class SqsFanoutQueue implements FanoutQueue {
             Id: String(n),
             MessageBody: toJson(m),
             MessageGroupId: m.userId,
-            MessageDeduplicationId: `${m.signal.id}:${m.userId}`,
+            MessageDeduplicationId: 'notice' in m ? `notice:${m.noticeId}` : `${m.signal.id}:${m.userId}`,
           })),
         }),
       );
@@ -41,8 +41,8 @@ export class SqsFanoutQueue implements FanoutQueue {
     }
   }
 
-  async publish(messages: readonly FanoutMessage[]): Promise<void> {
-    const batches: FanoutMessage[][] = [];
+  async publish(messages: readonly (FanoutMessage | NoticeMessage)[]): Promise<void> {
+    const batches: (FanoutMessage | NoticeMessage)[][] = [];
     for (let i = 0; i < messages.length; i += BATCH) batches.push(messages.slice(i, i + BATCH));
     for (let i = 0; i < batches.length; i += IN_FLIGHT) {
       await Promise.all(batches.slice(i, i + IN_FLIGHT).map((b) => this.sendBatch(b)));
