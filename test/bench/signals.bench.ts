@@ -109,3 +109,93 @@ export async function alertRateBench(stack: LocalStack, n = 290) {
     lost,
   };
 }
+
+/**
+ * End to end on anvil with 1 s blocks: a trader opens; measured from the block being first served
+ * (polled every 10 ms) to the follower's alert reaching the Bot API stand-in, and in blocks from
+ * the trader's block to the follower's copy being mined (LIVE stacks only).
+ */
+export async function endToEndBench(stack: LocalStack, trades = 10) {
+  const chain = stack.info.chain;
+  if (chain.mode !== 'local') throw new Error('needs the local chain');
+  const { ChatDriver } = await import('../support/chat-driver.js');
+  const { LocalTrader, USDC_UNIT } = await import('../../local/chain/trader.js');
+  const { JsonRpcProvider } = await import('ethers');
+  const rpc = stack.info.endpoints.rpc;
+  const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: true, cacheTimeout: -1 });
+  const seenAt = new Map<number, number>();
+  let polling = true;
+  const poller = (async () => {
+    let last = -1;
+    while (polling) {
+      const n = await provider.getBlockNumber();
+      for (let b = last + 1; b <= n; b++) if (!seenAt.has(b)) seenAt.set(b, Date.now());
+      last = n;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  const wallet = await LocalTrader.create(rpc, chain.addresses, 2_500, 100_000n * USDC_UNIT);
+  await wallet.delegateTo(stack.info.executorAddress);
+  const follower = new ChatDriver(stack.info, { id: 95_000_001, firstName: 'Bench' });
+  await follower.say(`/wallet ${wallet.address}`);
+  await follower.say('/settings maxpos 100000');
+  await follower.say('/settings ceiling 1000000');
+  const alertMs: number[] = [];
+  const copyBlocks: number[] = [];
+  for (let i = 0; i < trades; i++) {
+    const trader = await LocalTrader.create(rpc, chain.addresses, 2_600 + i);
+    await follower.say(`/follow ${trader.address}`);
+    await follower.say(`/set ${trader.address} mode auto`);
+    const receipt = await trader.open({
+      pairIndex: 1,
+      collateralUsdc: 100n * USDC_UNIT,
+      leverage: 10,
+      buy: true,
+    });
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const alert = stack.botApi
+        .calls({ method: 'sendMessage', chatId: 95_000_001 })
+        .find(
+          (c) =>
+            String(c.params.text).includes(trader.address.slice(0, 6)) &&
+            String(c.params.text).includes('opened'),
+        );
+      if (alert) {
+        alertMs.push(Date.parse(alert.at) - (seenAt.get(receipt.blockNumber) ?? Date.parse(alert.at)));
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('no alert');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const copyDeadline = Date.now() + 15_000;
+    for (;;) {
+      const mined = stack.botApi
+        .calls({ method: 'sendMessage', chatId: 95_000_001 })
+        .filter((c) => String(c.params.text).startsWith('✅ Copy filled')).length;
+      if (mined > i) break;
+      if (Date.now() > copyDeadline) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const nonce = await provider.getTransactionCount(stack.info.executorAddress, 'latest');
+    if (nonce > 0) {
+      // The copy's block: the block holding the executor's last mined transaction.
+      for (let b = await provider.getBlockNumber(); b >= receipt.blockNumber; b--) {
+        const block = await provider.getBlock(b, true);
+        if (
+          block?.prefetchedTransactions.some(
+            (t) => t.from.toLowerCase() === stack.info.executorAddress.toLowerCase(),
+          )
+        ) {
+          copyBlocks.push(b - receipt.blockNumber);
+          break;
+        }
+      }
+    }
+  }
+  polling = false;
+  await poller;
+  provider.destroy();
+  const { summarize } = await import('./stats.js');
+  return { alertLatency: summarize(alertMs), copyBlocksAfterTrader: copyBlocks };
+}
