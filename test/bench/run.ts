@@ -7,6 +7,7 @@ import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { FUNCTIONS } from '../../layers/core/resources.js';
 import { ROOT, startLocalStack } from '../../local/stack.js';
+import { analyticsBench } from './analytics.bench.js';
 import { decodeBench, ethersBaselineBench } from './decode.bench.js';
 import { persistBench, signalLatencyBench } from './indexer.bench.js';
 import { alertRateBench, routingBench } from './signals.bench.js';
@@ -15,6 +16,8 @@ import { webhookBench } from './webhook.bench.js';
 const TARGETS = {
   'decode events/s': '>= 100,000',
   'decode + persist events/s': '>= 5,000',
+  'stats rebuild, 1M fills / 10k traders': '<= 2 s',
+  'stats incremental update per fill': '<= 50 us',
   'block mined -> signal enqueued p95 ms': '<= 1,300',
   'webhook p99 ms': '<= 100',
   'route one signal to 10,000 followers': '<= 2 s',
@@ -29,6 +32,9 @@ async function main(): Promise<void> {
   results['decode events/s'] = decode.eventsPerSecond;
   results['ethers AbiCoder baseline events/s'] = ethersBaselineBench(20_000).eventsPerSecond;
   console.log('decode', decode);
+  const analytics = analyticsBench();
+  results['stats rebuild and incremental update'] = analytics;
+  console.log('stats rebuild (1M fills, 10k traders) and incremental update', analytics);
 
   // Without the router and follower, so the signal-latency bench reads signals.fifo itself.
   const { 'signal-router': _router, follower: _follower, ...upToSignals } = FUNCTIONS;
