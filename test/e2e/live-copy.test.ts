@@ -7,7 +7,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { toJson } from '../../layers/core/adapters/dynamo/codec.js';
 import { DynamoOperatorFlags } from '../../layers/core/adapters/dynamo/operator-state.js';
+import type { FanoutMessage } from '../../layers/core/ports.js';
 import { contractInterface, toTrade, type Trade } from '../../local/chain/abi.js';
 import { LocalTrader, USDC_UNIT } from '../../local/chain/trader.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
@@ -18,6 +21,7 @@ import { waitForText } from '../support/wait.js';
 let stack: LocalStack;
 let doc: DynamoDBDocumentClient;
 let provider: JsonRpcProvider;
+let sqs: SQSClient;
 
 async function onChain(wallet: string, pairIndex: number, index: number): Promise<Trade> {
   if (stack.info.chain.mode !== 'local') throw new Error('needs the local chain');
@@ -37,6 +41,17 @@ async function intents(userId: number) {
   );
   return out.Items ?? [];
 }
+
+/** Delivers a fanout message as SQS would redeliver it: same body, a new dedup id. */
+const deliver = (m: FanoutMessage) =>
+  sqs.send(
+    new SendMessageCommand({
+      QueueUrl: stack.info.queues.fanout.url,
+      MessageBody: toJson(m),
+      MessageGroupId: m.userId,
+      MessageDeduplicationId: String(uniqueId()),
+    }),
+  );
 
 const executorNonce = () => provider.getTransactionCount(stack.info.executorAddress, 'latest');
 
@@ -59,6 +74,7 @@ beforeAll(async () => {
       Overwrite: true,
     }),
   );
+  sqs = new SQSClient({ ...base, endpoint: stack.info.endpoints.sqs });
   provider = new JsonRpcProvider(stack.info.endpoints.rpc, undefined, {
     staticNetwork: true,
     cacheTimeout: -1,
@@ -111,6 +127,80 @@ describe('LIVE copy', () => {
     const states = (await intents(bob.person.id)).map((i) => i.state).sort();
     expect(states).toEqual(['MINED', 'MINED']);
 
+    // The same fanout message delivered three times (and so any Lambda retry): one transaction.
+    const signalId = `0x${uniqueId().toString(16).padStart(64, '0')}:1`;
+    const message: FanoutMessage = {
+      signal: {
+        id: signalId,
+        kind: 'OPEN',
+        trader: trader.address,
+        pairIndex: 1,
+        pair: 'BTC/USD',
+        tradeIndex: 5,
+        side: 'SHORT',
+        leverage: String(5n * 10n ** 10n),
+        collateralUsdc: String(100n * USDC_UNIT),
+        notionalUsdc: String(500n * USDC_UNIT),
+        price: String(await trader.price(1)),
+        block: 1,
+        blockHash: '0x1',
+        txHash: '0x2',
+        ts: 0,
+      },
+      userId: String(bob.person.id),
+      chatId: String(bob.person.id),
+      follower: {
+        userId: String(bob.person.id),
+        chatId: String(bob.person.id),
+        mode: 'AUTO',
+        sizing: { kind: 'FIXED_USD', usdc: 25n * USDC_UNIT },
+        maxLeverage: 10,
+        maxPositionUsdc: 250n * USDC_UNIT,
+        pairs: 'ALL',
+        notify: true,
+        paused: false,
+      },
+      decision: {
+        action: 'COPY',
+        reason: 'COPY_OK',
+        adjustments: [],
+        notify: true,
+        order: {
+          kind: 'OPEN',
+          pairIndex: 1,
+          buy: false,
+          leverage: String(5n * 10n ** 10n),
+          collateralUsdc: String(25n * USDC_UNIT),
+        },
+      },
+    };
+    await Promise.all([1, 2, 3].map(() => deliver(message)));
+    await waitForText(stack.info, bob.person.id, /Copy filled: opened <b>SHORT BTC\/USD<\/b>/);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await executorNonce()).toBe(nonceBefore + 3);
+    expect(
+      (await intents(bob.person.id)).filter((i) => String(i.intentId).startsWith(signalId)),
+    ).toHaveLength(1);
+
+    // An SSM outage: any doubt means DRY, so the copy is only simulated and nothing is signed.
+    await fetch(`${stack.info.endpoints.awsControlPlane}/_alfa/ssm-outage`, {
+      method: 'POST',
+      body: JSON.stringify({ on: true }),
+    });
+    await trader.open({ pairIndex: 2, collateralUsdc: 300n * USDC_UNIT, leverage: 5, buy: true });
+    expect(
+      await waitForText(
+        stack.info,
+        bob.person.id,
+        /opened <b>LONG SOL\/USD<\/b>[\s\S]*Copy \(DRY\): would open/,
+      ),
+    ).toBeTruthy();
+    await fetch(`${stack.info.endpoints.awsControlPlane}/_alfa/ssm-outage`, {
+      method: 'POST',
+      body: JSON.stringify({ on: false }),
+    });
+    expect(await executorNonce()).toBe(nonceBefore + 3);
+
     // Emergency stop: the next open is alerted, not copied, and nothing is signed.
     await new DynamoOperatorFlags(doc, stack.info.tables.state).setEmergencyStop(true, 'test', new Date());
     await trader.open({ pairIndex: 0, collateralUsdc: 300n * USDC_UNIT, leverage: 5, buy: false });
@@ -119,6 +209,6 @@ describe('LIVE copy', () => {
       bob.person.id,
       /SHORT ETH\/USD[\s\S]*Not copied( \(DRY\))?: copying is stopped by the operators/,
     );
-    expect(await executorNonce()).toBe(nonceBefore + 2);
+    expect(await executorNonce()).toBe(nonceBefore + 3);
   });
 });
