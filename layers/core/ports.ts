@@ -247,7 +247,11 @@ export interface IntentStore {
   claim(intent: CopyIntent): Promise<boolean>;
   get(intentId: string): Promise<CopyIntent | undefined>;
   /** CREATED -> SENT, remembering the transaction so the indexer can find the intent by it. */
-  markSent(intentId: string, tx: { txHash: string; nonce: number }): Promise<void>;
+  markSent(intentId: string, tx: SentCopy): Promise<void>;
+  /** The same nonce sent again with a higher fee: the intent follows the new transaction. */
+  markReplaced(intentId: string, tx: SentCopy): Promise<void>;
+  /** SENT intents of an executor, for the sweeper. */
+  pendingOf(executor: string): Promise<PendingCopy[]>;
   markFailed(intentId: string, reason: string): Promise<void>;
   /** SENT -> MINED; false when it was not SENT (already MINED: a replayed page). */
   markMined(
@@ -259,6 +263,22 @@ export interface IntentStore {
   putMirror(key: MirrorKey, mirror: Mirror): Promise<void>;
   mirrorOf(key: MirrorKey): Promise<Mirror | undefined>;
   deleteMirror(key: MirrorKey): Promise<void>;
+}
+
+export interface SentCopy {
+  readonly txHash: string;
+  readonly nonce: number;
+  readonly maxFeePerGas: string;
+  readonly sentBy: string;
+  readonly sentBlock: number;
+  /** The signed call's data, so a stuck send can be replaced with the same call. */
+  readonly calldata: string;
+}
+
+export interface PendingCopy extends SentCopy {
+  readonly intentId: string;
+  readonly userId: string;
+  readonly chatId?: string;
 }
 
 export interface MirrorKey {

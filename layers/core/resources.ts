@@ -70,7 +70,20 @@ export const TABLES = {
   /** Per-trader stats and leaderboard snapshots; derivable from fills, so no PITR. */
   stats: { partitionKey: s('pk'), sortKey: s('sk'), pointInTimeRecovery: false, envVar: 'TABLE_STATS' },
   /** CopyIntents, key `signalId:userId`: the record that a copy is never sent twice. */
-  intents: { partitionKey: s('intentId'), pointInTimeRecovery: true, envVar: 'TABLE_INTENTS' },
+  intents: {
+    partitionKey: s('intentId'),
+    indexes: [
+      {
+        // Sparse: only SENT intents carry `sentBy`, so the sweeper reads just the unsettled ones.
+        name: 'bySender',
+        partitionKey: s('sentBy'),
+        sortKey: s('intentId'),
+        nonKeyAttributes: ['txHash', 'nonce', 'maxFeePerGas', 'sentBlock', 'calldata', 'userId', 'chatId'],
+      },
+    ],
+    pointInTimeRecovery: true,
+    envVar: 'TABLE_INTENTS',
+  },
   /**
    * Short-lived dedupe records (Telegram update_id, alert per signal and user). Attribute names are
    * Powertools Idempotency's defaults so its DynamoDB persistence layer can use this table as is.
@@ -235,6 +248,17 @@ export const FUNCTIONS = {
     executionMode: 'read',
     // The executor key signs LIVE copies; the state table holds the executor's send lease.
     secretFields: ['botToken', 'executorKey'],
+  },
+  'copy-sweeper': {
+    entry: 'functions/copy-sweeper/handler.ts',
+    trigger: { kind: 'schedule', everyMinutes: 1 },
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    tables: { intents: 'readWrite', state: 'readWrite' },
+    queuesSend: ['fanout'],
+    queuesMonitor: [],
+    executionMode: 'none',
+    secretFields: ['executorKey'],
   },
 } as const satisfies Record<string, FunctionDef>;
 

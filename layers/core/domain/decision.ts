@@ -209,3 +209,17 @@ export function decide(signal: Signal, f: FollowerView, ctx: DecisionContext): D
     adjustments,
   );
 }
+
+/** Blocks a copy may stay unmined before it is sent again, same nonce, higher fee. */
+export const STUCK_AFTER_BLOCKS = 3;
+
+/** What to do about a sent copy now: wait, replace it (stuck), or settle it as failed (reverted). */
+export function stuckAction(input: {
+  readonly sentBlock: number;
+  readonly head: number;
+  readonly receipt: 'MINED' | 'REVERTED' | 'PENDING';
+}): 'WAIT' | 'REPLACE' | 'FAIL' {
+  if (input.receipt === 'REVERTED') return 'FAIL';
+  if (input.receipt === 'MINED') return 'WAIT'; // the indexer settles it when it sees the fill
+  return input.head - input.sentBlock >= STUCK_AFTER_BLOCKS ? 'REPLACE' : 'WAIT';
+}

@@ -25,6 +25,10 @@ export interface SentTx {
   readonly txHash: string;
   readonly nonce: number;
   readonly maxFeePerGas: string;
+  readonly sentBy: string;
+  /** The head when it was sent: "stuck for N blocks" counts from here. */
+  readonly sentBlock: number;
+  readonly calldata: string;
 }
 
 export interface SenderLease {
@@ -94,7 +98,14 @@ export class CopyExecutor {
       };
       const signed = await this.wallet.signTransaction(tx);
       const txHash = (await this.provider.send('eth_sendRawTransaction', [signed])) as string;
-      return { txHash: txHash.toLowerCase(), nonce, maxFeePerGas: maxFeePerGas.toString() };
+      return {
+        txHash: txHash.toLowerCase(),
+        nonce,
+        maxFeePerGas: maxFeePerGas.toString(),
+        sentBy: this.address,
+        sentBlock: block?.number ?? 0,
+        calldata: data,
+      };
     });
   }
 

@@ -9,7 +9,8 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { CopyIntent, IntentStore, Mirror, MirrorKey } from '../../ports.js';
+import type { CopyIntent, IntentStore, Mirror, MirrorKey, PendingCopy, SentCopy } from '../../ports.js';
+import { queryAll } from './query.js';
 import { fromJson, toJson } from './codec.js';
 
 const conditionFailed = (err: unknown) =>
@@ -46,29 +47,62 @@ export class DynamoIntentStore implements IntentStore {
     return { ...(out.Item as CopyIntent), order: fromJson<CopyIntent['order']>(String(out.Item.order)) };
   }
 
-  async markSent(intentId: string, tx: { txHash: string; nonce: number }): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { intentId },
-        UpdateExpression: 'SET #s = :sent, txHash = :tx, nonce = :nonce, sentAt = :at',
-        ConditionExpression: '#s = :created',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: {
-          ':sent': 'SENT',
-          ':created': 'CREATED',
-          ':tx': tx.txHash,
-          ':nonce': tx.nonce,
-          ':at': new Date().toISOString(),
-        },
-      }),
-    );
+  async markSent(intentId: string, tx: SentCopy): Promise<void> {
+    await this.recordTx(intentId, tx, '#s = :created', 'SET #s = :sent, sentAt = :at, ');
+  }
+
+  async markReplaced(intentId: string, tx: SentCopy): Promise<void> {
+    await this.recordTx(intentId, tx, '#s = :sent', 'SET replacedAt = :at, ');
+  }
+
+  private async recordTx(intentId: string, tx: SentCopy, condition: string, set: string): Promise<void> {
+    // The pointer first: the indexer may see the transaction mined before this update lands.
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
         Item: { intentId: `tx#${tx.txHash}`, intentOf: intentId },
       }),
     );
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { intentId },
+        UpdateExpression: `${set}txHash = :tx, nonce = :nonce, maxFeePerGas = :fee, sentBy = :by, sentBlock = :block, calldata = :data`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: {
+          ':sent': 'SENT',
+          ...(condition.includes(':created') ? { ':created': 'CREATED' } : {}),
+          ':tx': tx.txHash,
+          ':nonce': tx.nonce,
+          ':fee': tx.maxFeePerGas,
+          ':by': tx.sentBy,
+          ':block': tx.sentBlock,
+          ':data': tx.calldata,
+          ':at': new Date().toISOString(),
+        },
+      }),
+    );
+  }
+
+  async pendingOf(executor: string): Promise<PendingCopy[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'bySender',
+      KeyConditionExpression: 'sentBy = :e',
+      ExpressionAttributeValues: { ':e': executor },
+    });
+    return items.map((i) => ({
+      intentId: String(i.intentId),
+      userId: String(i.userId),
+      ...(typeof i.chatId === 'string' ? { chatId: i.chatId } : {}),
+      txHash: String(i.txHash),
+      nonce: Number(i.nonce),
+      maxFeePerGas: String(i.maxFeePerGas),
+      sentBy: executor,
+      sentBlock: Number(i.sentBlock),
+      calldata: String(i.calldata),
+    }));
   }
 
   async markFailed(intentId: string, reason: string): Promise<void> {
@@ -76,7 +110,7 @@ export class DynamoIntentStore implements IntentStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { intentId },
-        UpdateExpression: 'SET #s = :failed, failure = :reason',
+        UpdateExpression: 'SET #s = :failed, failure = :reason REMOVE sentBy',
         ConditionExpression: '#s IN (:created, :sent)',
         ExpressionAttributeNames: { '#s': 'state' },
         ExpressionAttributeValues: {
@@ -99,7 +133,7 @@ export class DynamoIntentStore implements IntentStore {
           TableName: this.tableName,
           Key: { intentId },
           UpdateExpression:
-            'SET #s = :mined, fillPrice = :price, fillCollateralUsdc = :collateral, minedBlock = :block',
+            'SET #s = :mined, fillPrice = :price, fillCollateralUsdc = :collateral, minedBlock = :block REMOVE sentBy',
           ConditionExpression: '#s = :sent',
           ExpressionAttributeNames: { '#s': 'state' },
           ExpressionAttributeValues: {
