@@ -10,6 +10,8 @@ import { DynamoFollowStore } from '../../layers/core/adapters/dynamo/follow-stor
 import { DynamoIntentStore } from '../../layers/core/adapters/dynamo/intent-store.js';
 import { DynamoOperatorFlags, DynamoSenderLease } from '../../layers/core/adapters/dynamo/operator-state.js';
 import { DynamoPositionStore } from '../../layers/core/adapters/dynamo/position-store.js';
+import { DynamoStatsStore } from '../../layers/core/adapters/dynamo/stats-store.js';
+import { dayOf } from '../../layers/core/domain/analytics/stats.js';
 import { CopyExecutor } from '../../layers/core/adapters/chain/executor.js';
 import { randomUUID } from 'node:crypto';
 import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
@@ -33,6 +35,8 @@ const cfg = config();
 const db = documentDb();
 const users = new DynamoUserStore(db, cfg.tables.users);
 const processor = new SqsFifoPartialProcessorAsync();
+const positionStore = new DynamoPositionStore(db, cfg.tables.positions);
+const statsStore = new DynamoStatsStore(db, cfg.tables.stats);
 let chain: ReturnType<typeof connectChain> | undefined;
 
 let messenger: { token: string; instance: TelegramMessenger } | undefined;
@@ -95,7 +99,7 @@ const deps: Omit<FollowDeps, 'executor'> = {
     maxAgeMs: 5_000,
   }),
   users,
-  positions: new DynamoPositionStore(db, cfg.tables.positions),
+  positions: positionStore,
   follows: new DynamoFollowStore(db, { follows: cfg.tables.follows, users: cfg.tables.users }),
   equityOf: async (wallet) => {
     if (cfg.indexer.rpcUrls.length === 0) return undefined;
@@ -106,6 +110,18 @@ const deps: Omit<FollowDeps, 'executor'> = {
     const c = await chain;
     return (await new WalletInspector(c.pool, c.deployment, cfg.executorAddress ?? wallet).status(wallet))
       .balanceUsdc;
+  },
+  exposureOf: async (wallet) => {
+    const [stats, positions] = await Promise.all([
+      statsStore.getMany([wallet]),
+      positionStore.positionsOf(wallet),
+    ]);
+    const today = stats.get(wallet)?.days.get(dayOf(Math.floor(Date.now() / 1000)));
+    const realized = today?.realizedPnl ?? 0n;
+    return {
+      lossTodayUsdc: realized < 0n ? -realized : 0n,
+      openCollateralUsdc: positions.reduce((sum, p) => sum + p.collateral, 0n),
+    };
   },
   canary: cfg.canary,
   now: () => new Date(),

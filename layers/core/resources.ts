@@ -239,6 +239,7 @@ export const FUNCTIONS = {
       users: 'readWrite',
       follows: 'read',
       positions: 'read',
+      stats: 'read',
       intents: 'readWrite',
       dedupe: 'readWrite',
       state: 'readWrite',

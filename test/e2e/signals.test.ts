@@ -140,8 +140,16 @@ describe('follower function', () => {
   it('alerts once and claims one intent when the same message arrives three times', async () => {
     const id = userId();
     const cy = new ChatDriver(info, { id, firstName: 'Cy' });
+    if (info.chain.mode !== 'local') throw new Error('needs the local chain');
+    const wallet = await LocalTrader.create(
+      info.endpoints.rpc,
+      info.chain.addresses,
+      1_900 + (uniqueId() % 90),
+      1_000n * USDC_UNIT,
+    );
     await cy.say(`/follow 0x${'7'.repeat(40)}`);
     await cy.say(`/set 0x${'7'.repeat(40)} mode auto`);
+    await cy.say(`/wallet ${wallet.address}`);
     const message: FanoutMessage = {
       signal: signal(),
       userId: String(id),

@@ -27,6 +27,8 @@ export interface FollowDeps {
   readonly follows: Pick<FollowStore, 'get'>;
   /** The wallet's USDC, for sizing by equity; undefined when it cannot be read. */
   readonly equityOf: (wallet: string) => Promise<bigint | undefined>;
+  /** Today's realized loss (positive = loss) and the collateral in open positions of the wallet, USDC 1e6. */
+  readonly exposureOf: (wallet: string) => Promise<{ lossTodayUsdc: bigint; openCollateralUsdc: bigint }>;
   readonly canary: CanaryCaps;
   /** Undefined until LIVE execution is configured: every copy is then simulated. */
   readonly executor?: Pick<CopyExecutor, 'openCalldata' | 'closeCalldata' | 'simulate' | 'send'>;
@@ -47,22 +49,36 @@ export interface FollowOutcome {
   readonly intent?: CopyIntent['state'] | 'DUPLICATE';
 }
 
-/** PCT_EQUITY copies are sized here, with the wallet's balance read just now, by the same rules. */
-async function finalDecision(message: FanoutMessage, deps: FollowDeps): Promise<Decision> {
-  if (message.decision.reason !== 'NEEDS_EQUITY') return message.decision;
+/**
+ * An open is decided again here, right before execution, with the numbers routing did not read
+ * for every follower: the wallet's USDC (equity sizing, capital floor), today's realized loss of the
+ * wallet (the daily circuit breaker) and the collateral already in its open positions (the ceiling).
+ */
+async function finalDecision(
+  message: FanoutMessage,
+  deps: FollowDeps,
+  reading: ModeReading,
+): Promise<Decision> {
+  if (message.decision.order?.kind !== 'OPEN' && message.decision.reason !== 'NEEDS_EQUITY')
+    return message.decision;
   const profile = await deps.users.profile(message.userId);
-  const equity = profile?.wallet ? await deps.equityOf(profile.wallet) : undefined;
-  if (!profile || equity === undefined) {
+  const wallet = profile?.wallet;
+  const [equity, exposure] = wallet
+    ? await Promise.all([deps.equityOf(wallet), deps.exposureOf(wallet)])
+    : [undefined, undefined];
+  if (!profile || !wallet || !exposure) {
     return { action: 'ALERT', reason: 'NO_WALLET', adjustments: [], notify: message.follower.notify };
   }
-  const reading = await deps.mode.read();
+  if (equity === undefined && message.decision.reason === 'NEEDS_EQUITY') {
+    return { action: 'ALERT', reason: 'NO_WALLET', adjustments: [], notify: message.follower.notify };
+  }
   return decide(message.signal, message.follower, {
     mode: reading.mode,
     emergencyStop: reading.emergencyStop,
     risk: profile.risk,
-    lossTodayUsdc: 0n,
-    openCopiedUsdc: 0n,
-    wallet: profile.wallet,
+    lossTodayUsdc: exposure.lossTodayUsdc,
+    openCopiedUsdc: exposure.openCollateralUsdc,
+    wallet,
     equityUsdc: equity,
     pair: pairLimits(message.signal.pairIndex),
     canary: deps.canary,
@@ -71,17 +87,26 @@ async function finalDecision(message: FanoutMessage, deps: FollowDeps): Promise<
 
 export async function followSignal(message: FanoutMessage, deps: FollowDeps): Promise<FollowOutcome> {
   const { signal, userId, chatId } = message;
-  let decision = message.decision.action === 'COPY' ? await finalDecision(message, deps) : message.decision;
+  let decision = message.decision;
   let mode = (await deps.mode.read()).mode;
   let intent: FollowOutcome['intent'];
+  // One fresh read of the switches for a copy: used to decide again and, right after, to sign or not.
+  const fresh = decision.action === 'COPY' ? await deps.mode.read({ fresh: true }) : undefined;
+  if (fresh) {
+    decision = await finalDecision(message, deps, fresh);
+    deps.log.info('decision before execution', {
+      reason: decision.reason,
+      action: decision.action,
+      signalId: signal.id,
+      userId,
+    });
+  }
 
   if (decision.action === 'COPY' && decision.order) {
     // Right before anything could be signed: the kill switches, read fresh. An emergency stop or
     // /autocopy_off_all issued after routing still stops this copy.
-    const [reading, follow] = await Promise.all([
-      deps.mode.read({ fresh: true }),
-      deps.follows.get(userId, signal.trader),
-    ]);
+    const reading = fresh as ModeReading;
+    const follow = await deps.follows.get(userId, signal.trader);
     mode = reading.mode;
     if (reading.emergencyStop || follow?.mode !== 'AUTO') {
       const reason = reading.emergencyStop ? 'EMERGENCY_STOP' : 'AUTOCOPY_OFF';

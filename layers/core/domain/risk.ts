@@ -11,7 +11,7 @@ export interface RiskPolicy {
   readonly maxLeverage: number;
   /** USDC 1e6. */
   readonly maxPositionUsdc: bigint;
-  /** Realized + unrealized loss in a UTC day after which copying stops until tomorrow (circuit breaker). */
+  /** Realized loss of the wallet in a UTC day after which new copies stop until tomorrow (circuit breaker). */
   readonly dailyLossLimitUsdc: bigint;
   /** Stop copying when the wallet's USDC falls below this. */
   readonly capitalFloorUsdc: bigint;
