@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
@@ -161,6 +162,17 @@ export class Functions extends Construct {
     if (def.executionMode === 'read' || def.executionMode === 'readWrite') props.executionMode.grantRead(fn);
     if (def.executionMode === 'readWrite') props.executionMode.grantWrite(fn);
     if (def.secretFields.length > 0) props.botSecret.grantRead(fn);
+    // A KMS executor key: the functions that sign copies may sign with it and read its public key.
+    const kmsKeyId = props.operatorEnv.EXECUTOR_KMS_KEY_ID;
+    if (kmsKeyId && def.secretFields.includes('executorKey')) {
+      const stack = Stack.of(this);
+      const arn = kmsKeyId.startsWith('arn:')
+        ? kmsKeyId
+        : `arn:${stack.partition}:kms:${stack.region}:${stack.account}:key/${kmsKeyId}`;
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [arn] }),
+      );
+    }
   }
 
   private trigger(

@@ -1,17 +1,13 @@
 // Copy sweeper (EventBridge, every minute): for most of the minute, every few seconds, replaces
 // stuck copy transactions (same nonce, higher fee) and fails reverted ones.
-import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { CopyExecutor } from '../../layers/core/adapters/chain/executor.js';
+import { executorFromConfig } from '../../layers/core/adapters/chain/executor-from-config.js';
 import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
 import { DynamoIntentStore } from '../../layers/core/adapters/dynamo/intent-store.js';
-import { DynamoSenderLease } from '../../layers/core/adapters/dynamo/operator-state.js';
-import { loadBotSecret } from '../../layers/core/adapters/secrets/bot-secret.js';
 import { sqsClient } from '../../layers/core/adapters/sqs/client.js';
 import { SqsFanoutQueue } from '../../layers/core/adapters/sqs/fanout-queue.js';
 import { config } from '../../layers/core/config.js';
 import { sweepStuckCopies } from '../../layers/core/copy/sweep.js';
-import { connectChain } from '../../layers/core/indexer/compose.js';
 import { appLog, lambdaHandler } from '../../layers/core/observability.js';
 
 const cfg = config();
@@ -20,18 +16,11 @@ const EVERY_MS = 3_000;
 const MARGIN_MS = 8_000;
 
 export const handler = lambdaHandler(async (_event: ScheduledEvent, context: Context) => {
-  const { executorKey } = await loadBotSecret(cfg.botSecretId);
-  const rpcUrl = cfg.indexer.rpcUrls.find((u) => u.startsWith('http'));
-  if (!executorKey || !rpcUrl) return { swept: false, reason: 'NO_EXECUTOR' };
-  const chain = await connectChain(cfg);
+  const executor = await executorFromConfig(cfg);
+  if (!executor) return { swept: false, reason: 'NO_EXECUTOR' };
   const deps = {
     intents: new DynamoIntentStore(db, cfg.tables.intents),
-    executor: new CopyExecutor(
-      rpcUrl,
-      executorKey,
-      chain.deployment,
-      new DynamoSenderLease(db, cfg.tables.state, randomUUID()),
-    ),
+    executor,
     notices: new SqsFanoutQueue(sqsClient(), cfg.queues.fanout),
     log: appLog,
   };

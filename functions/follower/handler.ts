@@ -8,12 +8,12 @@ import { fromJson } from '../../layers/core/adapters/dynamo/codec.js';
 import { once } from '../../layers/core/adapters/dynamo/idempotency.js';
 import { DynamoFollowStore } from '../../layers/core/adapters/dynamo/follow-store.js';
 import { DynamoIntentStore } from '../../layers/core/adapters/dynamo/intent-store.js';
-import { DynamoOperatorFlags, DynamoSenderLease } from '../../layers/core/adapters/dynamo/operator-state.js';
+import { DynamoOperatorFlags } from '../../layers/core/adapters/dynamo/operator-state.js';
 import { DynamoPositionStore } from '../../layers/core/adapters/dynamo/position-store.js';
 import { DynamoStatsStore } from '../../layers/core/adapters/dynamo/stats-store.js';
 import { dayOf } from '../../layers/core/domain/analytics/stats.js';
-import { CopyExecutor } from '../../layers/core/adapters/chain/executor.js';
-import { randomUUID } from 'node:crypto';
+import type { CopyExecutor } from '../../layers/core/adapters/chain/executor.js';
+import { executorFromConfig } from '../../layers/core/adapters/chain/executor-from-config.js';
 import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
 import { ModeSource } from '../../layers/core/adapters/mode-source.js';
 import { loadBotSecret } from '../../layers/core/adapters/secrets/bot-secret.js';
@@ -64,18 +64,7 @@ const alerts = once(
 /** The LIVE executor, when the secret holds an executor key and a chain is configured; else copies are simulated. */
 let executor: Promise<CopyExecutor | undefined> | undefined;
 async function currentExecutor(): Promise<CopyExecutor | undefined> {
-  executor ??= (async () => {
-    const { executorKey } = await loadBotSecret(cfg.botSecretId);
-    const rpcUrl = cfg.indexer.rpcUrls.find((u) => u.startsWith('http'));
-    if (!executorKey || !rpcUrl) return undefined;
-    const c = await connectChain(cfg);
-    return new CopyExecutor(
-      rpcUrl,
-      executorKey,
-      c.deployment,
-      new DynamoSenderLease(db, cfg.tables.state, randomUUID()),
-    );
-  })().catch((err: unknown) => {
+  executor ??= executorFromConfig(cfg).catch((err: unknown) => {
     executor = undefined;
     logger.error('executor unavailable', { reason: 'EXECUTOR_UNAVAILABLE', error: err as Error });
     return undefined;

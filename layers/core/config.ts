@@ -101,6 +101,7 @@ const schema = z.object({
   RPC_URLS: commaList(rpcUrl, 'http(s) or ws(s) URLs').default([]),
   AVANTIS_CONTRACTS: avantisContracts.optional(),
   EXECUTOR_ADDRESS: address.optional(),
+  EXECUTOR_KMS_KEY_ID: z.string().trim().min(1).optional(),
   CANARY_MAX_NOTIONAL_USD: wholeNumber(0, 10_000_000).default(1_000),
   CANARY_MAX_LEVERAGE: wholeNumber(1, 150).default(10),
   CANARY_PAIRS: z
@@ -147,6 +148,8 @@ export interface Config {
   };
   /** The public address of the copy executor, shown to users who delegate to it (the key stays in Secrets Manager). */
   readonly executorAddress?: string;
+  /** Sign copies with this AWS KMS key (ECC_SECG_P256K1) instead of the key in the bot secret. */
+  readonly executorKmsKeyId?: string;
   readonly executionModeParameter: string;
   readonly botSecretId: string;
   readonly tables: Readonly<Record<TableKey, string>>;
@@ -208,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowedPairs: v.CANARY_PAIRS.toUpperCase() === 'ALL' ? 'ALL' : v.CANARY_PAIRS.split(',').map(Number),
     },
     ...(v.EXECUTOR_ADDRESS ? { executorAddress: v.EXECUTOR_ADDRESS } : {}),
+    ...(v.EXECUTOR_KMS_KEY_ID ? { executorKmsKeyId: v.EXECUTOR_KMS_KEY_ID } : {}),
     executionModeParameter: v[EXECUTION_MODE_PARAMETER.envVar] as string,
     botSecretId: v[BOT_SECRET.envVar] as string,
     tables: pick(TABLES),

@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { KmsError, KmsStandIn } from './kms.js';
 
 export interface ControlPlane {
   readonly url: string;
@@ -15,6 +16,8 @@ export interface ControlPlane {
 }
 
 export interface ControlPlaneOptions {
+  /** KMS keys (key id -> secp256k1 private key) for the executor's KMS signer. */
+  kmsKeys?: Record<string, string>;
   port?: number;
   parameters?: Record<string, string>;
   secrets?: Record<string, string>;
@@ -86,6 +89,7 @@ class Store {
   readonly parameters = new Map<string, StoredParameter>();
   readonly secrets = new Map<string, StoredSecret>();
   ssmOutage = false;
+  readonly kms = new KmsStandIn();
 
   putParameter(name: string, value: string, overwrite: boolean, type?: string): number {
     const existing = this.parameters.get(name);
@@ -214,6 +218,16 @@ const secretsHandlers: Record<string, Handler> = {
 /** Maps `X-Amz-Target` (e.g. `AmazonSSM.GetParameter`) to a handler, applying the SSM outage switch. */
 function route(store: Store, target: string): Handler {
   const [service = '', operation = ''] = target.split('.');
+  if (service === 'TrentService') {
+    return (_store, body) => {
+      try {
+        return store.kms.handle(operation, body);
+      } catch (err) {
+        if (err instanceof KmsError) throw new AwsError(400, err.type, err.message);
+        throw err;
+      }
+    };
+  }
   if (service === 'AmazonSSM' && Object.hasOwn(ssmHandlers, operation)) {
     if (store.ssmOutage) {
       return () => {
@@ -275,6 +289,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const store = new Store();
   for (const [name, value] of Object.entries(opts.parameters ?? {})) store.putParameter(name, value, true);
   for (const [name, value] of Object.entries(opts.secrets ?? {})) store.putSecret(name, value);
+  for (const [id, key] of Object.entries(opts.kmsKeys ?? {})) store.kms.addKey(id, key);
 
   const server = createServer((req, res) => void handle(store, req, res));
   await new Promise<void>((resolve, reject) => {

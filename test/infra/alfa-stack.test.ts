@@ -36,7 +36,11 @@ beforeAll(() => {
   addPolicyChecks(app);
   stack = new AlfaStack(app, 'alfa-test', {
     stage: STAGE,
-    operatorEnv: { ADMIN_USER_IDS: '42', RPC_URLS: 'https://rpc.example' },
+    operatorEnv: {
+      ADMIN_USER_IDS: '42',
+      RPC_URLS: 'https://rpc.example',
+      EXECUTOR_KMS_KEY_ID: 'arn:aws:kms:us-east-1:111122223333:key/executor',
+    },
   });
   assembly = app.synth(); // throws if a policy rule fails
   template = Template.fromStack(stack);
@@ -277,6 +281,14 @@ describe('least privilege: telegram-webhook', () => {
     expect(
       actions.filter((a) => a.includes('*') && !a.startsWith('dynamodb:') && !a.startsWith('ssm:')),
     ).toEqual([]);
+  });
+
+  it('lets only the functions that sign copies use the KMS executor key', () => {
+    const signs = (name: string) => actionsOf(statementsOf(name)).includes('kms:Sign');
+    expect(signs('follower')).toBe(true);
+    expect(signs('copy-sweeper')).toBe(true);
+    for (const other of ['telegram-webhook', 'indexer', 'leaderboard', 'signal-router'])
+      expect(signs(other), other).toBe(false);
   });
 
   it('runs the follower in one container, so the Telegram pacer holds for the whole bot', () => {

@@ -1,9 +1,12 @@
 // The copy executor on a private anvil with the local Avantis contracts: delegatedAction opens for
 // a user who delegated, a simulated revert for one who did not, and replacing a stuck send with
 // the same nonce and a higher fee leaves exactly one trade.
-import { HDNodeWallet, JsonRpcProvider } from 'ethers';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { HDNodeWallet, JsonRpcProvider, verifyMessage } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CopyExecutor } from '../../../layers/core/adapters/chain/executor.js';
+import { KmsSigner } from '../../../layers/core/adapters/chain/kms-signer.js';
+import { startControlPlane } from '../../../local/standins/aws-control-plane.js';
 import { contractInterface, toTrade } from '../../../local/chain/abi.js';
 import { startAnvil, type Anvil } from '../../../local/chain/anvil.js';
 import { DEV_MNEMONIC, deployAvantis, type DeployedAvantis } from '../../../local/chain/deploy.js';
@@ -30,7 +33,7 @@ beforeAll(async () => {
   avantis = await deployAvantis(anvil.url);
   provider = new JsonRpcProvider(anvil.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
   const key = HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, "m/44'/60'/0'/0/9").privateKey;
-  executor = new CopyExecutor(anvil.url, key, avantis.deployment, noLease);
+  executor = await CopyExecutor.create(anvil.url, { privateKey: key }, avantis.deployment, noLease);
 }, 60_000);
 
 afterAll(async () => {
@@ -91,9 +94,49 @@ describe('Class: CopyExecutor', () => {
   });
 });
 
-async function waitMined(txHash: string): Promise<string> {
+describe('Class: KmsSigner', () => {
+  it('signs the executor’s copies with a key held in KMS (stand-in), to the same address and effect', async () => {
+    const key = HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, "m/44'/60'/0'/0/8");
+    const plane = await startControlPlane({ kmsKeys: { 'alfa-executor': key.privateKey } });
+    try {
+      const kms = new KMSClient({
+        region: 'us-east-1',
+        endpoint: plane.url,
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      });
+      const viaKms = await CopyExecutor.create(
+        anvil.url,
+        { kms, keyId: 'alfa-executor' },
+        avantis.deployment,
+        noLease,
+      );
+      expect(viaKms.address).toBe(key.address.toLowerCase());
+      const signer = new KmsSigner(kms, 'alfa-executor');
+      expect(verifyMessage('alfa', await signer.signMessage('alfa'))).toBe(key.address);
+
+      const user = await LocalTrader.create(anvil.url, avantis.addresses, 303, 1_000n * USDC_UNIT);
+      await user.delegateTo(viaKms.address);
+      const data = viaKms.openCalldata({
+        user: user.address,
+        pairIndex: 2,
+        buy: true,
+        leverage: 4n * P,
+        collateralUsdc: 40n * USDC_UNIT,
+        wantedPrice: await user.price(2),
+      });
+      const sent = await viaKms.send(data);
+
+      expect(await waitMined(sent.txHash, viaKms)).toBe('MINED');
+      expect((await openTrades(user.address, 2, 0)).leverage).toBe(4n * P);
+    } finally {
+      await plane.close();
+    }
+  });
+});
+
+async function waitMined(txHash: string, by: CopyExecutor = executor): Promise<string> {
   for (let i = 0; i < 100; i++) {
-    const status = await executor.receiptStatus(txHash);
+    const status = await by.receiptStatus(txHash);
     if (status !== 'PENDING') return status;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -2,7 +2,9 @@
 // executor key (from Secrets Manager) for users who delegated to it. Funds stay in the user's wallet.
 // One sender at a time per executor address (a lease in the state table), with the nonce read from
 // the chain's pending count under that lease, so concurrent containers never reuse a nonce.
-import { Interface, JsonRpcProvider, Wallet, type TransactionRequest } from 'ethers';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { Interface, JsonRpcProvider, Wallet, type AbstractSigner, type TransactionRequest } from 'ethers';
+import { KmsSigner } from './kms-signer.js';
 import type { AvantisDeployment } from '../../domain/avantis/addresses.js';
 
 /** Avantis v1.5 function fragments (FACTS 7.1); the Trade tuple is the emitted struct's layout. */
@@ -36,22 +38,32 @@ export interface SenderLease {
   withLease<T>(executor: string, fn: () => Promise<T>): Promise<T>;
 }
 
-export class CopyExecutor {
-  private readonly provider: JsonRpcProvider;
-  private readonly wallet: Wallet;
+/** Where the executor's key lives: Secrets Manager (a private key) or AWS KMS (a key that never leaves it). */
+export type ExecutorKey =
+  { readonly privateKey: string } | { readonly kms: KMSClient; readonly keyId: string };
 
-  constructor(
-    rpcUrl: string,
-    privateKey: string,
+export class CopyExecutor {
+  private constructor(
+    private readonly provider: JsonRpcProvider,
+    private readonly signer: AbstractSigner,
+    readonly address: string,
     private readonly contracts: Pick<AvantisDeployment, 'trading'>,
     private readonly lease: SenderLease,
-  ) {
-    this.provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
-    this.wallet = new Wallet(privateKey, this.provider);
-  }
+  ) {}
 
-  get address(): string {
-    return this.wallet.address.toLowerCase();
+  static async create(
+    rpcUrl: string,
+    key: ExecutorKey,
+    contracts: Pick<AvantisDeployment, 'trading'>,
+    lease: SenderLease,
+  ): Promise<CopyExecutor> {
+    const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    const signer =
+      'privateKey' in key
+        ? new Wallet(key.privateKey, provider)
+        : new KmsSigner(key.kms, key.keyId, provider);
+    const address = (await signer.getAddress()).toLowerCase();
+    return new CopyExecutor(provider, signer, address, contracts, lease);
   }
 
   openCalldata(o: {
@@ -76,7 +88,7 @@ export class CopyExecutor {
   async send(data: string, opts: { nonce?: number; bumpFrom?: bigint } = {}): Promise<SentTx> {
     return this.lease.withLease(this.address, async () => {
       const [nonce, block, chain] = await Promise.all([
-        opts.nonce ?? this.provider.getTransactionCount(this.wallet.address, 'pending'),
+        opts.nonce ?? this.provider.getTransactionCount(this.address, 'pending'),
         this.provider.getBlock('latest'),
         this.provider.getNetwork(),
       ]);
@@ -96,7 +108,7 @@ export class CopyExecutor {
         maxFeePerGas,
         maxPriorityFeePerGas: tip > maxFeePerGas ? maxFeePerGas : tip,
       };
-      const signed = await this.wallet.signTransaction(tx);
+      const signed = await this.signer.signTransaction(tx);
       const txHash = (await this.provider.send('eth_sendRawTransaction', [signed])) as string;
       return {
         txHash: txHash.toLowerCase(),
@@ -113,7 +125,7 @@ export class CopyExecutor {
   async simulate(data: string): Promise<string | undefined> {
     try {
       await this.provider.call({
-        from: this.wallet.address,
+        from: this.address,
         to: this.contracts.trading[0] as string,
         data,
         value: EXECUTION_FEE_WEI,
