@@ -8,17 +8,15 @@ import { fromJson } from '../../layers/core/adapters/dynamo/codec.js';
 import { once } from '../../layers/core/adapters/dynamo/idempotency.js';
 import { DynamoFollowStore } from '../../layers/core/adapters/dynamo/follow-store.js';
 import { DynamoIntentStore } from '../../layers/core/adapters/dynamo/intent-store.js';
-import { DynamoOperatorFlags } from '../../layers/core/adapters/dynamo/operator-state.js';
 import { DynamoPositionStore } from '../../layers/core/adapters/dynamo/position-store.js';
 import { DynamoStatsStore } from '../../layers/core/adapters/dynamo/stats-store.js';
 import { dayOf } from '../../layers/core/domain/analytics/stats.js';
 import type { CopyExecutor } from '../../layers/core/adapters/chain/executor.js';
 import { executorFromConfig } from '../../layers/core/adapters/chain/executor-from-config.js';
 import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { ModeSource } from '../../layers/core/adapters/mode-source.js';
+import { modeSourceFromConfig } from '../../layers/core/adapters/mode-source.js';
 import { loadBotSecret } from '../../layers/core/adapters/secrets/bot-secret.js';
 import { sqsClient } from '../../layers/core/adapters/sqs/client.js';
-import { SsmExecutionSwitch } from '../../layers/core/adapters/ssm/execution-switch.js';
 import {
   ChatBlockedError,
   RetryLaterError,
@@ -80,13 +78,7 @@ const deps: Omit<FollowDeps, 'executor'> = {
     // A replay returns the stored result of the first send: its time tells the two apart.
     return sentAt >= before ? 'SENT' : 'DUPLICATE';
   },
-  mode: new ModeSource({
-    switch: new SsmExecutionSwitch(cfg.executionModeParameter),
-    flags: new DynamoOperatorFlags(db, cfg.tables.state),
-    ceiling: cfg.copyExecutionModeCeiling,
-    envEmergencyStop: cfg.emergencyStop,
-    maxAgeMs: 5_000,
-  }),
+  mode: modeSourceFromConfig(cfg, db),
   users,
   positions: positionStore,
   follows: new DynamoFollowStore(db, { follows: cfg.tables.follows, users: cfg.tables.users }),

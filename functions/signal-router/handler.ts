@@ -4,12 +4,10 @@ import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambd
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
 import { DynamoFollowStore } from '../../layers/core/adapters/dynamo/follow-store.js';
-import { DynamoOperatorFlags } from '../../layers/core/adapters/dynamo/operator-state.js';
 import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { ModeSource } from '../../layers/core/adapters/mode-source.js';
+import { modeSourceFromConfig } from '../../layers/core/adapters/mode-source.js';
 import { sqsClient } from '../../layers/core/adapters/sqs/client.js';
 import { SqsFanoutQueue } from '../../layers/core/adapters/sqs/fanout-queue.js';
-import { SsmExecutionSwitch } from '../../layers/core/adapters/ssm/execution-switch.js';
 import { config } from '../../layers/core/config.js';
 import { routeSignal } from '../../layers/core/copy/route.js';
 import type { Signal } from '../../layers/core/domain/signals.js';
@@ -21,13 +19,7 @@ const deps = {
   followers: new DynamoFollowStore(db, { follows: cfg.tables.follows, users: cfg.tables.users }),
   profiles: new DynamoUserStore(db, cfg.tables.users),
   fanout: new SqsFanoutQueue(sqsClient(), cfg.queues.fanout),
-  mode: new ModeSource({
-    switch: new SsmExecutionSwitch(cfg.executionModeParameter),
-    flags: new DynamoOperatorFlags(db, cfg.tables.state),
-    ceiling: cfg.copyExecutionModeCeiling,
-    envEmergencyStop: cfg.emergencyStop,
-    maxAgeMs: 5_000,
-  }),
+  mode: modeSourceFromConfig(cfg, db),
   canary: cfg.canary,
   log: appLog,
 };

@@ -6,7 +6,11 @@ import {
   type ExecutionMode,
   type SwitchHealth,
 } from '../domain/execution-mode.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Config } from '../config.js';
 import type { ExecutionSwitch, OperatorFlags } from '../ports.js';
+import { DynamoOperatorFlags } from './dynamo/operator-state.js';
+import { SsmExecutionSwitch } from './ssm/execution-switch.js';
 
 export interface ModeReading {
   readonly mode: ExecutionMode;
@@ -58,4 +62,19 @@ export class ModeSource {
   forget(): void {
     this.cached = undefined;
   }
+}
+
+/** The mode as every function reads it: the SSM switch, the state table's flag, the deploy ceiling. */
+export function modeSourceFromConfig(
+  cfg: Pick<Config, 'executionModeParameter' | 'copyExecutionModeCeiling' | 'emergencyStop' | 'tables'>,
+  db: DynamoDBDocumentClient,
+  maxAgeMs = 5_000,
+): ModeSource {
+  return new ModeSource({
+    switch: new SsmExecutionSwitch(cfg.executionModeParameter),
+    flags: new DynamoOperatorFlags(db, cfg.tables.state),
+    ceiling: cfg.copyExecutionModeCeiling,
+    envEmergencyStop: cfg.emergencyStop,
+    maxAgeMs,
+  });
 }

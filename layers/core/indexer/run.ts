@@ -212,17 +212,7 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
     await state.releaseLease(settings.owner).catch(() => undefined);
     deps.metric('IndexerLagBlocks', maxLag);
   }
-  log.info('indexer run finished', {
-    reason: 'RUN_DONE',
-    fromBlock,
-    toBlock: checkpoint.block,
-    fills,
-    signals,
-    undecodable,
-    reorgs,
-    maxLagBlocks: maxLag,
-  });
-  return {
+  const summary: RunSummary = {
     status: 'DONE',
     fromBlock,
     toBlock: checkpoint.block,
@@ -232,6 +222,8 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
     reorgs,
     maxLagBlocks: maxLag,
   };
+  log.info('indexer run finished', { reason: 'RUN_DONE', ...summary });
+  return summary;
 }
 
 async function waitForLease(deps: IndexerDeps, settings: IndexerSettings): Promise<boolean> {

@@ -4,6 +4,7 @@
 // the chain's pending count under that lease, so concurrent containers never reuse a nonce.
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { Interface, JsonRpcProvider, Wallet, type AbstractSigner, type TransactionRequest } from 'ethers';
+import type { SentCopy } from '../../ports.js';
 import { KmsSigner } from './kms-signer.js';
 import type { AvantisDeployment } from '../../domain/avantis/addresses.js';
 
@@ -23,15 +24,7 @@ export const COPY_SLIPPAGE = 10_000_000_000n;
 const GAS_LIMIT = 1_500_000n;
 const GWEI = 1_000_000_000n;
 
-export interface SentTx {
-  readonly txHash: string;
-  readonly nonce: number;
-  readonly maxFeePerGas: string;
-  readonly sentBy: string;
-  /** The head when it was sent: "stuck for N blocks" counts from here. */
-  readonly sentBlock: number;
-  readonly calldata: string;
-}
+export type SentTx = SentCopy;
 
 export interface SenderLease {
   /** Runs `fn` while holding the executor's send lease. */
