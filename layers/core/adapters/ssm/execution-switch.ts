@@ -1,5 +1,7 @@
-// The DRY/LIVE switch in SSM Parameter Store, read fresh (the caller decides how to cache).
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+// The DRY/LIVE switch in SSM Parameter Store, read through Powertools Parameters. The caller
+// (ModeSource) decides how long a reading is trusted, so every read here goes to SSM.
+import { SSMClient, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { ExecutionMode } from '../../domain/execution-mode.js';
 import type { ExecutionSwitch } from '../../ports.js';
 
@@ -7,11 +9,12 @@ let client: SSMClient | undefined;
 const ssm = () => (client ??= new SSMClient({ maxAttempts: 2 }));
 
 export class SsmExecutionSwitch implements ExecutionSwitch {
+  private readonly provider = new SSMProvider({ awsSdkV3Client: ssm() });
+
   constructor(private readonly name: string) {}
 
   async read(): Promise<string | undefined> {
-    const out = await ssm().send(new GetParameterCommand({ Name: this.name }));
-    return out.Parameter?.Value;
+    return this.provider.get(this.name, { forceFetch: true });
   }
 
   async write(mode: ExecutionMode): Promise<void> {
