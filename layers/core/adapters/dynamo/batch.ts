@@ -1,6 +1,6 @@
 // BatchWriteItem in chunks of 25 with bounded parallelism, retrying unprocessed items with backoff:
 // DynamoDB may accept part of a batch under load, and nothing may be silently dropped.
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type WriteRequest =
   { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
@@ -41,4 +41,34 @@ export async function batchWrite(
   for (let i = 0; i < chunks.length; i += PARALLEL) {
     await Promise.all(chunks.slice(i, i + PARALLEL).map((c) => writeChunk(db, table, c)));
   }
+}
+
+const GET_BATCH = 100;
+
+/**
+ * BatchGetItem for any number of keys: 100 per request, requests in parallel, unprocessed keys
+ * asked again. Returns the items found, in no particular order (missing keys are simply absent).
+ */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < keys.length; i += GET_BATCH) chunks.push(keys.slice(i, i + GET_BATCH));
+  const pages = await Promise.all(
+    chunks.map(async (chunk) => {
+      const items: Record<string, unknown>[] = [];
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [table]: { Keys: chunk },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+        items.push(...(out.Responses?.[table] ?? []));
+        request = out.UnprocessedKeys as typeof request;
+      }
+      return items;
+    }),
+  );
+  return pages.flat();
 }

@@ -2,7 +2,6 @@
 // twice. The same table holds two kinds of pointer items: `tx#<hash>` (a sent transaction -> its
 // intent, for the indexer) and `mirror#...` (a trader's slot -> the follower's mirrored position).
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -11,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CopyIntent, IntentStore, Mirror, MirrorKey, PendingCopy, SentCopy } from '../../ports.js';
 import { queryAll } from './query.js';
+import { batchGetAll } from './batch.js';
 import { fromJson, toJson } from './codec.js';
 
 const conditionFailed = (err: unknown) =>
@@ -153,20 +153,9 @@ export class DynamoIntentStore implements IntentStore {
   }
 
   async byTx(txHashes: readonly string[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    const unique = [...new Set(txHashes)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.tableName]: { Keys: unique.slice(i, i + 100).map((h) => ({ intentId: `tx#${h}` })) },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.tableName] ?? [])
-          found.set(String(item.intentId).slice(3), String(item.intentOf));
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+    const keys = [...new Set(txHashes)].map((h) => ({ intentId: `tx#${h}` }));
+    const items = await batchGetAll(this.db, this.tableName, keys);
+    return new Map(items.map((item) => [String(item.intentId).slice(3), String(item.intentOf)]));
   }
 
   async putMirror(key: MirrorKey, mirror: Mirror): Promise<void> {

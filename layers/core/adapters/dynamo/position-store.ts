@@ -1,8 +1,8 @@
 // Open positions in DynamoDB: PK trader, SK positionKey (`pairIndex#tradeIndex`).
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Position } from '../../domain/positions.js';
 import type { PositionStore } from '../../ports.js';
-import { batchWrite } from './batch.js';
+import { batchGetAll, batchWrite } from './batch.js';
 import { fromJson, toJson } from './codec.js';
 import { queryAll } from './query.js';
 
@@ -19,23 +19,13 @@ export class DynamoPositionStore implements PositionStore {
   ) {}
 
   async getMany(keys: readonly { trader: string; positionKey: string }[]): Promise<Map<string, Position>> {
-    const found = new Map<string, Position>();
     const unique = [...new Map(keys.map((k) => [id(k.trader, k.positionKey), k])).values()];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.tableName]: {
-          Keys: unique.slice(i, i + 100).map((k) => ({ trader: k.trader, positionKey: k.positionKey })),
-        },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          found.set(id(String(item.trader), String(item.positionKey)), fromItem(item));
-        }
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+    const items = await batchGetAll(
+      this.db,
+      this.tableName,
+      unique.map((k) => ({ trader: k.trader, positionKey: k.positionKey })),
+    );
+    return new Map(items.map((item) => [id(String(item.trader), String(item.positionKey)), fromItem(item)]));
   }
 
   async apply(changes: ReadonlyMap<string, Position | undefined>): Promise<void> {

@@ -1,18 +1,12 @@
 // Trader stats and leaderboard snapshots in the stats table. A trader's stats are one item
 // (pk `trader#<address>`, sk `stats`); a leaderboard is one item (pk `leaderboard`, sk = sort), so
 // reading the leaderboard is one GetItem.
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LeaderboardRow, LeaderboardSort } from '../../domain/analytics/leaderboard.js';
 import type { Lot } from '../../domain/analytics/ledger.js';
 import type { Aggregate, TraderStats } from '../../domain/analytics/stats.js';
 import type { Leaderboard, StatsStore } from '../../ports.js';
-import { batchWrite } from './batch.js';
+import { batchGetAll, batchWrite } from './batch.js';
 import { fromJson, toJson } from './codec.js';
 import { scanAll } from './scan.js';
 
@@ -80,22 +74,9 @@ export class DynamoStatsStore implements StatsStore {
   ) {}
 
   async getMany(traders: readonly string[]): Promise<Map<string, TraderStats>> {
-    const found = new Map<string, TraderStats>();
-    const unique = [...new Set(traders)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.tableName]: { Keys: unique.slice(i, i + 100).map((t) => ({ pk: traderPk(t), sk: STATS_SK })) },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const stats = decodeStats(String(item.stats));
-          found.set(stats.trader, stats);
-        }
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+    const keys = [...new Set(traders)].map((t) => ({ pk: traderPk(t), sk: STATS_SK }));
+    const items = await batchGetAll(this.db, this.tableName, keys);
+    return new Map(items.map((item) => decodeStats(String(item.stats))).map((s) => [s.trader, s]));
   }
 
   async putMany(stats: readonly TraderStats[]): Promise<void> {

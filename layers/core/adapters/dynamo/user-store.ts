@@ -1,13 +1,9 @@
 // Users in DynamoDB: PK userId.
-import {
-  BatchGetCommand,
-  GetCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultRiskPolicy, type RiskPolicy } from '../../domain/risk.js';
 import type { User } from '../../domain/users.js';
 import type { Profile, ProfileStore, UserStore } from '../../ports.js';
+import { batchGetAll } from './batch.js';
 import { fromJson, toJson } from './codec.js';
 
 function userFromItem(item: Record<string, unknown>): User {
@@ -69,24 +65,9 @@ export class DynamoUserStore implements UserStore, ProfileStore {
   }
 
   async profiles(userIds: readonly string[]): Promise<Map<string, Profile>> {
-    const found = new Map<string, Profile>();
-    const unique = [...new Set(userIds)];
-    const chunks: string[][] = [];
-    for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-          [this.tableName]: { Keys: chunk.map((userId) => ({ userId })) },
-        };
-        while (request && Object.keys(request).length > 0) {
-          const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of out.Responses?.[this.tableName] ?? [])
-            found.set(String(item.userId), profileFromItem(item));
-          request = out.UnprocessedKeys as typeof request;
-        }
-      }),
-    );
-    return found;
+    const keys = [...new Set(userIds)].map((userId) => ({ userId }));
+    const items = await batchGetAll(this.db, this.tableName, keys);
+    return new Map(items.map((item) => [String(item.userId), profileFromItem(item)]));
   }
 
   async setRisk(userId: string, risk: RiskPolicy): Promise<void> {
