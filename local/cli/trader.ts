@@ -9,13 +9,19 @@ import { parseAddress } from '../../layers/core/domain/addresses.js';
 import { traderView } from '../../layers/core/domain/analytics/leaderboard.js';
 import { emptyStats, type WindowStats } from '../../layers/core/domain/analytics/stats.js';
 import { pairName } from '../../layers/core/domain/avantis/pairs.js';
-import { formatDuration, formatLeverage, formatPercent, formatUsd } from '../../layers/core/domain/format.js';
+import {
+  formatChainLeverage,
+  formatDuration,
+  formatLeverage,
+  formatPercent,
+  formatPrice,
+  formatUsd,
+} from '../../layers/core/domain/format.js';
 import { connect } from './connect.js';
 import { json, table } from './table.js';
 
 const USAGE = 'usage: npm run trader -- <address> [--json]';
 class UsageError extends Error {}
-const LEVERAGE = 10_000_000_000n;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -97,8 +103,8 @@ async function main(): Promise<void> {
                 pairName(p.pairIndex),
                 p.buy ? 'LONG' : 'SHORT',
                 formatUsd(p.collateral),
-                formatLeverage(Number((p.leverage * 10n) / LEVERAGE) / 10),
-                (Number(p.openPrice / 1_000_000n) / 10_000).toLocaleString('en-US'),
+                formatChainLeverage(p.leverage),
+                formatPrice(p.openPrice),
               ]),
               [2, 3, 4],
             ),

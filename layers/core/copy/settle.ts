@@ -3,12 +3,8 @@
 // is told the fill price and size.
 import { pairName } from '../domain/avantis/pairs.js';
 import type { Fill } from '../domain/fills.js';
-import { formatLeverage, formatUsd } from '../domain/format.js';
+import { formatChainLeverage, formatPrice, formatUsd } from '../domain/format.js';
 import type { FanoutQueue, IntentStore, NoticeMessage } from '../ports.js';
-
-const PRECISION = 10_000_000_000n;
-const price = (p: bigint) =>
-  (Number(p / 1_000_000n) / 10_000).toLocaleString('en-US', { maximumFractionDigits: 4 });
 
 export async function settleCopies(
   fills: readonly Fill[],
@@ -41,11 +37,11 @@ export async function settleCopies(
         index: e.trade.index,
       });
     if (key && !open && e.positionSizeUsdc >= e.trade.initialPosToken) await deps.intents.deleteMirror(key);
-    const lev = formatLeverage(Number((e.trade.leverage * 10n) / PRECISION) / 10);
+    const lev = formatChainLeverage(e.trade.leverage);
     const side = `${e.trade.buy ? 'LONG' : 'SHORT'} ${pairName(e.trade.pairIndex)}`;
     const text = open
-      ? `✅ Copy filled: opened <b>${side}</b> ${lev} with ${formatUsd(e.positionSizeUsdc)} at ${price(e.price)}.`
-      : `✅ Copy filled: closed ${formatUsd(e.positionSizeUsdc)} of <b>${side}</b> at ${price(e.price)}; ${formatUsd(e.usdcSentToTrader)} back to your wallet.`;
+      ? `✅ Copy filled: opened <b>${side}</b> ${lev} with ${formatUsd(e.positionSizeUsdc)} at ${formatPrice(e.price)}.`
+      : `✅ Copy filled: closed ${formatUsd(e.positionSizeUsdc)} of <b>${side}</b> at ${formatPrice(e.price)}; ${formatUsd(e.usdcSentToTrader)} back to your wallet.`;
     if (intent.chatId)
       notices.push({ notice: text, noticeId: intentId, userId: intent.userId, chatId: intent.chatId });
   }

@@ -2,15 +2,10 @@
 // carries (DRY) while the system is DRY.
 import type { Decision, ReasonCode } from './decision.js';
 import type { ExecutionMode } from './execution-mode.js';
-import { formatLeverage, formatUsd, shortAddress } from './format.js';
+import { formatChainLeverage, formatPrice, formatUsd, shortAddress } from './format.js';
 import { escapeHtml } from './messages.js';
 import type { Signal } from './signals.js';
 
-const PRECISION = 10_000_000_000n;
-
-const leverageX = (lev: string) => formatLeverage(Number((BigInt(lev) * 10n) / PRECISION) / 10);
-const price = (p: string) =>
-  (Number(BigInt(p) / 1_000_000n) / 10_000).toLocaleString('en-US', { maximumFractionDigits: 4 });
 const percent = (closed: string, of: string) =>
   BigInt(of) === 0n ? 100 : Number((BigInt(closed) * 1000n) / BigInt(of)) / 10;
 
@@ -32,8 +27,8 @@ export function alertText(signal: Signal, decision: Decision, mode: ExecutionMod
   let head: string;
   if (signal.kind === 'OPEN') {
     head =
-      `🟢 ${who} opened <b>${side}</b> ${leverageX(signal.leverage)} · ${formatUsd(BigInt(signal.collateralUsdc))} ` +
-      `(${formatUsd(BigInt(signal.notionalUsdc))} notional) at ${price(signal.price)}`;
+      `🟢 ${who} opened <b>${side}</b> ${formatChainLeverage(signal.leverage)} · ${formatUsd(BigInt(signal.collateralUsdc))} ` +
+      `(${formatUsd(BigInt(signal.notionalUsdc))} notional) at ${formatPrice(signal.price)}`;
   } else if (signal.kind === 'CLOSE') {
     const f = signal.closeFraction ?? { closed: '1', of: '1' };
     const what =
@@ -41,7 +36,7 @@ export function alertText(signal: Signal, decision: Decision, mode: ExecutionMod
         ? 'closed'
         : { TP: 'hit take profit on', SL: 'hit stop loss on', LIQ: 'was liquidated on' }[signal.closeReason];
     const part = percent(f.closed, f.of) >= 100 ? '' : ` ${percent(f.closed, f.of)}% of`;
-    head = `🔴 ${who} ${what}${part} <b>${side}</b> at ${price(signal.price)}`;
+    head = `🔴 ${who} ${what}${part} <b>${side}</b> at ${formatPrice(signal.price)}`;
   } else {
     head = `⚠️ The chain reorganised: ${who}'s trade on ${escapeHtml(signal.pair)} at block ${signal.block} did not happen after all.`;
   }
@@ -54,7 +49,7 @@ function copyLine(d: Decision, mode: ExecutionMode): string {
     const capped = d.adjustments.length
       ? ` (capped: ${d.adjustments.map((a) => a.toLowerCase().replace('_capped', '')).join(', ')})`
       : '';
-    return `Copy${dry}: ${mode === 'DRY' ? 'would open' : 'opening'} ${d.order.buy ? 'LONG' : 'SHORT'} ${leverageX(d.order.leverage)} with ${formatUsd(BigInt(d.order.collateralUsdc))}${capped}`;
+    return `Copy${dry}: ${mode === 'DRY' ? 'would open' : 'opening'} ${d.order.buy ? 'LONG' : 'SHORT'} ${formatChainLeverage(d.order.leverage)} with ${formatUsd(BigInt(d.order.collateralUsdc))}${capped}`;
   }
   if (d.action === 'COPY' && d.order?.kind === 'CLOSE') {
     return `Copy${dry}: ${mode === 'DRY' ? 'would close' : 'closing'} ${percent(d.order.fraction.closed, d.order.fraction.of)}% of your copy`;

@@ -11,7 +11,15 @@ import { FOLLOW_LIMIT, type Follow, type Sizing } from './follows.js';
 import { escapeHtml, tagMode } from './messages.js';
 import type { Position } from './positions.js';
 import type { RiskPolicy } from './risk.js';
-import { formatDuration, formatLeverage, formatPercent, formatUsd, shortAddress } from './format.js';
+import {
+  formatChainLeverage,
+  formatDuration,
+  formatLeverage,
+  formatPercent,
+  formatPrice,
+  formatUsd,
+  shortAddress,
+} from './format.js';
 
 export interface Button {
   readonly text: string;
@@ -24,7 +32,6 @@ export interface Screen {
 
 const button = (text: string, cb: Callback): Button => ({ text, data: encodeCallback(cb) });
 const USDC = 1_000_000n;
-const PRECISION = 10_000_000_000n;
 export const PAGE_SIZE = 10;
 
 // --- Leaderboard ------------------------------------------------------------------------------
@@ -97,9 +104,6 @@ function statsLine(label: string, s: WindowStats): string {
   );
 }
 
-const priceText = (p: bigint) =>
-  (Number(p / 1_000_000n) / 10_000).toLocaleString('en-US', { maximumFractionDigits: 4 });
-
 function fillLine(f: Fill): string | undefined {
   const e = f.event;
   if (e.kind !== 'MarketExecuted' && e.kind !== 'LimitExecuted') return undefined;
@@ -107,7 +111,7 @@ function fillLine(f: Fill): string | undefined {
   const what = open ? 'open' : e.kind === 'LimitExecuted' ? e.orderType : 'close';
   const side = e.trade.buy ? 'long' : 'short';
   const when = new Date(f.timestamp * 1000).toISOString().slice(5, 16).replace('T', ' ');
-  return `${when} ${what} ${side} ${pairName(e.trade.pairIndex)} ${formatUsd(e.positionSizeUsdc)} @ ${priceText(e.price)} ${formatLeverage(Number((e.trade.leverage * 10n) / PRECISION) / 10)}`;
+  return `${when} ${what} ${side} ${pairName(e.trade.pairIndex)} ${formatUsd(e.positionSizeUsdc)} @ ${formatPrice(e.price)} ${formatChainLeverage(e.trade.leverage)}`;
 }
 
 export function traderScreen(input: {
@@ -360,7 +364,7 @@ export function portfolioScreen(input: {
     return { text: 'Link your wallet first: <code>/wallet 0xYourAddress</code>.', keyboard: [] };
   const lines = input.positions.map(
     (p) =>
-      `${pairName(p.pairIndex)} ${p.buy ? 'long' : 'short'} ${formatUsd(p.collateral)} ${formatLeverage(Number((p.leverage * 10n) / PRECISION) / 10)} @ ${priceText(p.openPrice)}`,
+      `${pairName(p.pairIndex)} ${p.buy ? 'long' : 'short'} ${formatUsd(p.collateral)} ${formatChainLeverage(p.leverage)} @ ${formatPrice(p.openPrice)}`,
   );
   const r = input.realized;
   const text = [

@@ -1,5 +1,4 @@
 // Numbers for people: money from chain units, percentages, leverage, durations, addresses.
-const USDC = 1_000_000n;
 
 /** USDC 1e6 -> `$1,234.56` / `-$12.00`, rounded half away from zero to the cent. */
 export function formatUsd(amount: bigint, opts: { sign?: boolean } = {}): string {
@@ -21,6 +20,18 @@ export function formatLeverage(x: number): string {
   return `${Number.isInteger(x) ? x : x.toFixed(1)}x`;
 }
 
+const PRECISION = 10_000_000_000n;
+
+/** Leverage as the chain holds it (1e10) -> `10x`, `2.5x`. */
+export function formatChainLeverage(leverage: bigint | string): string {
+  return formatLeverage(Number((BigInt(leverage) * 10n) / PRECISION) / 10);
+}
+
+/** A price as the chain holds it (1e10) -> `95,000` or `1.0843`, up to four decimals. */
+export function formatPrice(price: bigint | string): string {
+  return (Number(BigInt(price) / 1_000_000n) / 10_000).toLocaleString('en-US', { maximumFractionDigits: 4 });
+}
+
 export function formatDuration(seconds: number): string {
   if (seconds <= 0) return '-';
   if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))}m`;
@@ -32,5 +43,3 @@ export function formatDuration(seconds: number): string {
 export function shortAddress(address: string): string {
   return `${address.slice(0, 6)}...${address.slice(-4)}`;
 }
-
-export { USDC as USDC_UNIT };
