@@ -22,21 +22,24 @@ async function runningStack(): Promise<LocalStackInfo | undefined> {
   }
 }
 
-export async function connect(opts: {
-  rpcUrls?: readonly string[];
-  log: (line: string) => void;
-}): Promise<Connection> {
+/** RPC_URLS, when set, points the CLI at that chain instead of the local one. */
+export async function connect(opts: { log: (line: string) => void }): Promise<Connection> {
+  // Read before a running stack's environment is applied over it.
+  const rpcUrls = (process.env.RPC_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   const running = await runningStack();
   if (running) {
     Object.assign(process.env, running.env);
-    if (opts.rpcUrls?.length) process.env.RPC_URLS = opts.rpcUrls.join(',');
+    if (rpcUrls.length) process.env.RPC_URLS = rpcUrls.join(',');
     opts.log(`using the running local stack (${running.endpoints.dynamodb})`);
     return { info: running, embedded: false, close: async () => undefined };
   }
   opts.log('no local stack is running: starting an embedded one for this command');
   const stack = await startLocalStack({
     functions: {},
-    ...(opts.rpcUrls?.length ? { rpcUrls: opts.rpcUrls } : {}),
+    ...(rpcUrls.length ? { rpcUrls } : {}),
     env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
     log: opts.log,
   });

@@ -6,11 +6,10 @@ import { DynamoFillStore } from '../../layers/core/adapters/dynamo/fill-store.js
 import { loadConfig } from '../../layers/core/config.js';
 import { connectChain } from '../../layers/core/indexer/compose.js';
 import { indexRange } from '../../layers/core/indexer/range.js';
+import { UsageError, runCli } from './cli.js';
 import { connect } from './connect.js';
 
 const USAGE = 'usage: npm run index -- --from-block <N> --to-block <M|latest> [--page <blocks>]';
-
-class UsageError extends Error {}
 
 function blockArg(name: string, raw: string | undefined, latest?: number): number {
   if (raw === undefined) throw new UsageError(`--${name} is required`);
@@ -35,8 +34,7 @@ async function main(): Promise<void> {
   const from = blockArg('from-block', values['from-block']);
   if (values['to-block'] === undefined) throw new UsageError('--to-block is required');
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const rpcUrls = (process.env.RPC_URLS ?? '').split(',').filter(Boolean);
-  const connection = await connect({ rpcUrls, log });
+  const connection = await connect({ log });
   try {
     const cfg = loadConfig();
     const chain = await connectChain(cfg);
@@ -58,9 +56,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `${err instanceof UsageError ? `${err.message}\n${USAGE}` : String((err as Error).message ?? err)}\n`,
-  );
-  process.exit(err instanceof UsageError ? 2 : 1);
-});
+runCli(main, USAGE);

@@ -11,11 +11,11 @@ import {
 } from '../../layers/core/analytics/materialize.js';
 import { loadConfig } from '../../layers/core/config.js';
 import { formatLeverage, formatPercent, formatUsd } from '../../layers/core/domain/format.js';
+import { UsageError, runCli } from './cli.js';
 import { connect } from './connect.js';
 import { json, table } from './table.js';
 
 const USAGE = 'usage: npm run leaderboard -- [--top <1-200>] [--sort score|pnl] [--json] [--rebuild]';
-class UsageError extends Error {}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     throw new UsageError(`--sort must be score or pnl, got "${values.sort}"`);
   const sort = values.sort;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const connection = await connect({ rpcUrls: (process.env.RPC_URLS ?? '').split(',').filter(Boolean), log });
+  const connection = await connect({ log });
   try {
     const cfg = loadConfig();
     const db = documentDb();
@@ -86,9 +86,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `${err instanceof UsageError ? `${err.message}\n${USAGE}` : String((err as Error).message ?? err)}\n`,
-  );
-  process.exit(err instanceof UsageError ? 2 : 1);
-});
+runCli(main, USAGE);

@@ -17,11 +17,11 @@ import {
   formatPrice,
   formatUsd,
 } from '../../layers/core/domain/format.js';
+import { UsageError, runCli } from './cli.js';
 import { connect } from './connect.js';
 import { json, table } from './table.js';
 
 const USAGE = 'usage: npm run trader -- <address> [--json]';
-class UsageError extends Error {}
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   if (!parsed.ok) throw new UsageError(parsed.error);
   const address = parsed.address;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const connection = await connect({ rpcUrls: (process.env.RPC_URLS ?? '').split(',').filter(Boolean), log });
+  const connection = await connect({ log });
   try {
     const cfg = loadConfig();
     const db = documentDb();
@@ -116,9 +116,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `${err instanceof UsageError ? `${err.message}\n${USAGE}` : String((err as Error).message ?? err)}\n`,
-  );
-  process.exit(err instanceof UsageError ? 2 : 1);
-});
+runCli(main, USAGE);
