@@ -9,12 +9,8 @@ export const PRECISION = 10n ** 10n;
 /** USDC has 6 decimals. */
 export const USDC_UNIT = 10n ** 6n;
 
-/** openTrade `_type` (IExecute.OpenLimitOrderType); only MARKET is supported locally. */
-export const ORDER_TYPE = { MARKET: 0 } as const;
 /** LimitExecuted.orderType and executeLimit's orderType. */
 export const LIMIT_ORDER = { TP: 0, SL: 1, LIQ: 2 } as const;
-/** updateMargin `_type`. */
-export const MARGIN_UPDATE = { DEPOSIT: 0, WITHDRAW: 1 } as const;
 
 /** Avantis' Trade struct, field order as on Base. */
 export interface Trade {

@@ -88,10 +88,10 @@ async function finalDecision(
 export async function followSignal(message: FanoutMessage, deps: FollowDeps): Promise<FollowOutcome> {
   const { signal, userId, chatId } = message;
   let decision = message.decision;
-  let mode = (await deps.mode.read()).mode;
   let intent: FollowOutcome['intent'];
   // One fresh read of the switches for a copy: used to decide again and, right after, to sign or not.
   const fresh = decision.action === 'COPY' ? await deps.mode.read({ fresh: true }) : undefined;
+  let mode = (fresh ?? (await deps.mode.read())).mode;
   if (fresh) {
     decision = await finalDecision(message, deps, fresh);
     deps.log.info('decision before execution', {
@@ -107,7 +107,6 @@ export async function followSignal(message: FanoutMessage, deps: FollowDeps): Pr
     // /autocopy_off_all issued after routing still stops this copy.
     const reading = fresh as ModeReading;
     const follow = await deps.follows.get(userId, signal.trader);
-    mode = reading.mode;
     if (reading.emergencyStop || follow?.mode !== 'AUTO') {
       const reason = reading.emergencyStop ? 'EMERGENCY_STOP' : 'AUTOCOPY_OFF';
       deps.log.info('copy stopped before signing', { reason, signalId: signal.id, userId });

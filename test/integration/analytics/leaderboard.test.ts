@@ -124,15 +124,27 @@ describe('stats and leaderboards in DynamoDB', () => {
 describe('Lambda: leaderboard', () => {
   it('runs on a scheduled event against the stack’s tables and stores both boards', async () => {
     useStackEnv();
+    // A trader who qualifies under the stack's default rules (10 trades, $10,000 volume in 30 days).
+    const trader = someone();
+    await new DynamoStatsStore(doc, stackInfo().tables.stats).putMany([
+      statsFromFills(trader, history(trader, 12, 5n * USDC)),
+    ]);
     const { handler } = await import('../../../functions/leaderboard/handler.js');
     const { context } = lambdaContext('leaderboard', 50);
 
-    const out = (await handler(scheduledEvent('alfa-test-leaderboard'), context)) as { traders: number };
+    const out = (await handler(scheduledEvent('alfa-test-leaderboard'), context)) as {
+      traders: number;
+      eligible: number;
+    };
 
-    expect(out.traders).toBeGreaterThanOrEqual(0);
+    expect(out.traders).toBeGreaterThanOrEqual(1);
+    expect(out.eligible).toBeGreaterThanOrEqual(1);
     const board = await doc.send(
       new GetCommand({ TableName: stackInfo().tables.stats, Key: { pk: 'leaderboard', sk: 'pnl' } }),
     );
     expect(board.Item?.generatedAt).toBeGreaterThan(0);
+    expect((JSON.parse(String(board.Item?.rows)) as { trader: string }[]).map((r) => r.trader)).toContain(
+      trader,
+    );
   });
 });

@@ -7,15 +7,6 @@ import { logger } from '../../observability.js';
 import type { BotDeps } from './deps.js';
 import { edit, say, send } from './screens.js';
 
-const ADMIN_COMMANDS = [
-  'copy',
-  'emergency',
-  'autocopy_off_all',
-  'status',
-  'health',
-  'recent_errors',
-] as const;
-
 const isAdmin = (ctx: Context, deps: BotDeps) =>
   ctx.from !== undefined && deps.admins.has(String(ctx.from.id));
 
@@ -178,5 +169,3 @@ export async function handleAdminButton(ctx: Context, cb: Callback, deps: BotDep
   });
   return true;
 }
-
-export { ADMIN_COMMANDS };

@@ -173,8 +173,3 @@ export function decodeLogs(logs: readonly RawLog[]): DecodeResult[] {
   for (let i = 0; i < logs.length; i++) out[i] = decodeLog(logs[i] as RawLog);
   return out;
 }
-
-/** The variant a topic0 decodes with, if watched. */
-export function variantOf(topic0: string): EventVariant | undefined {
-  return PLANS.get(topic0.toLowerCase())?.variant;
-}
