@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const kind = a.get('kind');
   if (!kind) throw new UsageError('--kind is required');
   if (!isIntentKind(kind))
-    throw new UsageError(`unknown --kind "${kind.slice(0, 80)}" (one of ${INTENT_KINDS.join(', ')})`);
+    throw new UsageError(`unknown --kind "${String(kind).slice(0, 80)}" (one of ${INTENT_KINDS.join(', ')})`);
   const chainIdRaw = a.get('chain-id') ?? '';
   if (!/^[1-9][0-9]{0,15}$/.test(chainIdRaw))
     throw new UsageError(`--chain-id must be a positive whole number, got "${chainIdRaw.slice(0, 80)}"`);
