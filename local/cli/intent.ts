@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     throw new UsageError(`--chain-id must be a positive whole number, got "${chainIdRaw.slice(0, 80)}"`);
   const contract = a.get('verifying-contract') ?? '';
   if (!isAddress(contract))
-    throw new UsageError(`--verifying-contract must be an address, got "${contract.slice(0, 80)}"`);
+    throw new UsageError(`--verifying-contract must be an address, got "${String(contract).slice(0, 80)}"`);
   const raw = a.get('message');
   if (raw === undefined) throw new UsageError('--message is required');
   let message: object;
