@@ -36,6 +36,10 @@ export interface AvantisAddresses {
   readonly pairInfos: string;
   readonly tradingCallbacks: string;
   readonly trading: string;
+  /** The v2 TradingRouter proxy: the EIP-712 verifyingContract; reverts NotLive() before the upgrade. */
+  readonly tradingRouter: string;
+  /** Admin of every proxy; upgradeAll moves them all to v2 in one transaction. */
+  readonly proxyAdmin: string;
 }
 
 let compiled: Readonly<Record<ContractName, CompiledContract>> | undefined;

@@ -1,6 +1,7 @@
 // Compiles local/chain/contracts/*.sol with solc-js in-process and caches the ABIs and bytecode in
 // .local/contracts-cache.json, keyed by a hash of the sources, compiler and settings, so npm start
-// and the tests only pay for solc (seconds) when a contract changes.
+// and the tests only pay for solc (seconds) when a contract changes. Refuses any contract over
+// EIP-170's 24 KB runtime limit, which Base enforces and so does anvil.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +17,17 @@ export const CONTRACT_NAMES = [
   'PairInfos',
   'TradingCallbacks',
   'Trading',
+  // The proxies and the v2 implementations the chain upgrades to in place.
+  'AlfaProxy',
+  'ProxyAdmin',
+  'NotLiveRouter',
+  'PairStorageV2',
+  'TradingStorageV2',
+  'PriceFeedV2',
+  'PairInfosV2',
+  'TradingCallbacksV2',
+  'TradingV2',
+  'TradingRouter',
 ] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
@@ -23,7 +35,12 @@ export interface CompiledContract {
   readonly abi: InterfaceAbi;
   /** 0x-prefixed creation bytecode. */
   readonly bytecode: string;
+  /** Size of the deployed (runtime) code. */
+  readonly runtimeBytes: number;
 }
+
+/** EIP-170: the largest runtime code a chain accepts. */
+export const MAX_RUNTIME_BYTES = 24_576;
 
 export interface CompileResult {
   readonly contracts: Readonly<Record<ContractName, CompiledContract>>;
@@ -40,7 +57,7 @@ const require = createRequire(import.meta.url);
 const SETTINGS = {
   evmVersion: 'paris',
   optimizer: { enabled: true, runs: 200 },
-  outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+  outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
 } as const;
 
 interface CacheFile {
@@ -50,7 +67,13 @@ interface CacheFile {
 
 interface SolcOutput {
   errors?: { severity: 'error' | 'warning' | 'info'; formattedMessage: string }[];
-  contracts?: Record<string, Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string } } }>>;
+  contracts?: Record<
+    string,
+    Record<
+      string,
+      { abi: InterfaceAbi; evm: { bytecode: { object: string }; deployedBytecode?: { object: string } } }
+    >
+  >;
 }
 
 function readSources(): Record<string, { content: string }> {
@@ -96,9 +119,16 @@ function runSolc(sources: Record<string, { content: string }>): CacheFile['contr
   }
   const contracts = {} as Record<ContractName, CompiledContract>;
   for (const name of CONTRACT_NAMES) {
-    const out = output.contracts?.[`${name}.sol`]?.[name];
-    if (!out) throw new Error(`solc produced no ${name} (expected in ${name}.sol)`);
-    contracts[name] = { abi: out.abi, bytecode: `0x${out.evm.bytecode.object}` };
+    // Several contracts share a file (AlfaProxy.sol, StorageV2.sol): find each by its name.
+    const out = Object.values(output.contracts ?? {}).find((file) => file[name])?.[name];
+    if (!out) throw new Error(`solc produced no ${name}`);
+    const runtimeBytes = (out.evm.deployedBytecode?.object.length ?? 0) / 2;
+    if (runtimeBytes > MAX_RUNTIME_BYTES) {
+      throw new Error(
+        `${name} is ${runtimeBytes} bytes of runtime code, over EIP-170's ${MAX_RUNTIME_BYTES}`,
+      );
+    }
+    contracts[name] = { abi: out.abi, bytecode: `0x${out.evm.bytecode.object}`, runtimeBytes };
   }
   return contracts;
 }

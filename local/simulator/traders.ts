@@ -1,6 +1,8 @@
 // Simulated traders: a style per trader (scalper, swing, degen, steady loser, whale, mixed) and the
 // decision each makes per tick from its own seeded stream, the market and its open trades. Pure:
-// no chain access, so the same seed and the same fills give the same decisions.
+// no chain access, so the same seed and the same fills give the same decisions. After the v2
+// upgrade traders also increase positions and move margin; before it the decisions are exactly
+// the v1.5 ones.
 import { PRECISION, USDC_UNIT } from '../chain/abi.js';
 import type { LocalPair } from '../chain/deploy.js';
 import { maxSlDistance } from './math.js';
@@ -30,6 +32,8 @@ interface StyleParams {
   readonly pairs: readonly number[];
   /** USDC minted at setup and at each top-up. */
   readonly funding: number;
+  /** v2: slippage of market opens, percent 1e10 (a tight one gets cancelled when the price runs). */
+  readonly slippageP?: bigint;
 }
 
 const STYLES: Readonly<Record<Exclude<Style, 'mixed'>, StyleParams>> = {
@@ -47,6 +51,7 @@ const STYLES: Readonly<Record<Exclude<Style, 'mixed'>, StyleParams>> = {
     direction: 'random',
     pairs: [0, 1, 2],
     funding: 200_000,
+    slippageP: PRECISION / 5n, // 0.2%: scalpers chase, and get cancelled when the price runs
   },
   swing: {
     openP: 0.08,
@@ -166,8 +171,11 @@ export interface OpenTrade {
   readonly pairIndex: number;
   readonly index: bigint;
   readonly buy: boolean;
-  readonly openPrice: bigint;
-  readonly leverage: bigint;
+  /** v2 increases blend it; margin updates move the leverage. */
+  openPrice: bigint;
+  leverage: bigint;
+  /** Trade.timestamp, which a v2 close must bind (0 until read, for trades seen in v1.5). */
+  timestamp: bigint;
   collateral: bigint;
   tp: bigint;
   sl: bigint;
@@ -202,13 +210,25 @@ export type Action =
     }
   | { readonly kind: 'close'; readonly trade: OpenTrade; readonly amount: bigint }
   | { readonly kind: 'tpsl'; readonly trade: OpenTrade; readonly tp: bigint; readonly sl: bigint }
-  | { readonly kind: 'topup'; readonly amount: bigint };
+  | { readonly kind: 'topup'; readonly amount: bigint }
+  /** v2 only: add collateral at a leverage to an open trade. */
+  | {
+      readonly kind: 'increase';
+      readonly trade: OpenTrade;
+      readonly collateral: bigint;
+      readonly leverage: bigint;
+      readonly price: bigint;
+    }
+  /** v2 only: deposit (0) or withdraw (1) collateral. */
+  | { readonly kind: 'margin'; readonly trade: OpenTrade; readonly type: 0 | 1; readonly amount: bigint };
 
 export interface Market {
   readonly tick: number;
   readonly prices: ReadonlyMap<number, bigint>;
   trend(pairIndex: number): -1 | 0 | 1;
   readonly pairs: ReadonlyMap<number, LocalPair>;
+  /** Which contracts trade: v1.5 until the upgrade, v2 after it. */
+  readonly era?: 'v1' | 'v2';
 }
 
 /** price * (1 + f), f a float fraction, computed in integers (f kept to 1e-6). */
@@ -234,7 +254,14 @@ export function decide(s: TraderState, m: Market): Action | undefined {
     if (age >= t.holdTicks) return { kind: 'close', trade: t, amount: t.collateral };
   }
 
-  if (s.trades.length > 0 && rng.chance(p.updateP)) {
+  if (m.era === 'v2') {
+    // v2: TP/SL moves as signed UpdateTpSlReq intents, and positions also grow and margins move.
+    if (s.trades.length > 0 && rng.chance(p.updateP + 0.04)) {
+      const t = rng.pick(s.trades);
+      const change = rng.chance(0.25) ? newTpSl(t, m, p, rng) : resize(t, m, rng);
+      if (change) return change;
+    }
+  } else if (s.trades.length > 0 && rng.chance(p.updateP)) {
     const update = newTpSl(rng.pick(s.trades), m, p, rng);
     if (update) return update;
   }
@@ -282,6 +309,30 @@ function openAction(s: TraderState, m: Market, rng: Rng): Action | undefined {
     holdTicks: rng.int(p.holdTicks[0], p.holdTicks[1]),
     twoStep: rng.chance(p.partialP),
   };
+}
+
+/** v2: an increase at the trade's leverage, or a margin deposit/withdrawal that keeps the leverage in range. */
+function resize(t: OpenTrade, m: Market, rng: Rng): Action | undefined {
+  const pair = m.pairs.get(t.pairIndex);
+  const price = m.prices.get(t.pairIndex);
+  if (!pair || price === undefined || t.collateral === 0n) return undefined;
+  if (rng.chance(0.5)) {
+    // Headroom: blending keeps the leverage about the same, fees nudge it up.
+    if ((t.leverage * 105n) / 100n >= pair.maxLeverage) return undefined;
+    const collateral = (t.collateral * BigInt(rng.int(30, 60))) / 100n;
+    if (collateral < USDC_UNIT) return undefined;
+    return { kind: 'increase', trade: t, collateral, leverage: t.leverage, price };
+  }
+  const share = BigInt(rng.int(10, 30));
+  const amount = (t.collateral * share) / 100n;
+  if (amount < USDC_UNIT) return undefined;
+  // A deposit lowers the leverage to lev·c/(c+a); a withdrawal raises it to lev·c/(c−a).
+  const afterDeposit = (t.leverage * 100n) / (100n + share);
+  if (afterDeposit > pair.minLeverage + PRECISION / 10n) return { kind: 'margin', trade: t, type: 0, amount };
+  const withdraw = (t.collateral * 10n) / 100n;
+  if ((t.leverage * 100n) / 90n + PRECISION / 10n < pair.maxLeverage)
+    return { kind: 'margin', trade: t, type: 1, amount: withdraw };
+  return undefined;
 }
 
 /** A fresh TP beyond the better of open and market price, and an SL behind the market within MAX_SL_P. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Local PairInfos: values a closing trade (collateral + pnl - fees, 0 past the 85% liquidation
 // threshold) and emits the close-fee breakdown FeesCharged from this address, as on Base.
-// No rollover, funding or loss protection locally: r and lossProtection are always 0.
+// v1.5 has no rollover, funding or loss protection locally: r and lossProtection are always 0.
+// Behind an AlfaProxy: owner set by initialize(); the immutable lives in the implementation.
 pragma solidity ^0.8.20;
 
 import './AvantisTypes.sol';
@@ -22,8 +23,12 @@ contract PairInfos is IPairInfos {
     );
 
     constructor(address _pairStorage) {
-        owner = msg.sender;
         pairStorage = _pairStorage;
+    }
+
+    function initialize() external {
+        require(owner == address(0), 'INITIALIZED');
+        owner = msg.sender;
     }
 
     function setCallbacks(address _callbacks) external {

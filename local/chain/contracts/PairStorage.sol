@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Local PairStorage: the listed pairs with their leverage range, fees and minimum position, read
 // through the same getters as Avantis v1.5 (getPairData, pairMinLeverage, pairCloseFeeP, ...).
+// Behind an AlfaProxy (owner set by initialize()); PairStorageV2 inherits this layout and appends.
 pragma solidity ^0.8.20;
 
 import './AvantisTypes.sol';
@@ -9,12 +10,13 @@ contract PairStorage is IPairStorage {
     address public owner;
     /// Highest listed index + 1, like Avantis, whose list has delisted gaps (32, 47).
     uint256 public pairsCount;
-    mapping(uint256 => PairConfig) private _pairs;
-    mapping(uint256 => bool) private _listed;
+    mapping(uint256 => PairConfig) internal _pairs;
+    mapping(uint256 => bool) internal _listed;
 
     event PairAdded(uint256 index, bytes32 feedId);
 
-    constructor() {
+    function initialize() external {
+        require(owner == address(0), 'INITIALIZED');
         owner = msg.sender;
     }
 
@@ -59,11 +61,11 @@ contract PairStorage is IPairStorage {
     }
 
     /// Zero-fee (isPnl) orders are not supported locally, so both ranges are the same.
-    function pairMinLeverage(uint256 _pairIndex, bool) external view returns (uint256) {
+    function pairMinLeverage(uint256 _pairIndex, bool) external view virtual returns (uint256) {
         return _pairs[_pairIndex].minLeverage;
     }
 
-    function pairMaxLeverage(uint256 _pairIndex, bool) external view returns (uint256) {
+    function pairMaxLeverage(uint256 _pairIndex, bool) external view virtual returns (uint256) {
         return _pairs[_pairIndex].maxLeverage;
     }
 

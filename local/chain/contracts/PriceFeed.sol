@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Local price oracle: keepers push one price per pair (1e10). Stands in for Avantis' Pyth-based
-// PriceAggregator; prices are read synchronously, so market orders fill in the same transaction.
+// PriceAggregator; prices are read synchronously (v1.5: market orders fill in the same transaction;
+// v2: a keeper fills them a block later at the price then). Behind an AlfaProxy: initialize().
 pragma solidity ^0.8.20;
 
 contract PriceFeed {
@@ -9,7 +10,8 @@ contract PriceFeed {
     mapping(uint256 => uint256) private prices;
     mapping(uint256 => uint256) public updatedAt;
 
-    constructor() {
+    function initialize() external {
+        require(owner == address(0), 'INITIALIZED');
         owner = msg.sender;
         keepers[msg.sender] = true;
     }

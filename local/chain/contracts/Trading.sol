@@ -2,7 +2,8 @@
 // Local Trading: the entry point traders (and their delegates) call, with Avantis v1.5 function
 // signatures and selectors, emitting MarketOrderInitiated, LimitOrderInitiated, TpUpdated, SlUpdated
 // and MarginUpdated from this address. Market orders and keeper triggers are executed by
-// TradingCallbacks within the same transaction (on Base a keeper calls back later).
+// TradingCallbacks within the same transaction (on Base a keeper calls back later). Behind an
+// AlfaProxy: owner set by initialize(), immutables in the implementation; TradingV2 keeps this layout.
 pragma solidity ^0.8.20;
 
 import './AvantisTypes.sol';
@@ -62,12 +63,16 @@ contract Trading {
     );
 
     constructor(address _storageT, address _pairStorage, address _pairInfos, address _callbacks, address _priceFeed) {
-        owner = msg.sender;
         storageT = ITradingStorage(_storageT);
         pairStorage = IPairStorage(_pairStorage);
         pairInfos = _pairInfos;
         callbacks = ITradingCallbacks(_callbacks);
         priceFeed = IPriceFeed(_priceFeed);
+    }
+
+    function initialize() external {
+        require(owner == address(0), 'INITIALIZED');
+        owner = msg.sender;
     }
 
     modifier notPaused() {

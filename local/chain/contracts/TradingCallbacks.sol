@@ -2,7 +2,7 @@
 // Local TradingCallbacks: executes what Trading asked for and emits MarketExecuted, LimitExecuted
 // and MarketOpenCanceled from this address with Avantis' v1.5 signatures. On Base a keeper calls
 // back a block or so later with a Pyth price; here Trading calls in the same transaction with the
-// PriceFeed price.
+// PriceFeed price. Behind an AlfaProxy: owner set by initialize(), immutables in the implementation.
 pragma solidity ^0.8.20;
 
 import './AvantisTypes.sol';
@@ -44,11 +44,15 @@ contract TradingCallbacks is ITradingCallbacks {
     event MarketOpenCanceled(uint256 orderId, address indexed trader, uint256 pairIndex);
 
     constructor(address _storageT, address _pairStorage, address _pairInfos, address _priceFeed) {
-        owner = msg.sender;
         storageT = ITradingStorage(_storageT);
         pairStorage = IPairStorage(_pairStorage);
         pairInfos = IPairInfos(_pairInfos);
         priceFeed = IPriceFeed(_priceFeed);
+    }
+
+    function initialize() external {
+        require(owner == address(0), 'INITIALIZED');
+        owner = msg.sender;
     }
 
     modifier onlyTrading() {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Local TradingStorage: the USDC vault (traders approve it, it pays profits) and the open trades
 // by (trader, pairIndex, index), with Avantis' slot reuse via firstEmptyTradeIndex. Emits the
-// opening-fee FeesCharged from this address, as on Base.
+// opening-fee FeesCharged from this address, as on Base. Runs behind an AlfaProxy: state is set by
+// initialize(), not the constructor; TradingStorageV2 inherits this layout and appends to it.
 pragma solidity ^0.8.20;
 
 import './AvantisTypes.sol';
@@ -14,13 +15,13 @@ contract TradingStorage is ITradingStorage {
     address public callbacks;
     address public immutable usdc;
     /// Avantis' live value (FACTS 7.5); counts open trades only, nothing is ever pending here.
-    uint256 public maxTradesPerPair = 40;
-    uint256 public maxPendingMarketOrders = 5;
+    uint256 public maxTradesPerPair;
+    uint256 public maxPendingMarketOrders;
     /// Opening fees kept by the vault (dev/gov share in Avantis).
     uint256 public govFeesUSDC;
 
-    mapping(address => mapping(uint256 => mapping(uint256 => Trade))) private _trades;
-    mapping(address => mapping(uint256 => mapping(uint256 => TradeInfo))) private _infos;
+    mapping(address => mapping(uint256 => mapping(uint256 => Trade))) internal _trades;
+    mapping(address => mapping(uint256 => mapping(uint256 => TradeInfo))) internal _infos;
     mapping(address => mapping(uint256 => uint256)) public openTradesCount;
     /// [pairIndex][0 = long, 1 = short], leveraged USDC 1e6.
     mapping(uint256 => mapping(uint256 => uint256)) public openInterestUSDC;
@@ -30,8 +31,15 @@ contract TradingStorage is ITradingStorage {
     event FeesCharged(address _trader, uint256 _pairIndex, bool _buy, uint256 fee);
 
     constructor(address _usdc) {
-        owner = msg.sender;
         usdc = _usdc;
+    }
+
+    /// Through the proxy's constructor, so msg.sender is the deployer.
+    function initialize() external {
+        require(owner == address(0), 'INITIALIZED');
+        owner = msg.sender;
+        maxTradesPerPair = 40;
+        maxPendingMarketOrders = 5;
     }
 
     modifier onlyOwner() {
@@ -89,7 +97,7 @@ contract TradingStorage is ITradingStorage {
     }
 
     /// Market orders execute in the transaction that asks for them: nothing is ever pending.
-    function pendingOrderIdsCount(address) external pure returns (uint256) {
+    function pendingOrderIdsCount(address) external view virtual returns (uint256) {
         return 0;
     }
 
@@ -109,7 +117,7 @@ contract TradingStorage is ITradingStorage {
         emit FeesCharged(trader, pairIndex, buy, fee);
     }
 
-    function storeTrade(Trade memory t) external onlyCallbacks returns (uint256 index) {
+    function storeTrade(Trade memory t) external virtual onlyCallbacks returns (uint256 index) {
         index = firstEmptyTradeIndex(t.trader, t.pairIndex);
         require(index < maxTradesPerPair, 'MAX_TRADES_PER_PAIR');
         t.index = index;
@@ -148,7 +156,7 @@ contract TradingStorage is ITradingStorage {
         openTradesCount[trader][pairIndex] -= 1;
     }
 
-    function _setOI(Trade memory t, uint256 newOI) private {
+    function _setOI(Trade memory t, uint256 newOI) internal virtual {
         TradeInfo storage info = _infos[t.trader][t.pairIndex][t.index];
         uint256 old = info.openInterestUSDC;
         uint256 side = t.buy ? 0 : 1;
