@@ -24,9 +24,20 @@ export const handler = lambdaHandler(async (_event: ScheduledEvent, context: Con
     chain = undefined; // a bad start (all RPCs down) must not poison the container
     throw err;
   });
-  const { reader } = await chain;
-  const deps = indexerDeps(cfg, { db: documentDb(), sqs: sqsClient() }, reader, appLog, (name, value) =>
-    metrics.addMetric(name, MetricUnit.Count, value),
+  const { reader, upgrade } = await chain;
+  const deps = indexerDeps(
+    cfg,
+    { db: documentDb(), sqs: sqsClient() },
+    reader,
+    appLog,
+    (name, value, dimensions) => {
+      if (!dimensions) return metrics.addMetric(name, MetricUnit.Count, value);
+      // A breakdown (e.g. UndecodableLogs by reason) beside the plain count the alarm reads.
+      const single = metrics.singleMetric();
+      for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
+      single.addMetric(name, MetricUnit.Count, value);
+    },
+    upgrade,
   );
   return runIndexer(deps, {
     ...DEFAULT_SETTINGS,

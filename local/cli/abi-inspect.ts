@@ -1,16 +1,26 @@
 // `npm run abi-inspect [-- --json]`: lists every watched Avantis event variant (id, contract, topic0,
 // signature, provenance, arg -> TradeEvent field mapping) and proves each one round-trips: values encoded
 // with ethers decode through decodeLog into exactly the fields the mapping promises. Exit code 1 on any FAIL.
-import { isDeepStrictEqual } from 'node:util';
+// `npm run abi-inspect -- --rpc <url> --from <block> --to <block> [--address a,b,...] [--json]`: fetches every
+// log of the watched Avantis addresses in the range (no topic0 filter), lists the topic0s the decoder does
+// not know with their counts per address, and tries candidate signatures built from V2.md's field lists: a
+// keccak match names the layout. Addresses: --address, else AVANTIS_CONTRACTS, else the known deployment of
+// the RPC's chain. Exit code 1 when unknown topic0s were seen.
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { EventFragment, Interface, getAddress, type ParamType } from 'ethers';
+import { fetchLogsAdaptive } from '../../layers/core/adapters/chain/log-pager.js';
+import { RpcPool } from '../../layers/core/adapters/chain/rpc-pool.js';
 import {
   LIMIT_ORDER_TYPES,
   MARGIN_UPDATE_TYPES,
   VARIANTS,
+  candidateLayouts,
   type EventVariant,
   type FieldTarget,
 } from '../../layers/core/domain/avantis/abi.js';
+import { watchedAddresses, type AvantisDeployment } from '../../layers/core/domain/avantis/addresses.js';
 import { decodeLog } from '../../layers/core/domain/avantis/decode.js';
+import { resolveDeployment } from '../../layers/core/indexer/compose.js';
 
 /** Seeds per variant: 4 covers every LimitExecuted orderType and both margin update types. */
 const SEEDS = [0, 1, 2, 3];
@@ -72,15 +82,19 @@ function roundTrip(v: EventVariant): string[] {
   for (const seed of SEEDS) {
     const values = f.inputs.map((p, i) => generate(v, p, seed, i));
     const { topics, data } = iface.encodeEventLog(f, values);
-    const r = decodeLog({
-      address: '0x0C16ff40065Cc3Ab4bc55B60E447504AFB9C7970',
-      topics,
-      data,
-      blockNumber: 1,
-      blockHash: `0x${'0'.repeat(64)}`,
-      transactionHash: `0x${'1'.repeat(64)}`,
-      logIndex: 0,
-    });
+    const r = decodeLog(
+      {
+        address: '0x0C16ff40065Cc3Ab4bc55B60E447504AFB9C7970',
+        topics,
+        data,
+        blockNumber: 1,
+        blockHash: `0x${'0'.repeat(64)}`,
+        transactionHash: `0x${'1'.repeat(64)}`,
+        logIndex: 0,
+      },
+      // An era-pinned layout decodes in its own era: v2 from block 1 on here.
+      v.era === 'v2' ? { upgradeBlock: 1 } : {},
+    );
     if (!r.ok) {
       problems.push(`seed ${seed}: ${r.reason}`);
       continue;
@@ -108,8 +122,168 @@ function roundTrip(v: EventVariant): string[] {
   return problems;
 }
 
-function main(): void {
-  const json = process.argv.includes('--json');
+/** What a range of real logs holds that the decoder does not know, with the layouts that explain it. */
+interface DriftReport {
+  readonly chainId: number;
+  readonly fromBlock: number;
+  readonly toBlock: number;
+  readonly logs: number;
+  readonly decoded: number;
+  readonly ignored: number;
+  readonly malformed: Readonly<Record<string, number>>;
+  readonly unknown: readonly {
+    readonly topic0: string;
+    readonly count: number;
+    readonly byAddress: Readonly<Record<string, number>>;
+    readonly firstSeen: {
+      readonly block: number;
+      readonly txHash: string;
+      readonly topics: number;
+      readonly dataBytes: number;
+    };
+    readonly candidates: readonly { readonly signature: string; readonly basis: string }[];
+  }[];
+}
+
+async function inspectRange(
+  rpc: string,
+  from: number,
+  to: number,
+  addressArg: string | undefined,
+): Promise<DriftReport> {
+  const pool = new RpcPool({ urls: [rpc] });
+  const chainId = await pool.chainId();
+  let addresses: string[];
+  if (addressArg)
+    addresses = addressArg
+      .split(',')
+      .map((a) => a.trim().toLowerCase())
+      .filter(Boolean);
+  else {
+    const configured = process.env.AVANTIS_CONTRACTS
+      ? (JSON.parse(process.env.AVANTIS_CONTRACTS) as AvantisDeployment)
+      : undefined;
+    addresses = watchedAddresses(resolveDeployment(configured, chainId));
+  }
+  let logs = 0;
+  let decoded = 0;
+  let ignored = 0;
+  const malformed: Record<string, number> = {};
+  const unknown = new Map<
+    string,
+    {
+      count: number;
+      byAddress: Record<string, number>;
+      firstSeen: DriftReport['unknown'][number]['firstSeen'];
+    }
+  >();
+  for await (const page of fetchLogsAdaptive(pool, {
+    fromBlock: from,
+    toBlock: to,
+    address: addresses,
+    topics: [],
+    initialPage: Math.min(2_000, to - from + 1),
+    maxPage: 10_000,
+  })) {
+    for (const log of page.logs) {
+      logs += 1;
+      // Which era a log is in only matters for the reused SlUpdated topic0, which is known either way.
+      const r = decodeLog(log);
+      if (r.ok) decoded += 1;
+      else if (r.reason === 'IGNORED') ignored += 1;
+      else if (r.reason === 'MALFORMED_LOG') {
+        const key = `${r.topic0} ${r.detail ?? ''}`.trim();
+        malformed[key] = (malformed[key] ?? 0) + 1;
+      } else {
+        const topic0 = r.topic0 ?? '(no topics)';
+        const entry = unknown.get(topic0) ?? {
+          count: 0,
+          byAddress: {},
+          firstSeen: {
+            block: log.blockNumber,
+            txHash: log.transactionHash,
+            topics: log.topics.length,
+            dataBytes: (log.data.length - 2) / 2,
+          },
+        };
+        entry.count += 1;
+        const a = log.address.toLowerCase();
+        entry.byAddress[a] = (entry.byAddress[a] ?? 0) + 1;
+        unknown.set(topic0, entry);
+      }
+    }
+  }
+  const layouts = unknown.size > 0 ? candidateLayouts() : new Map();
+  return {
+    chainId,
+    fromBlock: from,
+    toBlock: to,
+    logs,
+    decoded,
+    ignored,
+    malformed,
+    unknown: [...unknown]
+      .sort((a, b) => b[1].count - a[1].count)
+      .map(([topic0, e]) => ({
+        topic0,
+        ...e,
+        candidates: (layouts.get(topic0) ?? []).map((c: { signature: string; basis: string }) => ({
+          signature: c.signature,
+          basis: c.basis,
+        })),
+      })),
+  };
+}
+
+function printDrift(r: DriftReport): void {
+  console.log(
+    `chain ${r.chainId}, blocks ${r.fromBlock}-${r.toBlock}: ${r.logs} logs, ${r.decoded} decoded, ${r.ignored} known and skipped`,
+  );
+  for (const [what, n] of Object.entries(r.malformed)) console.log(`MALFORMED ${n}x ${what}`);
+  if (r.unknown.length === 0) console.log('no unknown topic0');
+  for (const u of r.unknown) {
+    console.log(`UNKNOWN ${u.topic0}  ${u.count} logs`);
+    for (const [a, n] of Object.entries(u.byAddress)) console.log(`     ${a}  ${n}`);
+    console.log(
+      `     first: block ${u.firstSeen.block} tx ${u.firstSeen.txHash} (${u.firstSeen.topics} topics, ${u.firstSeen.dataBytes} data bytes)`,
+    );
+    if (u.candidates.length === 0) console.log('     no candidate layout matches');
+    for (const c of u.candidates) console.log(`     MATCH ${c.signature}   <- ${c.basis}`);
+  }
+}
+
+const wholeBlock = (name: string, raw: string | undefined): number => {
+  if (raw === undefined || !/^\d+$/.test(raw))
+    throw new Error(`--${name} <block number> is required with --rpc`);
+  return Number(raw);
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean' },
+      rpc: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      address: { type: 'string' },
+    },
+  });
+  if (values.rpc !== undefined) {
+    const report = await inspectRange(
+      values.rpc,
+      wholeBlock('from', values.from),
+      wholeBlock('to', values.to),
+      values.address,
+    );
+    if (values.json) console.log(JSON.stringify(report, null, 2));
+    else printDrift(report);
+    process.exitCode = report.unknown.length > 0 ? 1 : 0;
+    return;
+  }
+  roundTripReport(values.json === true);
+}
+
+function roundTripReport(json: boolean): void {
   const report = VARIANTS.map((v) => {
     const problems = roundTrip(v);
     return {
@@ -144,4 +318,7 @@ function main(): void {
   process.exitCode = failed > 0 ? 1 : 0;
 }
 
-main();
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 2;
+});

@@ -1,5 +1,7 @@
-// `npm run index -- --from-block N --to-block M`: indexes one block range into the fills table and
-// prints a JSON summary. RPC_URLS=<url> indexes that chain (Base mainnet contracts on chain 8453).
+// `npm run index -- --from-block N --to-block M`: indexes one block range into the trade-events (fills)
+// table and prints a JSON summary: events and fills written, and the unknown topic0s seen per address
+// (schema drift; the logs are quarantined). RPC_URLS=<url> indexes that chain (Base mainnet contracts on
+// chain 8453); the v2 upgrade block is AVANTIS_UPGRADE_BLOCK or found from the proxies' Upgraded logs.
 import { parseArgs } from 'node:util';
 import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
 import { DynamoFillStore } from '../../layers/core/adapters/dynamo/fill-store.js';
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
         chain: chain.reader,
         fills: new DynamoFillStore(documentDb(), cfg.tables.fills),
         log: { info: (m, a) => log(`${m} ${JSON.stringify(a)}`), warn: log, error: log },
+        upgrade: chain.upgrade,
       },
     );
     process.stdout.write(`${JSON.stringify({ chainId: chain.deployment.chainId, ...summary }, null, 2)}\n`);

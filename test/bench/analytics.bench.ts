@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { Fill } from '../../layers/core/domain/fills.js';
+import type { TradeEventRecord } from '../../layers/core/domain/fills.js';
 import {
   applyFillToStats,
   emptyStats,
@@ -142,8 +142,8 @@ export function realisticPlan(fills: number, traders: number, seed = 7): History
   return { traders: Array.from({ length: traders }, (_, no) => address(no)), positions, txs };
 }
 
-function groupByTrader(fills: readonly Fill[]): Map<string, Fill[]> {
-  const byTrader = new Map<string, Fill[]>();
+function groupByTrader(fills: readonly TradeEventRecord[]): Map<string, TradeEventRecord[]> {
+  const byTrader = new Map<string, TradeEventRecord[]>();
   for (const f of fills) {
     const own = byTrader.get(f.trader);
     if (own) own.push(f);
@@ -153,7 +153,7 @@ function groupByTrader(fills: readonly Fill[]): Map<string, Fill[]> {
 }
 
 /** The fills alone, built as the indexer builds them, from a frame of their own so the plan is garbage on return. */
-export function realisticFills(fills: number, traders: number): readonly Fill[] {
+export function realisticFills(fills: number, traders: number): readonly TradeEventRecord[] {
   return materialize(realisticPlan(fills, traders), 11).fills;
 }
 
@@ -161,12 +161,12 @@ export function realisticFills(fills: number, traders: number): readonly Fill[] 
  * The fills as a rebuild reads them back from the store (`fillsOf(trader)`, in chain order): their keys
  * are flat strings. Keys built in process are concatenations, which V8 flattens on first comparison.
  */
-export function asStored(fills: readonly Fill[]): Fill[] {
+export function asStored(fills: readonly TradeEventRecord[]): TradeEventRecord[] {
   const flat = (s: string) => Buffer.from(s, 'latin1').toString('latin1');
   return fills.map((f) => ({ ...f, fillId: flat(f.fillId), fillKey: flat(f.fillKey) }));
 }
 
-function rebuild(fills: readonly Fill[]): Map<string, TraderStats> {
+function rebuild(fills: readonly TradeEventRecord[]): Map<string, TraderStats> {
   const rebuilt = new Map<string, TraderStats>();
   for (const [trader, own] of groupByTrader(fills)) rebuilt.set(trader, statsFromFills(trader, own));
   return rebuilt;
@@ -176,7 +176,7 @@ const REBUILDS = 3;
 
 /** One timed rebuild, with the heap its result keeps; the result is garbage once this returns. */
 function timedRebuild(
-  stored: readonly Fill[],
+  stored: readonly TradeEventRecord[],
   gc: () => void,
 ): { seconds: number; heapMiB: number; traders: number } {
   gc();

@@ -9,12 +9,16 @@ import type { RawLog } from '../../layers/core/domain/trade-events.js';
 import { LocalTrader, USDC_UNIT } from '../../local/chain/trader.js';
 import { createTables } from '../../local/provision.js';
 import type { LocalStack } from '../../local/stack.js';
-import { buildLogs } from './decode.bench.js';
+import { fixedUpgrade } from '../../layers/core/indexer/upgrade.js';
+import { BENCH_UPGRADE, buildLogs } from './decode.bench.js';
 import { summarize, type LatencySummary } from './stats.js';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 
-/** Pages of `pageLogs` decoded and written as fills, as the backfill does; fills only, no signals. */
+/**
+ * Pages of `pageLogs` decoded and written, as the backfill does with the unfiltered fetch: trade
+ * events stored, skipped events dropped, unknown ones quarantined; no positions or signals.
+ */
 export async function persistBench(stack: LocalStack, total = 20_000, pageLogs = 2_000) {
   const dynamo = new DynamoDBClient({
     region: stack.info.region,
@@ -38,16 +42,17 @@ export async function persistBench(stack: LocalStack, total = 20_000, pageLogs =
       {
         fills,
         timestamps: async (blocks) => new Map(blocks.map((b) => [b, 1_700_000_000 + b])),
-        onUndecodable: () => undefined,
+        upgrade: fixedUpgrade(BENCH_UPGRADE.upgradeBlock),
       },
     );
-    written += summary.fills.length;
+    written += summary.records.length + summary.undecodable;
   }
   const seconds = (performance.now() - started) / 1000;
   dynamo.destroy();
   return {
     events: total,
-    fillsWritten: written,
+    /** Items written: trade events plus quarantined logs. */
+    itemsWritten: written,
     seconds: Math.round(seconds * 100) / 100,
     eventsPerSecond: Math.round(total / seconds),
   };
@@ -116,8 +121,14 @@ export async function signalLatencyBench(
   const openedIn = new Map<string, number>();
   const sentAt = new Map<string, number>();
   for (const t of traders) {
-    const receipt = await t.open({ pairIndex: 0, collateralUsdc: 100n * USDC_UNIT, leverage: 5, buy: true });
-    openedIn.set(t.address, receipt.blockNumber);
+    // v1.5: filled in the trader's own transaction; v2: measured from the keeper's fill block.
+    const filled = await t.openFilled({
+      pairIndex: 0,
+      collateralUsdc: 100n * USDC_UNIT,
+      leverage: 5,
+      buy: true,
+    });
+    openedIn.set(t.address, filled.blockNumber);
   }
   const end = Date.now() + 30_000;
   while (sentAt.size < trades && Date.now() < end) {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { BASE_MAINNET } from '../../layers/core/domain/avantis/addresses.js';
-import { fillId, fillKey, type Fill } from '../../layers/core/domain/fills.js';
+import { fillId, fillKey, type TradeEventRecord } from '../../layers/core/domain/fills.js';
 import type {
   LimitOrderType,
   LogPosition,
@@ -95,7 +95,7 @@ export interface TxAt {
 
 /** Collects the logs of one transaction, numbering them from `at.logIndex`. */
 class TxLogs {
-  readonly fills: Fill[] = [];
+  readonly fills: TradeEventRecord[] = [];
   constructor(
     private readonly at: TxAt,
     private readonly trader: string,
@@ -154,7 +154,7 @@ export interface OpenOptions {
 }
 
 /** A keeper-executed open: [fee,] MarketExecuted(open) or LimitExecuted(OPEN)[, fee]. */
-export function openTx(at: TxAt, s: Slot, collateral: bigint, opts: OpenOptions = {}): Fill[] {
+export function openTx(at: TxAt, s: Slot, collateral: bigint, opts: OpenOptions = {}): TradeEventRecord[] {
   const tx = new TxLogs(at, s.trader);
   const fee = opts.fee ?? 0n;
   const order = opts.feeOrder ?? 'before';
@@ -209,7 +209,7 @@ export interface CloseOptions {
 }
 
 /** A (partial) market close: [PairInfos.FeesCharged,] MarketExecuted(open = false). */
-export function closeTx(at: TxAt, s: Slot, opts: CloseOptions): Fill[] {
+export function closeTx(at: TxAt, s: Slot, opts: CloseOptions): TradeEventRecord[] {
   const tx = new TxLogs(at, s.trader);
   const price = opts.price ?? s.openPrice;
   if (opts.closingFee !== undefined) {
@@ -253,7 +253,7 @@ export interface TriggerOptions {
 }
 
 /** TP, SL or liquidation: LimitExecuted with orderType 0, 1 or 2. */
-export function triggerTx(at: TxAt, s: Slot, type: TriggerType, opts: TriggerOptions): Fill[] {
+export function triggerTx(at: TxAt, s: Slot, type: TriggerType, opts: TriggerOptions): TradeEventRecord[] {
   const tx = new TxLogs(at, s.trader);
   const price = opts.price ?? s.openPrice;
   tx.push({
@@ -280,7 +280,7 @@ export function marginTx(
   type: 'DEPOSIT' | 'WITHDRAW',
   newCollateral: bigint,
   openedAt = at.timestamp,
-): Fill[] {
+): TradeEventRecord[] {
   const tx = new TxLogs(at, s.trader);
   const [trading] = BASE_MAINNET.trading;
   tx.push({
@@ -298,7 +298,7 @@ export function marginTx(
 }
 
 /** The user's request (Trading.MarketOrderInitiated): no effect on PnL. */
-export function requestTx(at: TxAt, s: Slot, open: boolean): Fill[] {
+export function requestTx(at: TxAt, s: Slot, open: boolean): TradeEventRecord[] {
   const tx = new TxLogs(at, s.trader);
   const [trading] = BASE_MAINNET.trading;
   tx.push({
@@ -314,7 +314,7 @@ export function requestTx(at: TxAt, s: Slot, open: boolean): Fill[] {
 }
 
 /** An opening fee alone in its own transaction (no open to attach to). */
-export function feeTx(at: TxAt, s: Slot, fee: bigint): Fill[] {
+export function feeTx(at: TxAt, s: Slot, fee: bigint): TradeEventRecord[] {
   const tx = new TxLogs(at, s.trader);
   tx.openingFee(s, fee);
   return tx.fills;
@@ -328,7 +328,7 @@ export function feeTx(at: TxAt, s: Slot, fee: bigint): Fill[] {
  * what differs.
  */
 export class FillTape {
-  readonly fills: Fill[] = [];
+  readonly fills: TradeEventRecord[] = [];
   private time: number;
   private block: number;
   private txCount = 0;
@@ -363,7 +363,7 @@ export class FillTape {
     return at;
   }
 
-  private add(fills: Fill[]): Fill[] {
+  private add(fills: TradeEventRecord[]): TradeEventRecord[] {
     this.fills.push(...fills);
     return fills;
   }
@@ -375,14 +375,14 @@ export class FillTape {
     return { key, ...held };
   }
 
-  openPosition(s: Slot, collateral: bigint, opts: OpenOptions = {}): Fill[] {
+  openPosition(s: Slot, collateral: bigint, opts: OpenOptions = {}): TradeEventRecord[] {
     const at = this.next();
     this.open.set(`${s.trader}|${s.pairIndex}|${s.index}`, { collateral, openedAt: at.timestamp });
     return this.add(openTx(at, s, collateral, opts));
   }
 
   /** A market close of `amount` (all that is left when omitted). */
-  close(s: Slot, usdcSent: bigint, amount?: bigint, price?: bigint): Fill[] {
+  close(s: Slot, usdcSent: bigint, amount?: bigint, price?: bigint): TradeEventRecord[] {
     const held = this.held(s);
     const closed = amount ?? held.collateral;
     if (closed > held.collateral) throw new Error('closing more than is open');
@@ -398,7 +398,7 @@ export class FillTape {
     return this.add(fills);
   }
 
-  trigger(s: Slot, type: TriggerType, usdcSent: bigint, price?: bigint): Fill[] {
+  trigger(s: Slot, type: TriggerType, usdcSent: bigint, price?: bigint): TradeEventRecord[] {
     const held = this.held(s);
     this.open.delete(held.key);
     return this.add(
@@ -411,19 +411,19 @@ export class FillTape {
     );
   }
 
-  margin(s: Slot, type: 'DEPOSIT' | 'WITHDRAW', amount: bigint): Fill[] {
+  margin(s: Slot, type: 'DEPOSIT' | 'WITHDRAW', amount: bigint): TradeEventRecord[] {
     const held = this.held(s);
     const collateral = type === 'DEPOSIT' ? held.collateral + amount : held.collateral - amount;
     this.open.set(held.key, { collateral, openedAt: held.openedAt });
     return this.add(marginTx(this.next(), s, type, collateral, held.openedAt));
   }
 
-  request(s: Slot, open = true): Fill[] {
+  request(s: Slot, open = true): TradeEventRecord[] {
     return this.add(requestTx(this.next(), s, open));
   }
 
   /** A TradingStorage fee in a transaction of its own. */
-  strayFee(s: Slot, fee: bigint): Fill[] {
+  strayFee(s: Slot, fee: bigint): TradeEventRecord[] {
     return this.add(feeTx(this.next(), s, fee));
   }
 }
@@ -480,7 +480,7 @@ export interface HistoryPlan {
 export interface History {
   readonly plan: HistoryPlan;
   /** Every fill in chain order. */
-  readonly fills: readonly Fill[];
+  readonly fills: readonly TradeEventRecord[];
   /** fillId of each open and close fill -> the planned position it belongs to. */
   readonly positionOf: ReadonlyMap<string, number>;
 }
@@ -508,7 +508,7 @@ export function materialize(plan: HistoryPlan, seed: number): History {
   keyed.sort((a, b) => a.tx.timestamp - b.tx.timestamp || a.tie - b.tie);
   const byId = new Map(plan.positions.map((p) => [p.id, p]));
   const state = new Map<number, { collateral: bigint; openedAt: number }>();
-  const fills: Fill[] = [];
+  const fills: TradeEventRecord[] = [];
   const positionOf = new Map<string, number>();
   let block = -1;
   let logIndex = 0;
@@ -520,7 +520,7 @@ export function materialize(plan: HistoryPlan, seed: number): History {
     }
     const at: TxAt = { blockNumber, timestamp: tx.timestamp, txHash: tx.txHash, logIndex };
     const p = byId.get(tx.position) as PlannedPosition;
-    let out: Fill[];
+    let out: TradeEventRecord[];
     if (tx.step === -2) {
       out = requestTx(at, p.slot, true);
     } else if (tx.step === -1) {
@@ -813,6 +813,6 @@ export function historyArb(options: HistoryOptions = {}): fc.Arbitrary<History> 
 }
 
 /** The fills of one trader, in chain order. */
-export function fillsOf(fills: readonly Fill[], trader: string): Fill[] {
+export function fillsOf(fills: readonly TradeEventRecord[], trader: string): TradeEventRecord[] {
   return fills.filter((f) => f.trader === trader);
 }

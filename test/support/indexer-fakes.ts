@@ -1,44 +1,64 @@
 // In-memory implementations of the indexer's ports, and a fake chain that can fork, for testing the
 // indexer's logic without servers. The real adapters are tested against the stand-ins separately.
-import { byChainOrder, type Fill } from '../../layers/core/domain/fills.js';
+import {
+  byChainOrder,
+  fillKey,
+  isFill,
+  type Fill,
+  type TradeEventRecord,
+} from '../../layers/core/domain/fills.js';
 import { positionKey, type Position } from '../../layers/core/domain/positions.js';
 import type { Signal } from '../../layers/core/domain/signals.js';
 import type { RawLog } from '../../layers/core/domain/trade-events.js';
 import type {
   BlockHeader,
   ChainReader,
-  FillStore,
   IndexerCheckpoint,
   IndexerStateStore,
   LogPage,
   PositionStore,
+  QuarantinedLog,
   SignalQueue,
   StatsStore,
+  TradeEventStore,
 } from '../../layers/core/ports.js';
 import type { TraderStats } from '../../layers/core/domain/analytics/stats.js';
 
-export class MemoryFills implements FillStore {
-  readonly items = new Map<string, Fill>();
-  async putFills(fills: readonly Fill[]) {
-    for (const f of fills) this.items.set(`${f.trader}|${f.fillKey}`, f);
+export class MemoryFills implements TradeEventStore {
+  readonly items = new Map<string, TradeEventRecord>();
+  readonly quarantined = new Map<string, QuarantinedLog>();
+  async putEvents(records: readonly TradeEventRecord[]) {
+    for (const f of records) this.items.set(`${f.trader}|${f.fillKey}`, f);
   }
-  async fillsOf(trader: string, fromKey = '') {
+  async putQuarantined(logs: readonly QuarantinedLog[]) {
+    for (const q of logs) this.quarantined.set(`${q.log.blockNumber}:${q.log.logIndex}`, q);
+  }
+  async eventsOf(trader: string, fromKey = '') {
     return [...this.items.values()]
       .filter((f) => f.trader === trader && f.fillKey >= fromKey)
       .sort(byChainOrder);
   }
-  async deleteFillsFrom(trader: string, fromKey: string) {
-    const doomed = await this.fillsOf(trader, fromKey);
+  async deleteQuarantinedFrom(address: string, fromKey: string) {
+    const doomed = [...this.quarantined.entries()].filter(
+      ([, q]) =>
+        q.log.address.toLowerCase() === address.toLowerCase() &&
+        fillKey(q.log.blockNumber, q.log.logIndex) >= fromKey,
+    );
+    for (const [k] of doomed) this.quarantined.delete(k);
+    return doomed.map(([, q]) => q);
+  }
+  async deleteEventsFrom(trader: string, fromKey: string) {
+    const doomed = await this.eventsOf(trader, fromKey);
     for (const f of doomed) this.items.delete(`${f.trader}|${f.fillKey}`);
     return doomed;
   }
-  async recentOf(trader: string, limit: number) {
-    return (await this.fillsOf(trader)).reverse().slice(0, limit);
+  async recentOf(trader: string, limit: number): Promise<Fill[]> {
+    return (await this.eventsOf(trader)).filter(isFill).reverse().slice(0, limit);
   }
-  async *all(): AsyncIterable<Fill> {
+  async *all(): AsyncIterable<TradeEventRecord> {
     yield* this.sorted();
   }
-  sorted(): Fill[] {
+  sorted(): TradeEventRecord[] {
     return [...this.items.values()].sort(byChainOrder);
   }
 }

@@ -8,8 +8,8 @@ import {
 } from '../domain/analytics/leaderboard.js';
 import type { LeaderRules } from '../domain/analytics/score.js';
 import { statsFromFills } from '../domain/analytics/stats.js';
-import type { Fill } from '../domain/fills.js';
-import type { AppLog, FillStore, Leaderboard, StatsStore } from '../ports.js';
+import type { TradeEventRecord } from '../domain/fills.js';
+import type { AppLog, TradeEventStore, Leaderboard, StatsStore } from '../ports.js';
 
 export const LEADERBOARD_SIZE = 200;
 const SORTS: readonly LeaderboardSort[] = ['score', 'pnl'];
@@ -41,11 +41,11 @@ export async function materializeLeaderboards(
 
 /** Recomputes every trader's stats from the fills table: for a first build or a changed formula. */
 export async function rebuildAllStats(deps: {
-  fills: FillStore;
+  fills: TradeEventStore;
   stats: StatsStore;
   log: AppLog;
 }): Promise<{ fills: number; traders: number }> {
-  const byTrader = new Map<string, Fill[]>();
+  const byTrader = new Map<string, TradeEventRecord[]>();
   let fills = 0;
   for await (const fill of deps.fills.all()) {
     fills += 1;

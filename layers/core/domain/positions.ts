@@ -1,7 +1,9 @@
-// Open positions of traders, folded from fills in chain order. Applying a fill twice is a no-op
-// (each position remembers the last fill it absorbed), so a replayed page cannot double-count.
-import { byChainOrder, type Fill } from './fills.js';
-import type { TradeStruct } from './trade-events.js';
+// Open positions of traders, folded from trade events in chain order (executions and the TP/SL and
+// margin updates), across the v2 upgrade: a position opened with v1 events closes, shrinks or grows
+// with v2 ones, keyed by (trader, pairIndex, index). Applying an event twice is a no-op (each
+// position remembers the last event it absorbed), so a replayed page cannot double-count.
+import { byChainOrder, executionOf, type TradeEventRecord } from './fills.js';
+import { isExecution, type TradeStruct } from './trade-events.js';
 
 export interface Position {
   readonly trader: string;
@@ -19,18 +21,25 @@ export interface Position {
   readonly openFillId: string;
   readonly openedAt: number;
   readonly lastFillKey: string;
+  /**
+   * The on-chain Trade.timestamp (unix s) as last seen: a v2 close must carry it (`_openTimestamp`);
+   * margin updates and increases refresh it. A partial close may refresh it too (V2.md section 3),
+   * which no event shows, so copies re-read it before signing. Absent on positions stored before v2.
+   */
+  readonly tradeTimestamp?: bigint;
 }
 
 export function positionKey(pairIndex: number, tradeIndex: number): string {
   return `${String(pairIndex).padStart(5, '0')}#${String(tradeIndex).padStart(5, '0')}`;
 }
 
-/** The slot a fill is about, when it is about one. */
-export function slotOf(fill: Fill): { pairIndex: number; tradeIndex: number } | undefined {
+/** The slot an event is about, when it changes a position. */
+export function slotOf(fill: TradeEventRecord): { pairIndex: number; tradeIndex: number } | undefined {
   const e = fill.event;
   switch (e.kind) {
     case 'MarketExecuted':
     case 'LimitExecuted':
+    case 'PositionSizeIncreased':
       return { pairIndex: e.trade.pairIndex, tradeIndex: e.trade.index };
     case 'TpUpdated':
     case 'SlUpdated':
@@ -41,7 +50,7 @@ export function slotOf(fill: Fill): { pairIndex: number; tradeIndex: number } | 
   }
 }
 
-function opened(fill: Fill, t: TradeStruct, price: bigint, collateral: bigint): Position {
+function opened(fill: TradeEventRecord, t: TradeStruct, price: bigint, collateral: bigint): Position {
   return {
     trader: fill.trader,
     pairIndex: t.pairIndex,
@@ -55,14 +64,16 @@ function opened(fill: Fill, t: TradeStruct, price: bigint, collateral: bigint): 
     openFillId: fill.fillId,
     openedAt: fill.timestamp,
     lastFillKey: fill.fillKey,
+    tradeTimestamp: t.timestamp,
   };
 }
 
 /**
- * The position after a fill: a new one on an open (a reused slot starts afresh), less collateral on a
- * partial close, none after a full close, new TP/SL/margin on updates. `undefined` = no open position.
+ * The position after an event: a new one on an open (a reused slot starts afresh), less collateral
+ * on a partial close (market or partial TP/SL), none after a full close, the blended position after
+ * an increase, new TP/SL/margin on updates. `undefined` = no open position.
  */
-export function applyFill(current: Position | undefined, fill: Fill): Position | undefined {
+export function applyFill(current: Position | undefined, fill: TradeEventRecord): Position | undefined {
   if (current && fill.fillKey <= current.lastFillKey) return current;
   const e = fill.event;
   const touched = (p: Position, patch: Partial<Position>): Position => ({
@@ -70,30 +81,55 @@ export function applyFill(current: Position | undefined, fill: Fill): Position |
     ...patch,
     lastFillKey: fill.fillKey,
   });
-  switch (e.kind) {
-    case 'MarketExecuted':
-    case 'LimitExecuted': {
-      const isOpen = e.kind === 'MarketExecuted' ? e.open : e.orderType === 'OPEN';
-      if (isOpen) return opened(fill, e.trade, e.price, e.positionSizeUsdc);
-      // Closes: the event's trade carries the collateral before this close; trust it over our state,
-      // which may be missing when indexing started after the open.
-      const before = e.trade.initialPosToken;
-      const remaining = before - e.positionSizeUsdc;
-      const fullyClosed = e.kind === 'LimitExecuted' || remaining <= 0n;
-      if (fullyClosed) return undefined;
-      return current
-        ? touched(current, { collateral: remaining })
-        : { ...opened(fill, e.trade, e.trade.openPrice, remaining), openFillId: '' };
+  if (isExecution(e)) {
+    const x = executionOf(e);
+    switch (x.action) {
+      case 'OPEN':
+        return opened(fill, x.trade, x.price, x.collateral);
+      case 'CLOSE': {
+        // The event's trade carries the collateral before this close; trust it over our state,
+        // which may be missing when indexing started after the open.
+        if (x.full) return undefined;
+        const remaining = x.before - x.closed;
+        // A v2 partial close re-stamps Trade.timestamp with its block's time (the local v2 does; V2.md section 3).
+        const stamp = e.variant.includes('v2') ? { tradeTimestamp: BigInt(fill.timestamp) } : {};
+        return current
+          ? touched(current, { collateral: remaining, ...stamp })
+          : { ...opened(fill, x.trade, x.trade.openPrice, remaining), openFillId: '' };
+      }
+      case 'INCREASE': {
+        const t = x.trade;
+        const patch = {
+          collateral: t.initialPosToken,
+          leverage: t.leverage,
+          openPrice: t.openPrice,
+          tp: t.tp,
+          sl: t.sl,
+          tradeTimestamp: t.timestamp,
+        };
+        return current
+          ? touched(current, patch)
+          : { ...opened(fill, t, t.openPrice, t.initialPosToken), openFillId: '' };
+      }
     }
+  }
+  const stamp = (ts: bigint | undefined) => (ts === undefined ? {} : { tradeTimestamp: ts });
+  switch (e.kind) {
     case 'TpUpdated':
-      return current && touched(current, { tp: e.newTp });
+      return current && touched(current, { tp: e.newTp, ...stamp(e.tradeOpenTimestamp) });
     case 'SlUpdated':
-      return current && touched(current, { sl: e.newSl });
+      return current && touched(current, { sl: e.newSl, ...stamp(e.tradeOpenTimestamp) });
     case 'MarginUpdated':
       return (
         current &&
         touched(current, {
-          ...(e.trade ? { collateral: e.trade.initialPosToken, leverage: e.trade.leverage } : {}),
+          ...(e.trade
+            ? {
+                collateral: e.trade.initialPosToken,
+                leverage: e.trade.leverage,
+                tradeTimestamp: e.trade.timestamp,
+              }
+            : {}),
           ...(e.newSl === undefined ? {} : { sl: e.newSl }),
         })
       );
@@ -103,7 +139,7 @@ export function applyFill(current: Position | undefined, fill: Fill): Position |
 }
 
 /** Positions of one trader from their whole fill history (used to rebuild after a reorg). */
-export function replayPositions(fills: readonly Fill[]): Map<string, Position> {
+export function replayPositions(fills: readonly TradeEventRecord[]): Map<string, Position> {
   const open = new Map<string, Position>();
   for (const fill of [...fills].sort(byChainOrder)) {
     const slot = slotOf(fill);

@@ -1,5 +1,9 @@
-// TradeEvent: one decoded Avantis event, whatever ABI variant it was emitted with. Amounts stay in
-// chain units as bigint: USDC 1e6; prices, leverage, tp, sl, slippage and percentProfit 1e10.
+// TradeEvent: one decoded Avantis event, whatever ABI variant it was emitted with (v1 layouts before
+// the v2 upgrade block, v2 layouts after it). Amounts stay in chain units as bigint: USDC 1e6;
+// prices, leverage, tp, sl, slippage, spread and percentProfit 1e10. Executions (opens, closes,
+// partial closes, TP/SL/liquidations, increases) are the events fills are made of; every other kind
+// (requests, limit placements, TP/SL and margin updates, cancellations, fee events) is a trade event
+// that is stored but never called a fill.
 
 /** Where a log sits on chain; `txHash:logIndex` is a fill's idempotency key. */
 export interface LogPosition {
@@ -49,6 +53,69 @@ export interface MarketExecuted extends Base {
   readonly isPnl?: boolean;
 }
 
+/**
+ * v2 [local]: an increase filled (TradingCallbacks.PositionSizeIncreased). `trade` is the position
+ * after the increase (collateral, leverage and size-weighted open price blended).
+ */
+export interface PositionSizeIncreased extends Base {
+  readonly kind: 'PositionSizeIncreased';
+  readonly orderId: bigint;
+  readonly trade: TradeStruct;
+  readonly isPnl: boolean;
+  /** Fill price of the added part, 1e10. */
+  readonly price: bigint;
+  /** Collateral paid in for the increase, USDC 1e6; the opening fee comes out of it [local]. */
+  readonly addedCollateral: bigint;
+  /** Leverage of the added part, 1e10. */
+  readonly addedLeverage: bigint;
+  /** Opening fee of the added part, USDC 1e6: a cost that the PnL of this collateral carries. */
+  readonly openingFee: bigint;
+}
+
+/** v2 [local]: an increase registered (Trading.IncreasePositionRequested); a request, not a fill. */
+export interface IncreasePositionRequested extends Base {
+  readonly kind: 'IncreasePositionRequested';
+  readonly trader: string;
+  readonly pairIndex: number;
+  readonly index: number;
+  readonly orderId: bigint;
+  readonly isBuy: boolean;
+  readonly isPnl: boolean;
+  readonly addedCollateral: bigint;
+  readonly leverage: bigint;
+}
+
+/** v2 [local]: an increase the keeper declined; the position is unchanged. */
+export interface IncreasePositionCanceled extends Base {
+  readonly kind: 'IncreasePositionCanceled';
+  readonly orderId: bigint;
+  readonly trader: string;
+  readonly pairIndex: number;
+  readonly index: number;
+}
+
+/** A close the keeper declined (the 2024-05 fragment, emitted by v2): the position is unchanged. */
+export interface MarketCloseCanceled extends Base {
+  readonly kind: 'MarketCloseCanceled';
+  readonly orderId: bigint;
+  readonly trader: string;
+  readonly pairIndex: number;
+  readonly index: number;
+}
+
+/** v2 [local]: the spread charged against the trader on an open or a close, USDC 1e6 (already inside the fill). */
+export interface SpreadCharged extends Base {
+  readonly kind: 'SpreadCharged';
+  readonly trader: string;
+  readonly pairIndex: number;
+  readonly index: number;
+  readonly open: boolean;
+  readonly price: bigint;
+  /** Percent x 1e10. */
+  readonly spreadP: bigint;
+  readonly spreadUsdc: bigint;
+}
+
 export interface LimitExecuted extends Base {
   readonly kind: 'LimitExecuted';
   readonly orderId: bigint;
@@ -80,6 +147,10 @@ export interface MarketOrderInitiated extends Base {
   readonly isPnl?: boolean;
   readonly initialPosToken?: bigint;
   readonly leverage?: bigint;
+  /** v2 (inferred layout): leverage bounds of coin-sized opens and the wanted price, 1e10. */
+  readonly minLeverage?: bigint;
+  readonly maxLeverage?: bigint;
+  readonly wantedPrice?: bigint;
 }
 
 export interface OpenLimitPlaced extends Base {
@@ -120,6 +191,8 @@ export interface TpUpdated extends Base {
   readonly pairIndex: number;
   readonly index: number;
   readonly newTp: bigint;
+  /** v2: the Trade.timestamp of the position (a v2 close binds it). */
+  readonly tradeOpenTimestamp?: bigint;
 }
 
 export interface SlUpdated extends Base {
@@ -130,6 +203,8 @@ export interface SlUpdated extends Base {
   readonly newSl: bigint;
   /** Present on the callbacks' asynchronous variant. */
   readonly orderId?: bigint;
+  /** v2: the Trade.timestamp of the position. */
+  readonly tradeOpenTimestamp?: bigint;
 }
 
 export interface MarginUpdated extends Base {
@@ -163,12 +238,19 @@ export interface ClosingFeesCharged extends Base {
   readonly rolloverFee: bigint;
   readonly closingFee: bigint;
   readonly lossProtection: bigint;
+  /** v2 (inferred layout): signed funding, USDC 1e6. */
+  readonly fundingFee?: bigint;
 }
 
 export type TradeEvent =
   | MarketExecuted
   | LimitExecuted
+  | PositionSizeIncreased
   | MarketOpenCanceled
+  | MarketCloseCanceled
+  | IncreasePositionRequested
+  | IncreasePositionCanceled
+  | SpreadCharged
   | MarketOrderInitiated
   | OpenLimitPlaced
   | OpenLimitUpdated
@@ -180,6 +262,13 @@ export type TradeEvent =
   | ClosingFeesCharged;
 
 export type TradeEventKind = TradeEvent['kind'];
+
+/** The events a fill is made of: an execution that changes a position. */
+export type ExecutionEvent = MarketExecuted | LimitExecuted | PositionSizeIncreased;
+
+export function isExecution(e: TradeEvent): e is ExecutionEvent {
+  return e.kind === 'MarketExecuted' || e.kind === 'LimitExecuted' || e.kind === 'PositionSizeIncreased';
+}
 
 /** A raw log as eth_getLogs returns it (hex strings), before decoding. */
 export interface RawLog {
@@ -197,6 +286,11 @@ export type DecodeResult =
   | { readonly ok: true; readonly event: TradeEvent }
   | {
       readonly ok: false;
-      readonly reason: 'UNKNOWN_TOPIC' | 'MALFORMED_LOG';
+      /**
+       * UNKNOWN_TOPIC: no known layout (schema drift); IGNORED: a known Avantis or proxy event we
+       * deliberately do not decode; MALFORMED_LOG: a known topic0 whose body does not fit (`detail` says how).
+       */
+      readonly reason: 'UNKNOWN_TOPIC' | 'IGNORED' | 'MALFORMED_LOG';
       readonly topic0: string | undefined;
+      readonly detail?: string;
     };

@@ -9,13 +9,11 @@ import { DynamoErrorJournal } from '../adapters/dynamo/operator-state.js';
 import { DynamoPositionStore } from '../adapters/dynamo/position-store.js';
 import { DynamoStatsStore } from '../adapters/dynamo/stats-store.js';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue.js';
-import { SqsFanoutQueue } from '../adapters/sqs/fanout-queue.js';
-import { DynamoIntentStore } from '../adapters/dynamo/intent-store.js';
 import type { Config } from '../config.js';
-import { WATCHED_TOPICS } from '../domain/avantis/abi.js';
 import { BASE_MAINNET, watchedAddresses, type AvantisDeployment } from '../domain/avantis/addresses.js';
 import type { AppLog, ChainReader } from '../ports.js';
 import type { IndexerDeps } from './run.js';
+import { fixedUpgrade, scanningUpgrade, type UpgradeScanChain, type UpgradeTracker } from './upgrade.js';
 
 export class IndexerConfigError extends Error {
   override readonly name = 'IndexerConfigError';
@@ -51,6 +49,43 @@ export interface ChainAccess {
   readonly pool: RpcPool;
   readonly reader: ChainReader;
   readonly deployment: AvantisDeployment;
+  /** Where the v2 upgrade is: AVANTIS_UPGRADE_BLOCK, else discovered now and tracked from pages. */
+  readonly upgrade: UpgradeTracker;
+}
+
+/** The pool as the upgrade scan reads it. */
+export function upgradeScanChain(pool: RpcPool): UpgradeScanChain {
+  return {
+    getLogs: (q) => pool.getLogs(q),
+    blockNumber: () => pool.blockNumber(),
+    codeAt: async (address, block) =>
+      String(await pool.send('eth_getCode', [address, `0x${block.toString(16)}`])),
+  };
+}
+
+/**
+ * The upgrade tracker: the configured block, or a scan of the Upgraded logs of Trading and
+ * TradingCallbacks that the indexer brings up to date under its lease, persisted (runIndexer calls
+ * `ready` with the state store); pages keep it current afterwards.
+ */
+export function lazyUpgradeTracker(
+  pool: RpcPool,
+  deployment: AvantisDeployment,
+  configured: number | undefined,
+): UpgradeTracker {
+  if (configured !== undefined) return fixedUpgrade(configured);
+  return scanningUpgrade(deployment, upgradeScanChain(pool));
+}
+
+/** The same, scanned to the head now without persisting (CLIs and tests). */
+export async function upgradeTracker(
+  pool: RpcPool,
+  deployment: AvantisDeployment,
+  configured: number | undefined,
+): Promise<UpgradeTracker> {
+  const t = lazyUpgradeTracker(pool, deployment, configured);
+  await t.ready?.({ deadline: Number.POSITIVE_INFINITY, now: () => Date.now() });
+  return t;
 }
 
 export async function connectChain(cfg: Config, onEvent?: (e: RpcPoolEvent) => void): Promise<ChainAccess> {
@@ -59,8 +94,10 @@ export async function connectChain(cfg: Config, onEvent?: (e: RpcPoolEvent) => v
   }
   const pool = new RpcPool({ urls: cfg.indexer.rpcUrls, ...(onEvent ? { onEvent } : {}) });
   const deployment = resolveDeployment(cfg.indexer.contracts, await pool.chainId());
-  const reader = createChainReader(pool, { addresses: watchedAddresses(deployment), topics: WATCHED_TOPICS });
-  return { pool, reader, deployment };
+  // No topic0 filter: every log of the watched addresses, so new layouts are seen (and counted).
+  const reader = createChainReader(pool, { addresses: watchedAddresses(deployment) });
+  const upgrade = lazyUpgradeTracker(pool, deployment, cfg.indexer.upgradeBlock);
+  return { pool, reader, deployment, upgrade };
 }
 
 export function indexerDeps(
@@ -68,20 +105,19 @@ export function indexerDeps(
   clients: { db: DynamoDBDocumentClient; sqs: SQSClient },
   chain: ChainReader,
   log: AppLog,
-  metric: (name: string, value: number) => void,
+  metric: IndexerDeps['metric'],
+  upgrade?: UpgradeTracker,
 ): IndexerDeps {
-  const errors = new DynamoErrorJournal(clients.db, cfg.tables.state);
+  const errors = new DynamoErrorJournal(clients.db, cfg.tables.state, 'indexer');
+  const state = new DynamoIndexerState(clients.db, cfg.tables.state);
   return {
     chain,
     fills: new DynamoFillStore(clients.db, cfg.tables.fills),
     positions: new DynamoPositionStore(clients.db, cfg.tables.positions),
     stats: new DynamoStatsStore(clients.db, cfg.tables.stats),
     signals: new SqsSignalQueue(clients.sqs, cfg.queues.signals),
-    copies: {
-      intents: new DynamoIntentStore(clients.db, cfg.tables.intents),
-      notices: new SqsFanoutQueue(clients.sqs, cfg.queues.fanout),
-    },
-    state: new DynamoIndexerState(clients.db, cfg.tables.state),
+    state,
+    ...(upgrade ? { upgrade, upgradeScans: state } : {}),
     now: () => new Date(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     log,

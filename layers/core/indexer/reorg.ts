@@ -1,17 +1,18 @@
-// Reorg rollback: find where our recent blocks meet the canonical chain again, delete the fills of
-// orphaned blocks, rebuild the touched traders' positions from their remaining fills, and tell
-// followers which signals no longer stand.
-import { firstFillKeyOfBlock } from '../domain/fills.js';
+// Reorg rollback: find where our recent blocks meet the canonical chain again, delete the trade
+// events of orphaned blocks (every kind) and their quarantined logs (so the quarantine, and the
+// unknown-topic counts read from it, hold the canonical chain only), rebuild the touched traders'
+// positions and stats from what remains, and tell followers which signals no longer stand.
+import { firstFillKeyOfBlock, isFill } from '../domain/fills.js';
 import { positionKey, replayPositions, type Position } from '../domain/positions.js';
 import { retraction, signalFromFill, type Signal } from '../domain/signals.js';
 import { statsFromFills } from '../domain/analytics/stats.js';
 import type {
   ChainReader,
-  FillStore,
   IndexerCheckpoint,
   PositionStore,
   SignalQueue,
   StatsStore,
+  TradeEventStore,
 } from '../ports.js';
 
 export interface RollbackResult {
@@ -19,6 +20,10 @@ export interface RollbackResult {
   readonly forkBlock: number;
   readonly depth: number;
   readonly fillsRemoved: number;
+  /** Quarantined logs of orphaned blocks, removed (the canonical branch quarantines its own). */
+  readonly quarantinedRemoved: number;
+  /** The unknown-topic logs among them, by `address topic0`, as the drift counts key them. */
+  readonly unknownRemovedByAddressTopic: Readonly<Record<string, number>>;
   readonly retractions: readonly Signal[];
   /** True when no recent block matched: the fork is older than what we keep. */
   readonly deeperThanKept: boolean;
@@ -28,7 +33,7 @@ export async function rollbackToCanonical(
   checkpoint: IndexerCheckpoint,
   deps: {
     chain: ChainReader;
-    fills: FillStore;
+    fills: TradeEventStore;
     positions: PositionStore;
     stats: Pick<StatsStore, 'putMany'>;
     signals: SignalQueue;
@@ -53,13 +58,13 @@ export async function rollbackToCanonical(
   const retractions: Signal[] = [];
   let fillsRemoved = 0;
   for (const trader of traders) {
-    const removed = await deps.fills.deleteFillsFrom(trader, firstFillKeyOfBlock(forkBlock + 1));
+    const removed = await deps.fills.deleteEventsFrom(trader, firstFillKeyOfBlock(forkBlock + 1));
     fillsRemoved += removed.length;
-    for (const fill of removed) {
+    for (const fill of removed.filter(isFill)) {
       const signal = signalFromFill(fill);
       if (signal) retractions.push(retraction(signal));
     }
-    const remaining = await deps.fills.fillsOf(trader);
+    const remaining = await deps.fills.eventsOf(trader);
     // Stats follow the corrected history: rebuilt from the fills that still stand.
     await deps.stats.putMany([statsFromFills(trader, remaining)]);
     const rebuilt = replayPositions(remaining);
@@ -72,6 +77,17 @@ export async function rollbackToCanonical(
   }
   await deps.signals.publish(retractions);
 
+  let quarantinedRemoved = 0;
+  const unknownRemovedByAddressTopic: Record<string, number> = {};
+  for (const address of new Set(orphaned.flatMap((b) => b.quarantined ?? []))) {
+    const removed = await deps.fills.deleteQuarantinedFrom(address, firstFillKeyOfBlock(forkBlock + 1));
+    quarantinedRemoved += removed.length;
+    for (const q of removed.filter((r) => r.reason === 'UNKNOWN_TOPIC')) {
+      const key = `${q.log.address.toLowerCase()} ${q.log.topics[0]?.toLowerCase() ?? '(no topics)'}`;
+      unknownRemovedByAddressTopic[key] = (unknownRemovedByAddressTopic[key] ?? 0) + 1;
+    }
+  }
+
   return {
     checkpoint: {
       block: forkBlock,
@@ -82,6 +98,8 @@ export async function rollbackToCanonical(
     forkBlock,
     depth: checkpoint.block - forkBlock,
     fillsRemoved,
+    quarantinedRemoved,
+    unknownRemovedByAddressTopic,
     retractions,
     deeperThanKept,
   };

@@ -1,28 +1,36 @@
 // One indexer invocation: take the lease, catch up to the head in adaptive pages (the historical
 // phase, with progress), then follow the head block by block (the realtime phase) until the
 // deadline, checking every new block's parent hash for reorgs. The cursor moves only after a page's
-// fills, positions and signals are stored, and only while this run holds the lease.
+// trade events (and its undecodable logs, quarantined), positions and signals are stored, and only
+// while this run holds the lease. Schema drift is counted (UnknownTopicLogs, UndecodableLogs) and
+// sampled in the log, never fatal.
 import type {
   AppLog,
   BlockHeader,
   ChainReader,
-  FillStore,
+  TradeEventStore,
   IndexerCheckpoint,
   IndexerStateStore,
   RecentBlock,
 } from '../ports.js';
-import { ingestPage, type IngestDeps, type LiveSinks, type PageSummary } from './ingest.js';
+import { ingestPage, type DriftCounts, type IngestDeps, type LiveSinks, type PageSummary } from './ingest.js';
+import { fixedUpgrade, type UpgradeScanStore, type UpgradeTracker } from './upgrade.js';
 import { progressReporter } from './progress.js';
 import { rollbackToCanonical } from './reorg.js';
 
 export interface IndexerDeps extends LiveSinks {
-  readonly fills: FillStore;
+  readonly fills: TradeEventStore;
   readonly chain: ChainReader;
+  /** Where the v2 upgrade is (configured or discovered); default: none known. */
+  readonly upgrade?: UpgradeTracker;
+  /** Where the upgrade discovery scan is persisted between containers (the state item). */
+  readonly upgradeScans?: UpgradeScanStore;
   readonly state: IndexerStateStore;
   readonly now: () => Date;
   readonly sleep: (ms: number) => Promise<void>;
   readonly log: AppLog;
-  readonly metric: (name: string, value: number) => void;
+  /** A count; with dimensions it is published as its own metric (e.g. UndecodableLogs by reason). */
+  readonly metric: (name: string, value: number, dimensions?: Readonly<Record<string, string>>) => void;
   /** Keeps a failure for operators (/recent_errors); optional, must never throw. */
   readonly recordError?: (reason: string, message: string) => Promise<void>;
 }
@@ -56,9 +64,12 @@ export const DEFAULT_SETTINGS = {
 } as const;
 
 export interface RunSummary {
-  readonly status: 'DONE' | 'LEASE_HELD';
+  /** UPGRADE_SCANNING: the v2 upgrade discovery used the whole run (saved; the next run resumes it). */
+  readonly status: 'DONE' | 'LEASE_HELD' | 'UPGRADE_SCANNING';
   readonly fromBlock?: number;
   readonly toBlock?: number;
+  /** Trade events stored, and the fills (executions) among them. */
+  readonly events: number;
   readonly fills: number;
   readonly signals: number;
   readonly undecodable: number;
@@ -73,7 +84,40 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
   const leased = await waitForLease(deps, settings);
   if (!leased) {
     log.info('indexer lease held by another run', { reason: 'LEASE_HELD' });
-    return { status: 'LEASE_HELD', fills: 0, signals: 0, undecodable: 0, reorgs: 0, maxLagBlocks: 0 };
+    return {
+      status: 'LEASE_HELD',
+      events: 0,
+      fills: 0,
+      signals: 0,
+      undecodable: 0,
+      reorgs: 0,
+      maxLagBlocks: 0,
+    };
+  }
+
+  // Decoding waits for the upgrade block: a v2 log read with v1 meaning would be stored wrong.
+  const scanned = await (
+    deps.upgrade?.ready?.({
+      ...(deps.upgradeScans ? { store: deps.upgradeScans } : {}),
+      deadline: settings.deadline,
+      now: () => deps.now().getTime(),
+      log,
+    }) ?? Promise.resolve(true)
+  ).catch(async (err: unknown) => {
+    await state.releaseLease(settings.owner).catch(() => undefined);
+    throw err;
+  });
+  if (!scanned) {
+    await state.releaseLease(settings.owner).catch(() => undefined);
+    return {
+      status: 'UPGRADE_SCANNING',
+      events: 0,
+      fills: 0,
+      signals: 0,
+      undecodable: 0,
+      reorgs: 0,
+      maxLagBlocks: 0,
+    };
   }
 
   const headers = new Map<number, BlockHeader>();
@@ -91,13 +135,14 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
       positions: deps.positions,
       stats: deps.stats,
       signals: deps.signals,
-      ...(deps.copies ? { copies: deps.copies } : {}),
     },
     timestamps: async (blocks) =>
       new Map(await Promise.all(blocks.map(async (n) => [n, (await header(n)).timestamp] as const))),
-    onUndecodable: (topic0, reason, at) => log.warn('undecodable log', { reason, topic0, ...at }),
+    upgrade: deps.upgrade ?? fixedUpgrade(undefined),
+    onDrift: (drift, page) => reportDrift(drift, page, deps),
   };
 
+  let events = 0;
   let fills = 0;
   let signals = 0;
   let undecodable = 0;
@@ -149,6 +194,8 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
             forkBlock: result.forkBlock,
             depth: result.depth,
             fillsRemoved: result.fillsRemoved,
+            quarantinedRemoved: result.quarantinedRemoved,
+            unknownRemovedByAddressTopic: result.unknownRemovedByAddressTopic,
             retractions: result.retractions.length,
           });
           checkpoint = result.checkpoint;
@@ -173,6 +220,7 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
             throw new Error(`logs of block ${page.toBlock} are from another fork than its header`);
           }
           const summary = await ingestPage(page, ingestDeps);
+          events += summary.records.length;
           fills += summary.fills.length;
           signals += summary.signals.length;
           undecodable += summary.undecodable;
@@ -216,6 +264,7 @@ export async function runIndexer(deps: IndexerDeps, settings: IndexerSettings): 
     status: 'DONE',
     fromBlock,
     toBlock: checkpoint.block,
+    events,
     fills,
     signals,
     undecodable,
@@ -235,6 +284,42 @@ async function waitForLease(deps: IndexerDeps, settings: IndexerSettings): Promi
   }
 }
 
+/**
+ * Schema drift, made visible: counts for the alarms, and a sample of the logs (address, topic0,
+ * block, reason) so an operator can run `npm run abi-inspect` on the range.
+ */
+export function reportDrift(
+  drift: DriftCounts,
+  page: { fromBlock: number; toBlock: number },
+  deps: Pick<IndexerDeps, 'log' | 'metric'>,
+): void {
+  if (drift.unknown > 0) deps.metric('UnknownTopicLogs', drift.unknown);
+  if (drift.undecodable > 0) {
+    deps.metric('UndecodableLogs', drift.undecodable);
+    for (const [reason, n] of Object.entries(drift.undecodableByReason)) {
+      deps.metric('UndecodableLogs', n, { reason: reason.split(':')[0] ?? reason });
+    }
+  }
+  deps.log.warn('logs the indexer cannot decode (quarantined, indexing goes on)', {
+    reason: drift.unknown > 0 ? 'UNKNOWN_TOPIC_LOGS' : 'UNDECODABLE_LOGS',
+    fromBlock: page.fromBlock,
+    toBlock: page.toBlock,
+    unknownByAddressTopic: drift.unknownByAddressTopic,
+    undecodableByReason: drift.undecodableByReason,
+    samples: drift.samples.map((q) => ({
+      address: q.log.address,
+      topic0: q.log.topics[0],
+      topics: q.log.topics.length,
+      dataBytes: Math.max(0, (q.log.data.length - 2) / 2),
+      block: q.log.blockNumber,
+      logIndex: q.log.logIndex,
+      txHash: q.log.transactionHash,
+      reason: q.reason,
+      ...(q.detail ? { detail: q.detail } : {}),
+    })),
+  });
+}
+
 /** The checkpoint after a page: new cursor, and the recent window with this page's blocks in it. */
 function advance(
   cp: IndexerCheckpoint,
@@ -245,9 +330,13 @@ function advance(
   settings: IndexerSettings,
 ): IndexerCheckpoint {
   const added = new Map<number, RecentBlock>();
-  for (const f of summary.fills) {
+  for (const f of summary.records) {
     const n = f.event.blockNumber;
     added.set(n, { number: n, hash: f.event.blockHash, traders: summary.tradersByBlock.get(n) ?? [] });
+  }
+  for (const [n, q] of summary.quarantinedByBlock) {
+    const known = added.get(n) ?? { number: n, hash: q.hash, traders: [] };
+    added.set(n, { ...known, quarantined: q.addresses });
   }
   if (!added.has(toBlock)) added.set(toBlock, { number: toBlock, hash: toHash, traders: [] });
   const floor = toBlock - settings.keepRecentBlocks;

@@ -14,7 +14,7 @@ import { WATCHED_TOPICS } from '../../../layers/core/domain/avantis/abi.js';
 import { watchedAddresses } from '../../../layers/core/domain/avantis/addresses.js';
 import { decodeLogs } from '../../../layers/core/domain/avantis/decode.js';
 import { allTimeStats, statsFromFills } from '../../../layers/core/domain/analytics/stats.js';
-import { fillsFromEvents, type Fill } from '../../../layers/core/domain/fills.js';
+import { fillsFromEvents, type TradeEventRecord } from '../../../layers/core/domain/fills.js';
 import { replayPositions } from '../../../layers/core/domain/positions.js';
 import { signalFromFill, type Signal } from '../../../layers/core/domain/signals.js';
 import type { RawLog, TradeEvent } from '../../../layers/core/domain/trade-events.js';
@@ -33,7 +33,7 @@ let anvil: Anvil;
 let avantis: DeployedAvantis;
 let proxy: FaultyRpcProxy;
 let head: number;
-let reference: { fills: Fill[]; signalIds: string[] };
+let reference: { fills: TradeEventRecord[]; signalIds: string[] };
 
 async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
   const res = await fetch(anvil.url, {
@@ -72,10 +72,8 @@ async function world(urls: readonly string[], extra: Partial<IndexerDeps> = {}) 
   const published: Signal[] = [];
   const queue = new SqsSignalQueue(sqs, queues.signals.url);
   const deps: IndexerDeps = {
-    chain: createChainReader(pool, {
-      addresses: watchedAddresses(avantis.deployment),
-      topics: WATCHED_TOPICS,
-    }),
+    // As in production: every log of the watched addresses, no topic0 filter.
+    chain: createChainReader(pool, { addresses: watchedAddresses(avantis.deployment) }),
     fills,
     positions: new DynamoPositionStore(doc, tables.positions),
     stats: new DynamoStatsStore(doc, tables.stats),
@@ -104,7 +102,7 @@ async function world(urls: readonly string[], extra: Partial<IndexerDeps> = {}) 
   });
   const storedFills = async () => {
     const traders = [...new Set(reference.fills.map((f) => f.trader))];
-    return (await Promise.all(traders.map((t) => fills.fillsOf(t)))).flat();
+    return (await Promise.all(traders.map((t) => fills.eventsOf(t)))).flat();
   };
   return { deps, settings, published, storedFills, tables };
 }
@@ -130,7 +128,7 @@ async function indexTo(w: Awaited<ReturnType<typeof world>>, target: number, ove
 }
 
 /** The stats the indexer kept incrementally equal a rebuild from exactly these fills. */
-async function expectStatsOf(w: Awaited<ReturnType<typeof world>>, fills: readonly Fill[]) {
+async function expectStatsOf(w: Awaited<ReturnType<typeof world>>, fills: readonly TradeEventRecord[]) {
   const traders = [...new Set(reference.fills.map((f) => f.trader))];
   const stored = await w.deps.stats.getMany(traders);
   for (const trader of traders) {
@@ -145,7 +143,8 @@ async function expectStatsOf(w: Awaited<ReturnType<typeof world>>, fills: readon
   }
 }
 
-const byKey = (fills: readonly Fill[]) => [...fills].map((f) => `${f.trader}|${f.fillKey}`).sort();
+const byKey = (fills: readonly TradeEventRecord[]) =>
+  [...fills].map((f) => `${f.trader}|${f.fillKey}`).sort();
 
 beforeAll(async () => {
   anvil = await startAnvil({ name: 'anvil (indexer test)' });

@@ -1,6 +1,7 @@
 // The indexer's DynamoDB and SQS adapters against DynamoDB Local and fauxqs, each test on tables
 // of its own stage so it never sees another test's state.
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { toJson } from '../../../layers/core/adapters/dynamo/codec.js';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoFillStore } from '../../../layers/core/adapters/dynamo/fill-store.js';
@@ -8,7 +9,11 @@ import { DynamoIndexerState, LeaseLostError } from '../../../layers/core/adapter
 import { DynamoPositionStore } from '../../../layers/core/adapters/dynamo/position-store.js';
 import { SqsSignalQueue } from '../../../layers/core/adapters/sqs/signal-queue.js';
 import { decodeLog } from '../../../layers/core/domain/avantis/decode.js';
-import { fillsFromEvents, firstFillKeyOfBlock, type Fill } from '../../../layers/core/domain/fills.js';
+import {
+  fillsFromEvents,
+  firstFillKeyOfBlock,
+  type TradeEventRecord,
+} from '../../../layers/core/domain/fills.js';
 import { positionKey, replayPositions } from '../../../layers/core/domain/positions.js';
 import { signalFromFill } from '../../../layers/core/domain/signals.js';
 import type { TradeEvent } from '../../../layers/core/domain/trade-events.js';
@@ -27,7 +32,7 @@ beforeAll(async () => {
 const trader = () => `0x${uniqueId().toString(16).padStart(40, '0')}`;
 const USDC = 1_000_000n;
 
-function fillsFor(who: string, blocks: number[]): Fill[] {
+function fillsFor(who: string, blocks: number[]): TradeEventRecord[] {
   const logs = blocks.flatMap((b, i) =>
     i % 2 === 0
       ? [marketOpen({ trader: who, index: i, collateral: 100n * USDC }, { blockNumber: b, logIndex: i })]
@@ -54,10 +59,10 @@ describe('Class: DynamoFillStore', () => {
     const who = trader();
     const fills = fillsFor(who, [12, 9, 1_000_000]);
 
-    await store.putFills(fills);
-    await store.putFills(fills);
+    await store.putEvents(fills);
+    await store.putEvents(fills);
 
-    const back = await store.fillsOf(who);
+    const back = await store.eventsOf(who);
     expect(back.map((f) => f.event.blockNumber)).toEqual([9, 12, 1_000_000]);
     expect(back).toEqual([...fills].sort((a, b) => a.event.blockNumber - b.event.blockNumber));
   });
@@ -65,12 +70,39 @@ describe('Class: DynamoFillStore', () => {
   it('deletes a trader’s fills from a block on and says which', async () => {
     const store = new DynamoFillStore(doc, tables.fills);
     const who = trader();
-    await store.putFills(fillsFor(who, [5, 6, 7, 8]));
+    await store.putEvents(fillsFor(who, [5, 6, 7, 8]));
 
-    const removed = await store.deleteFillsFrom(who, firstFillKeyOfBlock(7));
+    const removed = await store.deleteEventsFrom(who, firstFillKeyOfBlock(7));
 
     expect(removed.map((f) => f.event.blockNumber)).toEqual([7, 8]);
-    expect((await store.fillsOf(who)).map((f) => f.event.blockNumber)).toEqual([5, 6]);
+    expect((await store.eventsOf(who)).map((f) => f.event.blockNumber)).toEqual([5, 6]);
+  });
+
+  it('deletes an address’s quarantined logs from a block on (reorg) and gives them back raw', async () => {
+    // Prepare: two unknown-topic logs of one address, at blocks 5 and 9.
+    const store = new DynamoFillStore(doc, tables.fills);
+    const address = `0x${uniqueId().toString(16).padStart(40, '0')}`;
+    const log = (blockNumber: number) => ({
+      address,
+      topics: [`0x${'de'.repeat(32)}`],
+      data: '0x',
+      blockNumber,
+      blockHash: `0x${blockNumber.toString(16).padStart(64, '0')}`,
+      transactionHash: `0x${blockNumber.toString(16).padStart(64, 'e')}`,
+      logIndex: 0,
+    });
+    await store.putQuarantined([5, 9].map((n) => ({ log: log(n), reason: 'UNKNOWN_TOPIC' as const })));
+
+    // Act
+    const removed = await store.deleteQuarantinedFrom(address, firstFillKeyOfBlock(7));
+    const again = await store.deleteQuarantinedFrom(address, firstFillKeyOfBlock(7));
+
+    // Assess
+    expect(removed).toEqual([{ log: log(9), reason: 'UNKNOWN_TOPIC' }]);
+    expect(again).toEqual([]);
+    expect(await store.deleteQuarantinedFrom(address, firstFillKeyOfBlock(0))).toEqual([
+      { log: log(5), reason: 'UNKNOWN_TOPIC' },
+    ]);
   });
 
   it('writes thousands of fills in one call (batched, unprocessed items retried)', async () => {
@@ -81,9 +113,57 @@ describe('Class: DynamoFillStore', () => {
       Array.from({ length: 600 }, (_, i) => i + 1),
     );
 
-    await store.putFills(many);
+    await store.putEvents(many);
 
-    expect(await store.fillsOf(who)).toHaveLength(600);
+    expect(await store.eventsOf(who)).toHaveLength(600);
+  });
+
+  it('reads recent trades from fills only, however many other trade events came after them', async () => {
+    // Prepare: two fills, then 300 TP/SL updates; and one execution stored before `isFill` existed.
+    const store = new DynamoFillStore(doc, tables.fills);
+    const who = trader();
+    const fills = fillsFor(who, [10, 11]);
+    const updates: TradeEventRecord[] = Array.from({ length: 300 }, (_, i) => ({
+      fillId: `0x${'ab'.repeat(32)}:${i}`,
+      fillKey: `${String(100 + i).padStart(12, '0')}#000000`,
+      trader: who,
+      timestamp: 1_700_000_100 + i,
+      event: {
+        kind: 'TpUpdated',
+        variant: 'TpUpdated/v1.5',
+        blockNumber: 100 + i,
+        blockHash: `0x${'cd'.repeat(32)}`,
+        logIndex: 0,
+        txHash: `0x${'ab'.repeat(32)}`,
+        address: '0x01',
+        trader: who,
+        pairIndex: 0,
+        index: 0,
+        newTp: 1n,
+      },
+    }));
+    await store.putEvents([...fills, ...updates]);
+    const legacy = fillsFor(who, [5])[0] as TradeEventRecord;
+    await doc.send(
+      new PutCommand({
+        TableName: tables.fills,
+        Item: {
+          trader: who,
+          fillKey: legacy.fillKey,
+          fillId: legacy.fillId,
+          kind: legacy.event.kind,
+          block: 5,
+          ts: legacy.timestamp,
+          event: toJson(legacy.event),
+        },
+      }),
+    );
+
+    // Act
+    const recent = await store.recentOf(who, 5);
+
+    // Assess: newest first, executions only, the legacy one included.
+    expect(recent.map((f) => f.event.blockNumber)).toEqual([11, 10, 5]);
   });
 });
 
@@ -121,12 +201,32 @@ describe('Class: DynamoIndexerState', () => {
     expect(await state.acquireLease('b', t0, 30_000)).toBe(false);
     await state.save('a', checkpoint, t0, 30_000);
     await expect(state.save('b', checkpoint, t0, 30_000)).rejects.toBeInstanceOf(LeaseLostError);
-    expect(await state.load()).toEqual(checkpoint);
+    expect(await state.load()).toEqual({ ...checkpoint, savedAt: t0.toISOString() });
 
     expect(await state.acquireLease('b', new Date(t0.getTime() + 31_000), 30_000)).toBe(true);
     await expect(state.save('a', checkpoint, t0, 30_000)).rejects.toBeInstanceOf(LeaseLostError);
     await state.releaseLease('b');
     expect(await state.acquireLease('c', t0, 30_000)).toBe(true);
+  });
+
+  it('keeps the upgrade discovery scan beside the cursor, and only ever the further one', async () => {
+    // Prepare
+    const state = new DynamoIndexerState(doc, tables.state);
+    const before = await state.load();
+    const scan = (scannedTo: number) => ({
+      floor: 19_000_000,
+      scannedTo,
+      pageSize: 100_000,
+      logs: [{ address: '0xc1', blockNumber: 19_000_000 }],
+    });
+
+    // Act
+    await state.saveUpgradeScan(scan(25_000_000));
+    await state.saveUpgradeScan(scan(21_000_000)); // a slower container, behind: ignored
+
+    // Assess
+    expect(await state.loadUpgradeScan()).toEqual(scan(25_000_000));
+    expect(await state.load()).toEqual(before);
   });
 });
 

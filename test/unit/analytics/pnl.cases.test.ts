@@ -2,7 +2,7 @@
 // prices and leverage at 1e10; the arithmetic is worked out next to each expectation.
 import { describe, expect, it } from 'vitest';
 import { decodeLog } from '../../../layers/core/domain/avantis/decode.js';
-import { fillsFromEvents, type Fill } from '../../../layers/core/domain/fills.js';
+import { fillsFromEvents, type TradeEventRecord } from '../../../layers/core/domain/fills.js';
 import {
   applyToLedger,
   emptyLedger,
@@ -29,7 +29,7 @@ import {
 
 const ALICE = address('alice');
 
-function ledgerOf(fills: readonly Fill[]): {
+function ledgerOf(fills: readonly TradeEventRecord[]): {
   ledger: Ledger;
   effects: LedgerEffect[];
   closes: CloseEffect[];

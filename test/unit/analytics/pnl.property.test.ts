@@ -2,7 +2,7 @@
 // the generated plan (what each position did), never from the ledger's lots, slots or fee matching.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Fill } from '../../../layers/core/domain/fills.js';
+import type { TradeEventRecord } from '../../../layers/core/domain/fills.js';
 import type { CloseEffect, LedgerEffect } from '../../../layers/core/domain/analytics/ledger.js';
 import {
   allTimeStats,
@@ -88,7 +88,7 @@ interface Applied {
 }
 
 /** The indexer's way: every fill in chain order into its trader's stats, one at a time. */
-function applyOneByOne(fills: readonly Fill[], into = new Map<string, TraderStats>()): Applied {
+function applyOneByOne(fills: readonly TradeEventRecord[], into = new Map<string, TraderStats>()): Applied {
   const effects = new Map<string, LedgerEffect>();
   for (const fill of fills) {
     let stats = into.get(fill.trader);
@@ -123,20 +123,20 @@ function content(stats: TraderStats | undefined) {
 }
 
 /** A random merge of the traders' fills that keeps each trader's own order. */
-function reinterleave(fills: readonly Fill[], seed: number): Fill[] {
+function reinterleave(fills: readonly TradeEventRecord[], seed: number): TradeEventRecord[] {
   const rand = prng(seed);
-  const queues = new Map<string, Fill[]>();
+  const queues = new Map<string, TradeEventRecord[]>();
   for (const f of fills) {
     const q = queues.get(f.trader) ?? [];
     q.push(f);
     queues.set(f.trader, q);
   }
   const live = [...queues.values()];
-  const out: Fill[] = [];
+  const out: TradeEventRecord[] = [];
   while (live.length > 0) {
     const k = Math.floor(rand() * live.length);
-    const q = live[k] as Fill[];
-    out.push(q.shift() as Fill);
+    const q = live[k] as TradeEventRecord[];
+    out.push(q.shift() as TradeEventRecord);
     if (q.length === 0) live.splice(k, 1);
   }
   return out;
@@ -377,7 +377,7 @@ describe('results do not depend on batching or interleaving', () => {
       fc.property(historyArb(), fc.nat(), (history, pick) => {
         // Prepare
         const { stats } = applyOneByOne(history.fills);
-        const fill = history.fills[pick % history.fills.length] as Fill;
+        const fill = history.fills[pick % history.fills.length] as TradeEventRecord;
         const s = stats.get(fill.trader) as TraderStats;
         const before = structuredClone(s);
 
@@ -439,7 +439,7 @@ describe('window stats', () => {
         (history, later) => {
           // Prepare
           const { stats, effects } = applyOneByOne(history.fills);
-          const now = (history.fills.at(-1) as Fill).timestamp + later;
+          const now = (history.fills.at(-1) as TradeEventRecord).timestamp + later;
 
           for (const trader of history.plan.traders) {
             // Act

@@ -34,6 +34,13 @@ describe('Function: traderView (unrealized PnL)', () => {
     expect(view.unrealizedPnlUsdc).toBe(-100n * USDC);
   });
 
+  it("caps a gain at the pair's max gain (ETH: 2,500% of the collateral, pair catalog)", () => {
+    // 4x the price on 10x is +3,000%: Avantis pays at most maxGainP.
+    const view = traderView(aliceLong(), 1_700_000_100, rules, new Map([[0, 12_000n * P]]));
+
+    expect(view.unrealizedPnlUsdc).toBe(2_500n * USDC);
+  });
+
   it('says nothing without a price for every open pair', () => {
     expect(traderView(aliceLong(), 1_700_000_100, rules).unrealizedPnlUsdc).toBeUndefined();
   });

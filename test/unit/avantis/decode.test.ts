@@ -1,5 +1,6 @@
-// decodeLog against logs hand-encoded with ethers for every watched variant, field by field; the FACTS
-// traps; unknown and malformed logs; and a property test: random valid args decode exactly as ethers does.
+// decodeLog against logs hand-encoded with ethers for every watched variant (v1 and v2 layouts), field
+// by field; the era rule for the one topic0 the upgrade reused; the FACTS traps; unknown, ignored and
+// malformed logs; and a property test: random valid args decode exactly as ethers does.
 import { EventFragment, Interface, Result, getAddress, type ParamType } from 'ethers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import type { RawLog, TradeEvent, TradeStruct } from '../../../layers/core/domai
 // ---- fixtures
 
 const E10 = 10n ** 10n;
+const E8 = 10n ** 8n;
 const TRADER_LC = '0x1234567890abcdef1234567890abcdef12345678';
 const TRADER = getAddress(TRADER_LC); // checksummed on the way in, lower case on the way out
 const EMITTER = '0x0C16ff40065Cc3Ab4bc55B60E447504AFB9C7970';
@@ -75,8 +77,11 @@ function encode(id: string, values: readonly unknown[]): RawLog {
   };
 }
 
-function decoded(log: RawLog): TradeEvent {
-  const r = decodeLog(log);
+/** From this block on, v2 layouts (the fixtures' logs sit at POS.blockNumber). */
+const V2_ERA = { upgradeBlock: POS.blockNumber };
+
+function decoded(log: RawLog, ctx?: { upgradeBlock?: number }): TradeEvent {
+  const r = decodeLog(log, ctx);
   if (!r.ok) throw new Error(`decode failed: ${r.reason}`);
   return r.event;
 }
@@ -86,7 +91,8 @@ const covered = new Set<string>();
 /** Encodes `values` as variant `id` and expects exactly `fields` (plus position and variant) back. */
 function expectDecodes(id: string, values: readonly unknown[], fields: Record<string, unknown>): void {
   covered.add(id);
-  expect(decoded(encode(id, values))).toStrictEqual({ ...fields, ...POS, variant: id });
+  const ctx = byId(id).era === 'v2' ? V2_ERA : {};
+  expect(decoded(encode(id, values), ctx)).toStrictEqual({ ...fields, ...POS, variant: id });
 }
 
 // ---- every variant, field by field
@@ -368,6 +374,181 @@ describe('decodeLog: every watched variant', () => {
     );
   });
 
+  it('v2 MarketOrderInitiated (inferred): the request with leverage bounds and wanted price', () => {
+    expectDecodes(
+      'MarketOrderInitiated/v2-inferred',
+      [
+        TRADER,
+        1n,
+        true,
+        77n,
+        1_757_600_519n,
+        true,
+        false,
+        100_000_000n,
+        20n * E10,
+        2n * E10,
+        50n * E10,
+        0n,
+        false,
+        65_000n * E10,
+      ],
+      {
+        kind: 'MarketOrderInitiated',
+        trader: TRADER_LC,
+        pairIndex: 1,
+        open: true,
+        orderId: 77n,
+        isBuy: true,
+        isPnl: false,
+        initialPosToken: 100_000_000n,
+        leverage: 20n * E10,
+        minLeverage: 2n * E10,
+        maxLeverage: 50n * E10,
+        wantedPrice: 65_000n * E10,
+      },
+    );
+  });
+  it('v2 MarginUpdated (inferred): the new trade and its margin fee', () => {
+    expectDecodes(
+      'MarginUpdated/v2-inferred',
+      [TRADER, 1n, 2n, 0, TRADE_IN, 150_000n, 0n, 1_757_600_519n, 0n],
+      {
+        kind: 'MarginUpdated',
+        trader: TRADER_LC,
+        pairIndex: 1,
+        index: 2,
+        updateType: 'DEPOSIT',
+        trade: TRADE_OUT,
+        marginFees: 150_000n,
+      },
+    );
+  });
+  it('v2 OpenLimitPlaced (inferred): 12 fields', () => {
+    expectDecodes(
+      'OpenLimitPlaced/v2-inferred',
+      [TRADER, 1n, 2n, false, 60_000n * E10, 1_000n, 2, 1n * E10, 50_000_000n, 10n * E10, 0n, 1_757_600_519n],
+      {
+        kind: 'OpenLimitPlaced',
+        trader: TRADER_LC,
+        pairIndex: 1,
+        index: 2,
+        isBuy: false,
+        openPrice: 60_000n * E10,
+        executionFee: 1_000n,
+        orderType: 2,
+        slippageP: 1n * E10,
+        collateral: 50_000_000n,
+        leverage: 10n * E10,
+      },
+    );
+  });
+  it('v2 TpUpdated and Trading SlUpdated (inferred): with the trade open timestamp', () => {
+    expectDecodes('TpUpdated/v2-inferred', [TRADER, 1n, 2n, 70_000n * E10, 1_757_600_600n, 1_757_600_519n], {
+      kind: 'TpUpdated',
+      trader: TRADER_LC,
+      pairIndex: 1,
+      index: 2,
+      newTp: 70_000n * E10,
+      tradeOpenTimestamp: 1_757_600_519n,
+    });
+    expectDecodes('SlUpdated/v2-inferred', [TRADER, 1n, 2n, 60_000n * E10, 1_757_600_600n, 1_757_600_519n], {
+      kind: 'SlUpdated',
+      trader: TRADER_LC,
+      pairIndex: 1,
+      index: 2,
+      newSl: 60_000n * E10,
+      tradeOpenTimestamp: 1_757_600_519n,
+    });
+  });
+  it('v2 callbacks SlUpdated (inferred, v2 era): the last word is the trade open timestamp', () => {
+    expectDecodes('SlUpdated/callbacks-v2-inferred', [5n, TRADER, 1n, 2n, 60_000n * E10, 1_757_600_519n], {
+      kind: 'SlUpdated',
+      trader: TRADER_LC,
+      pairIndex: 1,
+      index: 2,
+      newSl: 60_000n * E10,
+      orderId: 5n,
+      tradeOpenTimestamp: 1_757_600_519n,
+    });
+  });
+  it('v2 PairInfos FeesCharged (inferred): with signed funding', () => {
+    expectDecodes(
+      'FeesCharged/PairInfos-v2-inferred',
+      [false, 50_000_000n, 20n * E10, -5n * E10, 4_000n, 500_000n, 0n, -12_345n],
+      {
+        kind: 'ClosingFeesCharged',
+        buy: false,
+        collateral: 50_000_000n,
+        leverage: 20n * E10,
+        percentProfit: -5n * E10,
+        rolloverFee: 4_000n,
+        closingFee: 500_000n,
+        lossProtection: 0n,
+        fundingFee: -12_345n,
+      },
+    );
+  });
+  it('MarketCloseCanceled: a declined close of a slot', () => {
+    expectDecodes('MarketCloseCanceled/solidity-2024-05', [8n, TRADER, 1n, 2n, 1_757_600_519n], {
+      kind: 'MarketCloseCanceled',
+      orderId: 8n,
+      trader: TRADER_LC,
+      pairIndex: 1,
+      index: 2,
+    });
+  });
+  it('v2 SpreadCharged [local]', () => {
+    expectDecodes('SpreadCharged/v2-local', [TRADER, 1n, 2n, true, 65_010n * E10, 1n * E8, 12_000n], {
+      kind: 'SpreadCharged',
+      trader: TRADER_LC,
+      pairIndex: 1,
+      index: 2,
+      open: true,
+      price: 65_010n * E10,
+      spreadP: 1n * E8,
+      spreadUsdc: 12_000n,
+    });
+  });
+  it('v2 increases [local]: requested, increased (the blended trade), canceled', () => {
+    expectDecodes(
+      'IncreasePositionRequested/v2-local',
+      [TRADER, 1n, 2n, 31n, true, false, 25_000_000n, 10n * E10, 0n, false],
+      {
+        kind: 'IncreasePositionRequested',
+        trader: TRADER_LC,
+        pairIndex: 1,
+        index: 2,
+        orderId: 31n,
+        isBuy: true,
+        isPnl: false,
+        addedCollateral: 25_000_000n,
+        leverage: 10n * E10,
+      },
+    );
+    expectDecodes(
+      'PositionSizeIncreased/v2-local',
+      [31n, TRADE_IN, false, 66_000n * E10, 25_000_000n, 10n * E10, 112_500n, 0n, false],
+      {
+        kind: 'PositionSizeIncreased',
+        orderId: 31n,
+        trade: TRADE_OUT,
+        isPnl: false,
+        price: 66_000n * E10,
+        addedCollateral: 25_000_000n,
+        addedLeverage: 10n * E10,
+        openingFee: 112_500n,
+      },
+    );
+    expectDecodes('IncreasePositionCanceled/v2-local', [31n, TRADER, 1n, 2n], {
+      kind: 'IncreasePositionCanceled',
+      orderId: 31n,
+      trader: TRADER_LC,
+      pairIndex: 1,
+      index: 2,
+    });
+  });
+
   // Runs last in this block: a variant added to the table without a test here fails.
   it('covered every variant in the table', () => {
     expect([...covered].sort()).toEqual(VARIANTS.map((v) => v.id).sort());
@@ -438,12 +619,18 @@ describe('decodeLog: unknown and malformed logs never throw', () => {
     const t = `0x${'12'.repeat(32)}`;
     expect(decodeLog({ ...good, topics: [t] })).toEqual({ ok: false, reason: 'UNKNOWN_TOPIC', topic0: t });
   });
-  it('a known but unwatched event (LimitOrderInitiated) is UNKNOWN_TOPIC', () => {
+  it('a known but unwatched event (LimitOrderInitiated) is IGNORED, not drift', () => {
     const f = EventFragment.from(
       'event LimitOrderInitiated(address indexed trader, uint256 pairIndex, uint256 orderId, uint256 timestamp)',
     );
     const { topics, data } = new Interface([f]).encodeEventLog(f, [TRADER, 1n, 2n, 3n]);
-    expect(decodeLog({ ...good, topics, data })).toMatchObject({ ok: false, reason: 'UNKNOWN_TOPIC' });
+    expect(decodeLog({ ...good, topics, data })).toMatchObject({ ok: false, reason: 'IGNORED' });
+  });
+  it("a proxy's EIP-1967 Upgraded log is IGNORED", () => {
+    const f = EventFragment.from('event Upgraded(address indexed implementation)');
+    const { topics, data } = new Interface([f]).encodeEventLog(f, [TRADER]);
+    expect(topics[0]).toBe('0xbc7cd75a20ee27fd9adebab32041f755214dbc6bffa90cc0225b39da2e5c2d3b');
+    expect(decodeLog({ ...good, topics, data })).toMatchObject({ ok: false, reason: 'IGNORED' });
   });
   it('a log without topics (anonymous) is UNKNOWN_TOPIC with no topic0', () => {
     expect(decodeLog({ ...good, topics: [] })).toEqual({
@@ -466,8 +653,10 @@ describe('decodeLog: unknown and malformed logs never throw', () => {
     ['address word with dirty high bytes', withWord(good, 1, `ff${'0'.repeat(22)}${TRADER_LC.slice(2)}`)],
     ['address word with a non-hex char', withWord(good, 1, `${'0'.repeat(24)}${'g'.repeat(40)}`)],
     ['pairIndex beyond Number.MAX_SAFE_INTEGER', withWord(good, 2, `${'0'.repeat(48)}${'f'.repeat(16)}`)],
-  ])('%s -> MALFORMED_LOG', (_name, log) => {
-    expect(decodeLog(log)).toEqual(malformed);
+  ])('%s -> MALFORMED_LOG, with a reason', (_name, log) => {
+    const r = decodeLog(log);
+    expect(r).toMatchObject(malformed);
+    expect(!r.ok && r.detail).toMatch(/^(DATA_LENGTH|BAD_VALUE): /);
   });
 
   const indexed = encode('TpUpdated/v1.5', [TRADER, 1n, 0n, 1n, 1n]);
@@ -481,8 +670,10 @@ describe('decodeLog: unknown and malformed logs never throw', () => {
       'indexed address with dirty high bytes',
       { ...indexed, topics: [indexed.topics[0] ?? '', `0x${'f'.repeat(64)}`] },
     ],
-  ])('%s -> MALFORMED_LOG', (_name, log) => {
-    expect(decodeLog(log)).toEqual(malformedIndexed);
+  ])('%s -> MALFORMED_LOG, with a reason', (_name, log) => {
+    const r = decodeLog(log);
+    expect(r).toMatchObject(malformedIndexed);
+    expect(!r.ok && r.detail).toMatch(/^(TOPIC_COUNT|BAD_TOPIC|BAD_VALUE): /);
   });
 
   it('never throws on arbitrary data and topics for any watched topic0', () => {
@@ -502,6 +693,28 @@ describe('decodeLog: unknown and malformed logs never throw', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('decodeLog: the topic0 the upgrade reused (V2.md section 7, SlUpdated)', () => {
+  const log = encode('SlUpdated/callbacks-v2-inferred', [5n, TRADER, 1n, 2n, 60_000n * E10, 1_757_600_519n]);
+  it('is the 2024-05 layout before the upgrade block, and when no upgrade is known', () => {
+    expect(decoded(log, { upgradeBlock: POS.blockNumber + 1 }).variant).toBe(
+      'SlUpdated/callbacks-solidity-2024-05',
+    );
+    expect(decoded(log).variant).toBe('SlUpdated/callbacks-solidity-2024-05');
+    expect(decoded(log)).not.toHaveProperty('tradeOpenTimestamp');
+  });
+  it('is the v2 layout from the upgrade block on, its last word the trade open timestamp', () => {
+    const e = decoded(log, { upgradeBlock: POS.blockNumber });
+    expect(e).toMatchObject({
+      variant: 'SlUpdated/callbacks-v2-inferred',
+      tradeOpenTimestamp: 1_757_600_519n,
+    });
+  });
+  it('every other topic0 decodes the same in both eras', () => {
+    const me = encode('MarketExecuted/v2-inferred', [1n, TRADE_IN, false, 1n, 2n, 3n, 4n, true, 0n, false]);
+    expect(decoded(me)).toStrictEqual(decoded(me, V2_ERA));
   });
 });
 
@@ -567,7 +780,8 @@ describe('decodeLog: property', () => {
           const { topics, data } = iface.encodeEventLog(f, values);
           const log: RawLog = { ...good, topics, data };
           const viaEthers = toArgs(iface.decodeEventLog(f, data, topics), f.inputs);
-          expect(decoded(log)).toStrictEqual({ ...v.map(viaEthers), ...POS, variant: v.id });
+          const ctx = v.era === 'v2' ? V2_ERA : {};
+          expect(decoded(log, ctx)).toStrictEqual({ ...v.map(viaEthers), ...POS, variant: v.id });
         }),
         { numRuns: 60 },
       );

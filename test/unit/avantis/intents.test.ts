@@ -2,15 +2,7 @@
 // checks), userIntent bytes decode back to the same message and digest, DelegateReq keeps its two
 // orders apart, and `npm run intent` prints exactly these values as one JSON object.
 import { execFileSync } from 'node:child_process';
-import {
-  AbiCoder,
-  Wallet,
-  getAddress,
-  keccak256,
-  recoverAddress,
-  toUtf8Bytes,
-  verifyTypedData,
-} from 'ethers';
+import { AbiCoder, Wallet, getAddress, recoverAddress, verifyTypedData } from 'ethers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -191,7 +183,7 @@ describe('Avantis v2 intents', () => {
     expect(parsed.digest).toBe(intentDigest('CloseTradeReq', domain, message));
     expect(parsed.structHash).toBe(intentStructHash('CloseTradeReq', message));
     expect(parsed.encoded).toBe(encodeIntent('CloseTradeReq', message));
-  });
+  }, 60_000);
 
   it('`npm run intent` refuses an unknown kind and a message that does not fit, with exit code 2', () => {
     const run = (args: string[]) => {
@@ -227,5 +219,5 @@ describe('Avantis v2 intents', () => {
     ]);
     expect(misfit.status).toBe(2);
     expect(misfit.stderr).toContain('does not fit CloseTradeReq');
-  });
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeLog } from '../../../layers/core/domain/avantis/decode.js';
-import { fillsFromEvents, type Fill } from '../../../layers/core/domain/fills.js';
+import { fillsFromEvents, type TradeEventRecord } from '../../../layers/core/domain/fills.js';
 import { applyFill, replayPositions, type Position } from '../../../layers/core/domain/positions.js';
 import { retraction, signalFromFill } from '../../../layers/core/domain/signals.js';
 import type { RawLog, TradeEvent } from '../../../layers/core/domain/trade-events.js';
@@ -10,7 +10,7 @@ const ALICE = '0x00000000000000000000000000000000000a11ce';
 const USDC = 1_000_000n;
 const P = 10n ** 10n;
 
-function toFills(logs: RawLog[]): Fill[] {
+function toFills(logs: RawLog[]): TradeEventRecord[] {
   const events = logs.map((l) => {
     const r = decodeLog(l);
     if (!r.ok) throw new Error(`undecodable: ${r.reason}`);
@@ -19,7 +19,8 @@ function toFills(logs: RawLog[]): Fill[] {
   return [...fillsFromEvents(events, (n) => 1_700_000_000 + n).fills];
 }
 
-const fold = (fills: Fill[]) => fills.reduce<Position | undefined>((p, f) => applyFill(p, f), undefined);
+const fold = (fills: TradeEventRecord[]) =>
+  fills.reduce<Position | undefined>((p, f) => applyFill(p, f), undefined);
 
 describe('positions and signals from fills', () => {
   const open = marketOpen({ trader: ALICE, collateral: 100n * USDC, leverage: 20n * P }, { blockNumber: 1 });
@@ -37,13 +38,13 @@ describe('positions and signals from fills', () => {
   it('opens a position with the collateral after fees and signals OPEN with the notional', () => {
     const [fill] = toFills([open]);
 
-    expect(fold([fill as Fill])).toMatchObject({
+    expect(fold([fill as TradeEventRecord])).toMatchObject({
       trader: ALICE,
       collateral: 100n * USDC,
       leverage: 20n * P,
       buy: true,
     });
-    expect(signalFromFill(fill as Fill)).toMatchObject({
+    expect(signalFromFill(fill as TradeEventRecord)).toMatchObject({
       kind: 'OPEN',
       side: 'LONG',
       pair: 'ETH/USD',
@@ -57,7 +58,7 @@ describe('positions and signals from fills', () => {
     const fills = toFills([open, partial]);
 
     expect(fold(fills)?.collateral).toBe(75n * USDC);
-    expect(signalFromFill(fills[1] as Fill)).toMatchObject({
+    expect(signalFromFill(fills[1] as TradeEventRecord)).toMatchObject({
       kind: 'CLOSE',
       closeReason: 'MARKET',
       closeFraction: { closed: '25000000', of: '100000000' },
@@ -78,7 +79,7 @@ describe('positions and signals from fills', () => {
     const fills = toFills([open, partial, trigger]);
 
     expect(fold(fills)).toBeUndefined();
-    expect(signalFromFill(fills[2] as Fill)).toMatchObject({
+    expect(signalFromFill(fills[2] as TradeEventRecord)).toMatchObject({
       closeReason: reason,
       closeFraction: { closed: '75000000', of: '75000000' },
     });
@@ -92,8 +93,8 @@ describe('positions and signals from fills', () => {
     });
     const [fill] = toFills([limitOpen]);
 
-    expect(signalFromFill(fill as Fill)?.kind).toBe('OPEN');
-    expect(fold([fill as Fill])?.collateral).toBe(50n * USDC);
+    expect(signalFromFill(fill as TradeEventRecord)?.kind).toBe('OPEN');
+    expect(fold([fill as TradeEventRecord])?.collateral).toBe(50n * USDC);
   });
 
   it('starts a reused slot afresh after a full close', () => {
@@ -117,7 +118,7 @@ describe('positions and signals from fills', () => {
     const fills = toFills([open, partial]);
     const once = fold(fills);
 
-    expect(applyFill(once, fills[1] as Fill)).toBe(once);
+    expect(applyFill(once, fills[1] as TradeEventRecord)).toBe(once);
     expect(replayPositions([...fills, ...fills]).get('00000#00000')?.collateral).toBe(75n * USDC);
   });
 
@@ -147,7 +148,7 @@ describe('positions and signals from fills', () => {
   });
 
   it('retracts a signal with a distinct id that names the original', () => {
-    const signal = signalFromFill(toFills([open])[0] as Fill);
+    const signal = signalFromFill(toFills([open])[0] as TradeEventRecord);
     const r = retraction(signal as NonNullable<typeof signal>);
 
     expect(r).toMatchObject({ kind: 'RETRACT', retracts: signal?.id });

@@ -30,6 +30,7 @@ function world(chain: FakeChain) {
   const stats = new MemoryStats();
   const state = new MemoryState();
   const warnings: { message: string; attrs?: Record<string, unknown> }[] = [];
+  const metrics: { name: string; value: number; dimensions?: Readonly<Record<string, string>> }[] = [];
   let onSleep: () => void = () => undefined;
   const deps: IndexerDeps = {
     chain,
@@ -48,7 +49,7 @@ function world(chain: FakeChain) {
       warn: (message, attrs) => warnings.push({ message, attrs }),
       error: () => undefined,
     },
-    metric: () => undefined,
+    metric: (name, value, dimensions) => metrics.push({ name, value, ...(dimensions ? { dimensions } : {}) }),
   };
   const settings = (over: Partial<IndexerSettings> = {}): IndexerSettings => ({
     ...DEFAULT_SETTINGS,
@@ -66,6 +67,7 @@ function world(chain: FakeChain) {
     signals,
     state,
     warnings,
+    metrics,
     settings,
     advance: (ms: number) => (clock += ms),
     whileSleeping: (fn: () => void) => (onSleep = fn),
@@ -114,7 +116,8 @@ describe('Function: runIndexer', () => {
       status: 'DONE',
       fromBlock: 19,
       toBlock: 119,
-      fills: 4,
+      events: 4,
+      fills: 3,
       signals: 3,
       reorgs: 0,
     });
@@ -238,14 +241,15 @@ describe('Function: runIndexer', () => {
     expect(w.state.checkpoint).toBeUndefined();
   });
 
-  it('counts an undecodable log, logs its topic0, and keeps going', async () => {
+  it('counts an unknown-topic log by address and topic0, quarantines it, publishes UnknownTopicLogs, and keeps going', async () => {
     const chain = new FakeChain(0);
+    const unknown = `0x${'de'.repeat(32)}`;
     chain.grow(30, (n, hash) =>
       n === 10
         ? [
             {
               address: '0x01',
-              topics: ['0xdeadbeef'],
+              topics: [unknown],
               data: '0x',
               blockNumber: n,
               blockHash: hash,
@@ -260,9 +264,59 @@ describe('Function: runIndexer', () => {
     const summary = await runIndexer(w.deps, w.settings());
 
     expect(summary).toMatchObject({ undecodable: 1, fills: 1, toBlock: 29 });
-    expect(w.warnings.find((x) => x.message === 'undecodable log')?.attrs).toMatchObject({
-      topic0: '0xdeadbeef',
-      blockNumber: 10,
+    const warning = w.warnings.find((x) => x.attrs?.reason === 'UNKNOWN_TOPIC_LOGS')?.attrs;
+    expect(warning).toMatchObject({
+      unknownByAddressTopic: { [`0x01 ${unknown}`]: 1 },
+      samples: [{ topic0: unknown, block: 10, address: '0x01' }],
+    });
+    expect(w.metrics.filter((m) => m.name === 'UnknownTopicLogs')).toEqual([
+      { name: 'UnknownTopicLogs', value: 1 },
+    ]);
+    expect([...w.fills.quarantined.values()].map((q) => [q.reason, q.log.blockNumber])).toEqual([
+      ['UNKNOWN_TOPIC', 10],
+    ]);
+  });
+
+  it('a reorg also removes the orphaned blocks quarantined logs, so the quarantine holds the canonical chain only', async () => {
+    // Prepare: unknown-topic logs at blocks 10 and 58 (and a malformed known one at 58), indexed.
+    const unknown = `0x${'de'.repeat(32)}`;
+    const drift = (n: number, hash: string, logIndex = 0): RawLog => ({
+      address: '0x01',
+      topics: [unknown],
+      data: '0x',
+      blockNumber: n,
+      blockHash: hash,
+      transactionHash: `0x${'02'.repeat(32)}`,
+      logIndex,
+    });
+    const malformed = (n: number, hash: string): RawLog => ({
+      ...marketOpen({ trader: ALICE, collateral: USDC }, { blockNumber: n, blockHash: hash, logIndex: 1 }),
+      data: '0x1234',
+    });
+    const chain = new FakeChain(0);
+    chain.grow(70, (n, hash) =>
+      n === 10 ? [drift(n, hash)] : n === 58 ? [drift(n, hash), malformed(n, hash)] : tradingLogs(n, hash),
+    );
+    const w = world(chain);
+    await runIndexer(w.deps, w.settings());
+    expect(w.fills.quarantined.size).toBe(3);
+
+    // Act: blocks 55.. are replaced; the unknown-topic transaction lands in block 62 instead.
+    chain.fork(55, 20, (n, hash) => (n === 62 ? [drift(n, hash)] : []));
+    const summary = await runIndexer(w.deps, w.settings({ owner: 'run-2' }));
+
+    // Assess: one stored unknown log per canonical log, none of the orphaned branch.
+    expect(summary.reorgs).toBe(1);
+    const stored = [...w.fills.quarantined.values()];
+    expect(stored.map((q) => [q.reason, q.log.blockNumber, q.log.blockHash])).toEqual([
+      ['UNKNOWN_TOPIC', 10, chain.hashOf(10)],
+      ['UNKNOWN_TOPIC', 62, chain.hashOf(62)],
+    ]);
+    const perAddressTopic = stored.filter((q) => q.reason === 'UNKNOWN_TOPIC').length;
+    expect(perAddressTopic).toBe(2);
+    expect(w.warnings.find((x) => x.attrs?.reason === 'REORG')?.attrs).toMatchObject({
+      quarantinedRemoved: 2,
+      unknownRemovedByAddressTopic: { [`0x01 ${unknown}`]: 1 },
     });
   });
 

@@ -1,13 +1,15 @@
-// The indexer's ChainReader over the RPC pool: headers, the head, and adaptive log pages filtered to
-// the watched Avantis contracts and event topics.
+// The indexer's ChainReader over the RPC pool: headers, the head, and adaptive log pages of every log
+// the watched Avantis contracts emit (no topic0 filter by default, so schema drift reaches the
+// decoder instead of being filtered away by the node). The search for the proxies' Upgraded logs
+// that dates the v2 upgrade lives in indexer/upgrade.ts (resumable, persisted).
 import type { ChainReader, LogPage } from '../../ports.js';
 import { fetchLogsAdaptive } from './log-pager.js';
 import type { RpcPool } from './rpc-pool.js';
 
 export interface WatchFilter {
   readonly addresses: readonly string[];
-  /** topic0 values, OR-ed: every watched event variant. */
-  readonly topics: readonly string[];
+  /** topic0 values, OR-ed; empty or absent: every log of the addresses (the indexer's default). */
+  readonly topics?: readonly string[];
 }
 
 /** Providers commonly cap eth_getLogs between 1,000 and 10,000 blocks; pages never grow past this. */
@@ -25,7 +27,7 @@ export function createChainReader(pool: RpcPool, filter: WatchFilter): ChainRead
         fromBlock: range.fromBlock,
         toBlock: range.toBlock,
         address: filter.addresses,
-        topics: [filter.topics],
+        topics: filter.topics && filter.topics.length > 0 ? [filter.topics] : [],
         initialPage: Math.min(range.pageSize, MAX_PAGE),
         maxPage: MAX_PAGE,
       });

@@ -1,7 +1,7 @@
 // Per-trader statistics, kept incrementally as fills arrive: an all-time aggregate plus one per
 // UTC day for the last 30 days. Aggregates merge (they form a monoid, drawdown included), so a
 // 7- or 30-day window is the merge of its days, and nothing is ever recomputed from fills.
-import type { Fill } from '../fills.js';
+import type { TradeEventRecord } from '../fills.js';
 import { applyToLedger, emptyLedger, type Ledger, type LedgerEffect } from './ledger.js';
 
 const DAY = 86_400;
@@ -85,6 +85,14 @@ function record(agg: Aggregate, effect: LedgerEffect): void {
     agg.leverages.set(effect.leverage, (agg.leverages.get(effect.leverage) ?? 0) + 1);
     return;
   }
+  // An increase is volume, not a new position; its fee is carried to the closes.
+  if (effect.kind === 'INCREASE') return;
+  if (effect.kind === 'FEE_LOSS') {
+    // A cancelled open's kept fee: realized, on the equity curve, but no close (win rate unchanged).
+    agg.realizedPnl += effect.realizedPnl;
+    addPoint(agg.equity, effect.realizedPnl);
+    return;
+  }
   agg.closes += 1;
   if (effect.realizedPnl > 0n) agg.wins += 1;
   agg.realizedPnl += effect.realizedPnl;
@@ -133,7 +141,7 @@ export function emptyStats(trader: string): TraderStats {
 export const dayOf = (ts: number): number => Math.floor(ts / DAY);
 
 /** Absorbs one fill; returns the effect on PnL, if any. Fills must come in chain order per trader. */
-export function applyFillToStats(stats: TraderStats, fill: Fill): LedgerEffect | undefined {
+export function applyFillToStats(stats: TraderStats, fill: TradeEventRecord): LedgerEffect | undefined {
   if (fill.fillKey <= stats.lastFillKey) return undefined;
   stats.lastFillKey = fill.fillKey;
   const effect = applyToLedger(stats.ledger, fill);
@@ -239,7 +247,7 @@ export function allTimeStats(stats: TraderStats): WindowStats {
 }
 
 /** A trader's stats from their whole fill history (rebuilds and reorg corrections). */
-export function statsFromFills(trader: string, fills: readonly Fill[]): TraderStats {
+export function statsFromFills(trader: string, fills: readonly TradeEventRecord[]): TraderStats {
   // The store returns fills in chain order: apply them in one pass, and sort only if one is out of order.
   const stats = emptyStats(trader);
   for (const fill of fills) {
@@ -249,7 +257,7 @@ export function statsFromFills(trader: string, fills: readonly Fill[]): TraderSt
   return stats;
 }
 
-function statsFromSorted(trader: string, fills: readonly Fill[]): TraderStats {
+function statsFromSorted(trader: string, fills: readonly TradeEventRecord[]): TraderStats {
   const stats = emptyStats(trader);
   for (const fill of [...fills].sort((a, b) =>
     a.fillKey < b.fillKey ? -1 : a.fillKey > b.fillKey ? 1 : 0,

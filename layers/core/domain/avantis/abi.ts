@@ -1,6 +1,10 @@
-// Every Avantis event variant the indexer watches, as data: the project's own human-readable ABI
-// fragment, its topic0, where the layout comes from, and how each event arg maps onto a TradeEvent.
-// Facts and provenance: shared/avantis/FACTS.md sections 1-3 (tags [V], [V3], [I] are kept in `source`).
+// Every Avantis event variant the indexer decodes, as data: the project's own human-readable ABI
+// fragment, its topic0, where the layout comes from, and how each event arg maps onto a TradeEvent;
+// v1 layouts (before the 2026-08-12 upgrade) and v2 layouts side by side, dispatched by topic0, and
+// by era (before/from the upgrade block) where one topic0 means two things. Also the known events we
+// deliberately do not decode, so that only truly unknown topic0s count as schema drift.
+// Facts and provenance: shared/avantis/FACTS.md sections 1-3 and V2.md section 7 (tags [V], [V3],
+// [I], [local] are kept in `source`).
 import { EventFragment } from 'ethers';
 import type {
   LimitOrderType,
@@ -10,7 +14,8 @@ import type {
   TradeStruct,
 } from '../trade-events.js';
 
-export type AvantisContract = 'TradingCallbacks' | 'Trading' | 'TradingStorage' | 'PairInfos';
+export type AvantisContract =
+  'TradingCallbacks' | 'Trading' | 'TradingStorage' | 'PairInfos' | 'TradingRouter';
 
 /** A decoded event arg: uint256/int256 -> bigint, uint8 -> number, address -> lower-case hex, tuple -> Args. */
 export type ArgValue = bigint | number | boolean | string | Args;
@@ -38,6 +43,11 @@ export interface EventVariant {
   readonly source: string;
   /** Layout guessed from prose, not from an ABI: decode, but do not trust blindly. */
   readonly inferred?: boolean;
+  /**
+   * Only for a topic0 shared by two layouts with different meanings (V2.md section 7: SlUpdated):
+   * 'v1' decodes logs before the upgrade block, 'v2' from it on. Unset: valid in both eras.
+   */
+  readonly era?: 'v1' | 'v2';
   /** Event arg name -> TradeEvent field; every arg of `signature` is listed (checked by tests). */
   readonly fields: Readonly<Record<string, FieldTarget>>;
   readonly map: (a: Args) => EventFields;
@@ -129,6 +139,11 @@ const SDK_2024 = 'Avantis SDK ABI @4dad6bf (2024-02-25) [V]';
 const SOL_2024 = 'avantis-smart-contracts @af7c2b3 Solidity source (2024-05) [V]';
 const V2_GUESS =
   'INFERRED from the SDK v2 migration doc field list (2026-08); order and types unverified [I]';
+
+const V2_DOC =
+  'V2.md section 7 inferred v2 signature (v1 canonical + appended fields; topic0 listed there) [I]; the local v2 contracts emit exactly this';
+const V2_LOCAL =
+  'docs/local-avantis.md v2 event table [local]: our own layout, no public source states the real one';
 
 const TRADE_FIELD: FieldTarget = 'trade (t.positionSizeUSDC dropped: FACTS trap 1)';
 const DROP_TS: FieldTarget = { dropped: 'event timestamp; the block carries the time' };
@@ -318,7 +333,8 @@ export const VARIANTS: readonly EventVariant[] = [
     contract: 'TradingCallbacks',
     signature:
       'event SlUpdated(uint256 orderId, address indexed trader, uint256 pairIndex, uint256 index, uint256 newSl, uint256 timestamp)',
-    source: `${SOL_2024}; the asynchronous SL update with timestamp`,
+    source: `${SOL_2024}; the asynchronous SL update with timestamp. Same topic0 as the v2 callbacks SlUpdated (V2.md section 7 trap): v1 era only`,
+    era: 'v1',
     fields: { orderId: 'orderId', ...slotFields, newSl: 'newSl', timestamp: DROP_TS },
     map: (a) => ({ kind: 'SlUpdated', ...slot(a), newSl: big(a.newSl), orderId: big(a.orderId) }),
   }),
@@ -632,33 +648,490 @@ export const VARIANTS: readonly EventVariant[] = [
       lossProtection: big(a.lossProtection),
     }),
   }),
+
+  // ---------------- v2 (from the upgrade block on). Changed layouts are inferred [I]; new families [local].
+  variant({
+    id: 'MarketOrderInitiated/v2-inferred',
+    kind: 'MarketOrderInitiated',
+    contract: 'Trading',
+    signature:
+      'event MarketOrderInitiated(address indexed trader, uint256 pairIndex, bool open, uint256 orderId, uint256 timestamp, ' +
+      'bool isBuy, bool isPnl, uint256 initialPosToken, uint256 leverage, uint256 minLeverage, uint256 maxLeverage, ' +
+      'uint256 coinExposure, bool isCoinExposureFixed, uint256 wantedPrice)',
+    source: `${V2_DOC}: 9 -> 14 args (the doc counts 13 fields)`,
+    inferred: true,
+    fields: {
+      trader: 'trader',
+      pairIndex: 'pairIndex',
+      open: 'open',
+      orderId: 'orderId',
+      timestamp: DROP_TS,
+      isBuy: 'isBuy',
+      isPnl: 'isPnl',
+      initialPosToken: 'initialPosToken',
+      leverage: 'leverage',
+      minLeverage: 'minLeverage',
+      maxLeverage: 'maxLeverage',
+      coinExposure: DROP_COIN,
+      isCoinExposureFixed: DROP_COIN,
+      wantedPrice: 'wantedPrice',
+    },
+    map: (a) => ({
+      kind: 'MarketOrderInitiated',
+      trader: addr(a.trader),
+      pairIndex: small(a.pairIndex),
+      open: bool(a.open),
+      orderId: big(a.orderId),
+      isBuy: bool(a.isBuy),
+      isPnl: bool(a.isPnl),
+      initialPosToken: big(a.initialPosToken),
+      leverage: big(a.leverage),
+      minLeverage: big(a.minLeverage),
+      maxLeverage: big(a.maxLeverage),
+      wantedPrice: big(a.wantedPrice),
+    }),
+  }),
+  variant({
+    id: 'MarginUpdated/v2-inferred',
+    kind: 'MarginUpdated',
+    contract: 'Trading',
+    signature:
+      `event MarginUpdated(address indexed trader, uint256 pairIndex, uint256 index, uint8 _type, ${TRADE} newTrade, ` +
+      'uint256 marginFees, uint256 lossProtectionTier, uint256 timestamp, uint256 coinExposure)',
+    source: `${V2_DOC}: +coinExposure; newTrade carries the collateral after the update and its fee`,
+    inferred: true,
+    fields: {
+      ...slotFields,
+      _type: 'updateType (0 DEPOSIT, 1 WITHDRAW)',
+      newTrade: TRADE_FIELD,
+      marginFees: 'marginFees',
+      lossProtectionTier: { dropped: 'loss-protection tier: not used by copy-trading or PnL' },
+      timestamp: DROP_TS,
+      coinExposure: DROP_COIN,
+    },
+    map: (a) => ({
+      kind: 'MarginUpdated',
+      ...slot(a),
+      updateType: marginUpdateType(a._type),
+      trade: trade(a.newTrade),
+      marginFees: big(a.marginFees),
+    }),
+  }),
+  variant({
+    id: 'OpenLimitPlaced/v2-inferred',
+    kind: 'OpenLimitPlaced',
+    contract: 'Trading',
+    signature:
+      'event OpenLimitPlaced(address indexed trader, uint256 pairIndex, uint256 index, bool isBuy, uint256 openPrice, ' +
+      'uint256 executionFee, uint8 orderType, uint256 slippageP, uint256 collateral, uint256 leverage, ' +
+      'uint256 coinExposure, uint256 timestamp)',
+    source: `${V2_DOC}: 10 -> 12 fields (+coinExposure, timestamp)`,
+    inferred: true,
+    fields: {
+      ...slotFields,
+      isBuy: 'isBuy',
+      openPrice: 'openPrice',
+      executionFee: 'executionFee',
+      orderType: 'orderType (raw OpenLimitOrderType)',
+      slippageP: 'slippageP',
+      collateral: 'collateral',
+      leverage: 'leverage',
+      coinExposure: DROP_COIN,
+      timestamp: DROP_TS,
+    },
+    map: (a) => ({
+      kind: 'OpenLimitPlaced',
+      ...slot(a),
+      isBuy: bool(a.isBuy),
+      openPrice: big(a.openPrice),
+      executionFee: big(a.executionFee),
+      orderType: u8(a.orderType),
+      slippageP: big(a.slippageP),
+      collateral: big(a.collateral),
+      leverage: big(a.leverage),
+    }),
+  }),
+  variant({
+    id: 'TpUpdated/v2-inferred',
+    kind: 'TpUpdated',
+    contract: 'Trading',
+    signature:
+      'event TpUpdated(address indexed trader, uint256 pairIndex, uint256 index, uint256 newTp, uint256 timestamp, uint256 tradeOpenTimestamp)',
+    source: `${V2_DOC}: +tradeOpenTimestamp`,
+    inferred: true,
+    fields: { ...slotFields, newTp: 'newTp', timestamp: DROP_TS, tradeOpenTimestamp: 'tradeOpenTimestamp' },
+    map: (a) => ({
+      kind: 'TpUpdated',
+      ...slot(a),
+      newTp: big(a.newTp),
+      tradeOpenTimestamp: big(a.tradeOpenTimestamp),
+    }),
+  }),
+  variant({
+    id: 'SlUpdated/v2-inferred',
+    kind: 'SlUpdated',
+    contract: 'Trading',
+    signature:
+      'event SlUpdated(address indexed trader, uint256 pairIndex, uint256 index, uint256 newSl, uint256 timestamp, uint256 tradeOpenTimestamp)',
+    source: `${V2_DOC}: +tradeOpenTimestamp (Trading's synchronous SL update)`,
+    inferred: true,
+    fields: { ...slotFields, newSl: 'newSl', timestamp: DROP_TS, tradeOpenTimestamp: 'tradeOpenTimestamp' },
+    map: (a) => ({
+      kind: 'SlUpdated',
+      ...slot(a),
+      newSl: big(a.newSl),
+      tradeOpenTimestamp: big(a.tradeOpenTimestamp),
+    }),
+  }),
+  variant({
+    id: 'SlUpdated/callbacks-v2-inferred',
+    kind: 'SlUpdated',
+    contract: 'TradingCallbacks',
+    signature:
+      'event SlUpdated(uint256 orderId, address indexed trader, uint256 pairIndex, uint256 index, uint256 newSl, uint256 tradeOpenTimestamp)',
+    source:
+      `${V2_DOC}: v1.5 callbacks SlUpdated + tradeOpenTimestamp. Its topic0 equals the 2024-05 layout's ` +
+      '(same types, last word means something else): decoded as this from the upgrade block on',
+    inferred: true,
+    era: 'v2',
+    fields: { orderId: 'orderId', ...slotFields, newSl: 'newSl', tradeOpenTimestamp: 'tradeOpenTimestamp' },
+    map: (a) => ({
+      kind: 'SlUpdated',
+      ...slot(a),
+      newSl: big(a.newSl),
+      orderId: big(a.orderId),
+      tradeOpenTimestamp: big(a.tradeOpenTimestamp),
+    }),
+  }),
+  variant({
+    id: 'FeesCharged/PairInfos-v2-inferred',
+    kind: 'ClosingFeesCharged',
+    contract: 'PairInfos',
+    signature:
+      'event FeesCharged(bool buy, uint256 collateral, uint256 leverage, int256 percentProfit, uint256 r, ' +
+      'uint256 closingFee, uint256 lossProtection, int256 fundingFee)',
+    source: `${V2_DOC}: +int256 fundingFee; names no trader (join by txHash)`,
+    inferred: true,
+    fields: {
+      buy: 'buy',
+      collateral: 'collateral',
+      leverage: 'leverage',
+      percentProfit: 'percentProfit',
+      r: 'rolloverFee',
+      closingFee: 'closingFee',
+      lossProtection: 'lossProtection',
+      fundingFee: 'fundingFee',
+    },
+    map: (a) => ({
+      kind: 'ClosingFeesCharged',
+      buy: bool(a.buy),
+      collateral: big(a.collateral),
+      leverage: big(a.leverage),
+      percentProfit: big(a.percentProfit),
+      rolloverFee: big(a.r),
+      closingFee: big(a.closingFee),
+      lossProtection: big(a.lossProtection),
+      fundingFee: big(a.fundingFee),
+    }),
+  }),
+  variant({
+    id: 'MarketCloseCanceled/solidity-2024-05',
+    kind: 'MarketCloseCanceled',
+    contract: 'TradingCallbacks',
+    signature:
+      'event MarketCloseCanceled(uint256 orderId, address indexed trader, uint256 pairIndex, uint256 index, uint256 timestamp)',
+    source: `${SOL_2024}; emitted by the local v2 callbacks (docs/local-avantis.md): a declined close`,
+    fields: { orderId: 'orderId', ...slotFields, timestamp: DROP_TS },
+    map: (a) => ({ kind: 'MarketCloseCanceled', orderId: big(a.orderId), ...slot(a) }),
+  }),
+  variant({
+    id: 'SpreadCharged/v2-local',
+    kind: 'SpreadCharged',
+    contract: 'TradingCallbacks',
+    signature:
+      'event SpreadCharged(address indexed trader, uint256 pairIndex, uint256 index, bool open, uint256 price, uint256 spreadP, uint256 spreadUsdc)',
+    source: `${V2_LOCAL}; V2.md section 7 names the family only`,
+    fields: {
+      ...slotFields,
+      open: 'open',
+      price: 'price',
+      spreadP: 'spreadP',
+      spreadUsdc: 'spreadUsdc',
+    },
+    map: (a) => ({
+      kind: 'SpreadCharged',
+      ...slot(a),
+      open: bool(a.open),
+      price: big(a.price),
+      spreadP: big(a.spreadP),
+      spreadUsdc: big(a.spreadUsdc),
+    }),
+  }),
+  variant({
+    id: 'IncreasePositionRequested/v2-local',
+    kind: 'IncreasePositionRequested',
+    contract: 'Trading',
+    signature:
+      'event IncreasePositionRequested(address indexed trader, uint256 pairIndex, uint256 index, uint256 orderId, bool isBuy, ' +
+      'bool isPnl, uint256 addedCollateral, uint256 leverage, uint256 coinExposure, bool isCoinExposureFixed)',
+    source: `${V2_LOCAL}; V2.md section 7 names the family only`,
+    fields: {
+      ...slotFields,
+      orderId: 'orderId',
+      isBuy: 'isBuy',
+      isPnl: 'isPnl',
+      addedCollateral: 'addedCollateral',
+      leverage: 'leverage',
+      coinExposure: DROP_COIN,
+      isCoinExposureFixed: DROP_COIN,
+    },
+    map: (a) => ({
+      kind: 'IncreasePositionRequested',
+      ...slot(a),
+      orderId: big(a.orderId),
+      isBuy: bool(a.isBuy),
+      isPnl: bool(a.isPnl),
+      addedCollateral: big(a.addedCollateral),
+      leverage: big(a.leverage),
+    }),
+  }),
+  variant({
+    id: 'PositionSizeIncreased/v2-local',
+    kind: 'PositionSizeIncreased',
+    contract: 'TradingCallbacks',
+    signature:
+      `event PositionSizeIncreased(uint256 orderId, ${TRADE} t, bool isPnl, uint256 price, uint256 addedCollateral, ` +
+      'uint256 addedLeverage, uint256 openingFee, uint256 coinExposureAdded, bool isCoinExposureFixed)',
+    source: `${V2_LOCAL}; V2.md section 7 names the family only; t is the blended position`,
+    fields: {
+      orderId: 'orderId',
+      t: TRADE_FIELD,
+      isPnl: 'isPnl',
+      price: 'price',
+      addedCollateral: 'addedCollateral',
+      addedLeverage: 'addedLeverage',
+      openingFee: 'openingFee',
+      coinExposureAdded: DROP_COIN,
+      isCoinExposureFixed: DROP_COIN,
+    },
+    map: (a) => ({
+      kind: 'PositionSizeIncreased',
+      orderId: big(a.orderId),
+      trade: trade(a.t),
+      isPnl: bool(a.isPnl),
+      price: big(a.price),
+      addedCollateral: big(a.addedCollateral),
+      addedLeverage: big(a.addedLeverage),
+      openingFee: big(a.openingFee),
+    }),
+  }),
+  variant({
+    id: 'IncreasePositionCanceled/v2-local',
+    kind: 'IncreasePositionCanceled',
+    contract: 'TradingCallbacks',
+    signature:
+      'event IncreasePositionCanceled(uint256 orderId, address indexed trader, uint256 pairIndex, uint256 index)',
+    source: `${V2_LOCAL}; a declined increase changes no position`,
+    fields: { orderId: 'orderId', ...slotFields },
+    map: (a) => ({ kind: 'IncreasePositionCanceled', orderId: big(a.orderId), ...slot(a) }),
+  }),
 ];
 
-/** Every watched topic0: the eth_getLogs `topics[0]` OR-array. */
+/** Every decoded topic0 (the v1 and v2 layouts together; the collided one once). */
 export const WATCHED_TOPICS: readonly string[] = [...new Set(VARIANTS.map((v) => v.topic0))];
 
-/** The contracts whose addresses go into the eth_getLogs address filter. */
-export const CONTRACTS_EMITTING: readonly AvantisContract[] = [...new Set(VARIANTS.map((v) => v.contract))];
+/**
+ * The contracts whose addresses go into the eth_getLogs address filter: every contract a decoded
+ * variant comes from, plus the v2 TradingRouter (V2.md section 1 [I]: not in the unchanged list; its
+ * own events are known-but-not-decoded, and watching it shows drift there too).
+ */
+export const CONTRACTS_EMITTING: readonly AvantisContract[] = [
+  ...new Set<AvantisContract>([...VARIANTS.map((v) => v.contract), 'TradingRouter']),
+];
+
+/** A known event we deliberately do not decode: seen, not counted as schema drift. */
+export interface KnownEvent {
+  readonly name: string;
+  readonly signature: string;
+  readonly topic0: string;
+  readonly why: string;
+  readonly inferred?: boolean;
+}
+
+const known = (name: string, params: string, why: string, inferred?: true): KnownEvent => {
+  const signature = `event ${name}(${params})`;
+  return {
+    name,
+    signature,
+    topic0: EventFragment.from(signature).topicHash,
+    why,
+    ...(inferred ? { inferred } : {}),
+  };
+};
 
 /**
- * Known Avantis events deliberately not watched, with why; `abi-inspect` and the tests use this to
- * prove every fragment in the shared topics list is either decoded or knowingly skipped.
+ * Known events of the watched addresses that carry nothing positions, PnL or signals need, with why.
+ * Layouts are the canonical ones of shared/avantis/abi/topics.json (ethers derives the topic0), the
+ * EIP-1967 proxy events, and the local TradingRouter's delegate events [local].
  */
-export const NOT_WATCHED: Readonly<Record<string, string>> = {
-  LimitOrderInitiated: 'a limit trigger request; the fill arrives as LimitExecuted',
-  LimitOrderSameBlock: 'keeper bookkeeping',
-  SlUpdateInitiated: 'request only; SlUpdated (callbacks) confirms it',
-  MarginUpdateInitiated: 'request only (2024-05 source); MarginUpdated confirms it',
-  MarketCloseCanceled: 'a close that did not happen changes no position (2024-05 source only)',
-  SlCanceled: 'an SL update that did not happen (2024-05 source only)',
-  TradeReferred: 'referral accounting',
-  OIUpdated: 'open-interest accounting, no trader',
-  TradeInitialAccFeesStored: 'fee accumulator snapshot',
-  PairAdded: 'pair list: resolved with PairStorage reads, not logs',
-  PairDataUpdated: 'pair list',
-  PairDelisted: 'pair list',
-  PairUpdated: 'pair list',
-  GroupAdded: 'pair list',
-  USDCSentToTrader: 'VaultManager transfer; MarketExecuted/LimitExecuted already carry usdcSentToTrader',
-  USDCReceivedFromTrader: 'VaultManager transfer',
-};
+export const KNOWN_UNWATCHED: readonly KnownEvent[] = [
+  known(
+    'Upgraded',
+    'address indexed implementation',
+    'EIP-1967 proxy upgrade: read for the upgrade block, not a trade',
+  ),
+  known('AdminChanged', 'address previousAdmin, address newAdmin', 'EIP-1967 proxy admin change'),
+  known(
+    'DelegateSet',
+    'address indexed trader, address indexed delegate, uint256 expiry',
+    'TradingRouter delegation [local]: the copy side reads delegation directly',
+  ),
+  known(
+    'DelegateRemoved',
+    'address indexed trader, address indexed delegate',
+    'TradingRouter delegation [local]',
+  ),
+  known(
+    'NonceUsed',
+    'address indexed signer, uint256 nonce',
+    "TradingRouter [local]: an intent's nonce spent; the order itself shows as MarketOrderInitiated",
+  ),
+  known('KeeperSet', 'address keeper, bool enabled', 'TradingCallbacks [local]: keeper allow-list'),
+  known(
+    'LimitOrderInitiated',
+    'address indexed trader, uint256 pairIndex, uint256 orderId, uint256 timestamp',
+    'a limit trigger request; the fill arrives as LimitExecuted',
+  ),
+  known(
+    'LimitOrderSameBlock',
+    'address indexed trader, uint256 pairIndex, uint256 index',
+    'keeper bookkeeping',
+  ),
+  known(
+    'SlUpdateInitiated',
+    'address indexed trader, uint256 pairIndex, uint256 index, uint256 orderId, uint256 newSl, uint256 timestamp',
+    'request only; SlUpdated (callbacks) confirms it',
+  ),
+  known(
+    'SlUpdateInitiated',
+    'address indexed trader, uint256 pairIndex, uint256 index, uint256 orderId, uint256 newSl, uint256 timestamp, uint256 tradeOpenTimestamp',
+    'v2 request only (V2.md section 7: +tradeOpenTimestamp)',
+    true,
+  ),
+  known(
+    'MarginUpdateInitiated',
+    'address indexed trader, uint256 pairIndex, uint256 index, uint8 _type, uint256 amount, uint256 orderId, uint256 timestamp',
+    'request only (2024-05 source); MarginUpdated confirms it',
+  ),
+  known(
+    'SlCanceled',
+    'uint256 orderId, address indexed trader, uint256 pairIndex, uint256 index, uint256 timestamp',
+    'an SL update that did not happen (2024-05 source only)',
+  ),
+  known(
+    'TradeReferred',
+    'address indexed trader, address indexed referrer, uint256 leveragedPosition, uint256 referrerReward, uint256 rebate, uint256 timestamp, uint256 pairIndex',
+    'referral accounting',
+  ),
+  known(
+    'TradeReferred',
+    'address indexed trader, address indexed referrer, uint256 leveragedPosition, uint256 referrerReward, uint256 rebate, uint256 timestamp',
+    'referral accounting (2024-05)',
+  ),
+  known(
+    'OIUpdated',
+    'bool open, bool long, uint256 pairIndex, uint256 amount, uint256 timestamp',
+    'open-interest accounting, no trader',
+  ),
+  known(
+    'TradeInitialAccFeesStored',
+    'address indexed trader, uint256 pairIndex, uint256 index, uint256 rollover',
+    'fee accumulator snapshot',
+  ),
+  known(
+    'PairAdded',
+    'uint256 index, bytes32 feedId',
+    'pair list: the pair catalog is domain/avantis/pairs.ts',
+  ),
+  known('PairAdded', 'uint256 index, string from, string to', 'pair list'),
+  known(
+    'PairDataUpdated',
+    'uint256 index, string from, string to, uint256 feedId, uint256[] x, uint256[] y',
+    'pair list',
+  ),
+  known('PairDelisted', 'uint256 index', 'pair list'),
+  known('PairUpdated', 'uint256 index', 'pair list'),
+  known('GroupAdded', 'uint256 index, string name', 'pair list'),
+  known(
+    'USDCSentToTrader',
+    'address indexed trader, uint256 amount',
+    'VaultManager transfer; executions already carry usdcSentToTrader',
+  ),
+  known('USDCReceivedFromTrader', 'address indexed trader, uint256 amount', 'VaultManager transfer'),
+];
+
+/** Known-but-not-decoded events by name, with why (abi-inspect and the tests read it). */
+export const NOT_WATCHED: Readonly<Record<string, string>> = Object.fromEntries(
+  KNOWN_UNWATCHED.map((k) => [k.name, k.why]),
+);
+
+// ---- schema drift: naming an unknown topic0
+
+/** A guessed layout for an unknown topic0: its signature, and what it was built from. */
+export interface CandidateLayout {
+  readonly signature: string;
+  readonly topic0: string;
+  readonly basis: string;
+}
+
+/** Types V2.md section 7 says fields were appended with (amounts, prices, leverage; flags; signed funding). */
+const APPENDED_TYPES = ['uint256', 'bool', 'int256'] as const;
+const MAX_APPENDED = 5; // OIUpdated went 5 -> 9, the widest change V2.md lists (+4)
+
+/**
+ * New v2 families V2.md section 7 names without a layout: plausible guesses only [I], so that a
+ * match names the family; every one must be checked against a real log.
+ */
+const NEW_FAMILY_GUESSES: readonly string[] = [
+  'BuilderFeesCharged(address,address,bytes32,uint256)',
+  'AccFundingFeesStored(uint256,int256,int256)',
+  'AccFundingFeesStored(uint256,uint256,uint256)',
+  'PositionIncreaseRegistered(address,uint256,uint256,uint256)',
+  'PartialTpSlInitiated(address,uint256,uint256,uint8,uint256,uint256)',
+  'TpSlExecuted(address,uint256,uint256,uint8,uint256,uint256,int256,uint256)',
+];
+
+let candidates: Map<string, CandidateLayout[]> | undefined;
+
+/**
+ * Candidate layouts by topic0: every known event (decoded or not) with up to five fields appended
+ * from the types V2.md's field lists use (its rule for the v2 layouts: the v1 canonical signature
+ * with the new fields appended), plus guesses for the new families. Built once, on first use.
+ */
+export function candidateLayouts(): ReadonlyMap<string, readonly CandidateLayout[]> {
+  if (candidates) return candidates;
+  const out = new Map<string, CandidateLayout[]>();
+  const add = (signature: string, basis: string) => {
+    const topic0 = EventFragment.from(`event ${signature}`).topicHash;
+    const list = out.get(topic0) ?? [];
+    if (!list.some((c) => c.signature === signature)) list.push({ signature, topic0, basis });
+    out.set(topic0, list);
+  };
+  const bases = new Map<string, string>();
+  for (const v of VARIANTS) bases.set(EventFragment.from(v.signature).format('sighash'), v.id);
+  for (const k of KNOWN_UNWATCHED)
+    bases.set(EventFragment.from(k.signature).format('sighash'), `${k.name} (known)`);
+  for (const [base, from] of bases) {
+    const name = base.slice(0, base.indexOf('('));
+    const types = base.slice(name.length + 1, -1);
+    let tails: string[][] = [[]];
+    for (let n = 1; n <= MAX_APPENDED; n++) {
+      tails = tails.flatMap((t) => APPENDED_TYPES.map((x) => [...t, x]));
+      for (const tail of tails)
+        add(`${name}(${[types, ...tail].filter(Boolean).join(',')})`, `${from} + (${tail.join(',')})`);
+    }
+  }
+  for (const g of NEW_FAMILY_GUESSES) add(g, 'a V2.md section 7 new family, guessed types [I]');
+  candidates = out;
+  return out;
+}

@@ -1,4 +1,4 @@
-// Avantis contract addresses on Base mainnet (FACTS section 1), and which of them the indexer filters logs on.
+// Avantis contract addresses on Base mainnet (FACTS section 1), and which of them the indexer fetches every log of.
 // All are upgradeable proxies: v2 (2026-08-12) swapped implementations, the addresses stayed.
 import { CONTRACTS_EMITTING, type AvantisContract } from './abi.js';
 
@@ -17,6 +17,11 @@ export interface AvantisDeployment {
   readonly pairStorageOlder?: readonly string[];
   /** Emits USDCSentToTrader; not watched today. */
   readonly vaultManager?: string;
+  /**
+   * The v2 TradingRouter proxy (EIP-712 verifying contract). V2.md section 1 [I]: not in the
+   * unchanged list and only given by `/v2/meta`, so unknown for Base here; watched when set.
+   */
+  readonly tradingRouter?: string;
 }
 
 /** Base mainnet, chain 8453. Addresses lower case; sources and tags as in FACTS section 1. */
@@ -45,11 +50,57 @@ function addressesOf(d: AvantisDeployment, c: AvantisContract): readonly string[
       return [d.tradingStorage];
     case 'PairInfos':
       return [d.pairInfos];
+    case 'TradingRouter':
+      return d.tradingRouter ? [d.tradingRouter] : [];
   }
+}
+
+/** The proxies whose EIP-1967 Upgraded logs date the v2 upgrade: Trading (every proxy) and TradingCallbacks. */
+export function upgradeWitnesses(d: AvantisDeployment): { trading: readonly string[]; callbacks: string } {
+  return { trading: d.trading.map((a) => a.toLowerCase()), callbacks: d.tradingCallbacks.toLowerCase() };
 }
 
 /** The eth_getLogs address filter: every address of every contract a watched variant is emitted by, lower case. */
 export function watchedAddresses(d: AvantisDeployment): string[] {
   const all = CONTRACTS_EMITTING.flatMap((c) => addressesOf(d, c)).map((a) => a.toLowerCase());
   return [...new Set(all)];
+}
+
+/** EIP-1967 `Upgraded(address indexed implementation)`: every proxy emits it on deployment and on each upgrade. */
+export const UPGRADED_TOPIC0 = '0xbc7cd75a20ee27fd9adebab32041f755214dbc6bffa90cc0225b39da2e5c2d3b';
+
+/**
+ * The v2 upgrade block from the proxies' Upgraded logs (V2.md section 1 [I]: no public source states
+ * Base's block): the latest block in which both Trading and TradingCallbacks emitted Upgraded after
+ * their first one (the first is the deployment). An in-place upgrade swaps every implementation in
+ * one transaction, so both show in one block. `undefined`: no upgrade seen (all v1).
+ */
+export function upgradeBlockFromLogs(
+  logs: readonly {
+    readonly address: string;
+    readonly blockNumber: number;
+    readonly topics: readonly string[];
+  }[],
+  w: { readonly trading: readonly string[]; readonly callbacks: string },
+): number | undefined {
+  const blocksOf = new Map<string, number[]>();
+  for (const l of logs) {
+    if (l.topics[0]?.toLowerCase() !== UPGRADED_TOPIC0) continue;
+    const a = l.address.toLowerCase();
+    const list = blocksOf.get(a) ?? [];
+    list.push(l.blockNumber);
+    blocksOf.set(a, list);
+  }
+  const later = (addresses: readonly string[]): Set<number> => {
+    const out = new Set<number>();
+    for (const a of addresses) {
+      const blocks = [...(blocksOf.get(a.toLowerCase()) ?? [])].sort((x, y) => x - y);
+      for (const b of blocks.slice(1)) out.add(b);
+    }
+    return out;
+  };
+  const callbacks = later([w.callbacks]);
+  let best: number | undefined;
+  for (const b of later(w.trading)) if (callbacks.has(b) && (best === undefined || b > best)) best = b;
+  return best;
 }

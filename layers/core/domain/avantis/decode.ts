@@ -1,10 +1,11 @@
-// Raw eth_getLogs log -> TradeEvent, by topic0. Every watched layout is static (no strings, arrays or
+// Raw eth_getLogs log -> TradeEvent, by topic0 (and, for the one topic0 whose meaning changed at the
+// v2 upgrade, by era: the log's block against the upgrade block). Every watched layout is static (no strings, arrays or
 // bytes), so each arg sits at a fixed 32-byte word; a per-variant plan compiled once at module load
 // reads those words straight from the hex string. That is several times faster than ethers' generic
 // decoder (no Result objects, no address checksumming) and lets us reject malformed logs strictly.
 import { EventFragment, type ParamType } from 'ethers';
 import type { DecodeResult, RawLog, TradeEvent } from '../trade-events.js';
-import { VARIANTS, type ArgValue, type Args, type EventVariant } from './abi.js';
+import { KNOWN_UNWATCHED, VARIANTS, type ArgValue, type Args, type EventVariant } from './abi.js';
 
 type WordKind = 'uint256' | 'int256' | 'uint8' | 'bool' | 'address';
 
@@ -60,14 +61,49 @@ function isWordKind(t: string): t is WordKind {
   return t === 'uint256' || t === 'int256' || t === 'uint8' || t === 'bool' || t === 'address';
 }
 
-const PLANS: ReadonlyMap<string, Plan> = (() => {
-  const plans = new Map<string, Plan>();
+/** One topic0's decoding: a single plan, or one per era where the topic0 collides (V2.md section 7). */
+interface TopicPlans {
+  readonly any?: Plan;
+  readonly v1?: Plan;
+  readonly v2?: Plan;
+}
+
+const PLANS: ReadonlyMap<string, TopicPlans> = (() => {
+  const plans = new Map<string, { any?: Plan; v1?: Plan; v2?: Plan }>();
   for (const v of VARIANTS) {
-    if (plans.has(v.topic0)) throw new Error(`duplicate topic0 ${v.topic0} (${v.id})`);
-    plans.set(v.topic0, compile(v));
+    const entry = plans.get(v.topic0) ?? {};
+    const slot = v.era ?? 'any';
+    // Two layouts may share a topic0 only when each is pinned to its own era.
+    if (entry[slot] !== undefined || (slot === 'any' ? entry.v1 || entry.v2 : entry.any)) {
+      throw new Error(`duplicate topic0 ${v.topic0} (${v.id})`);
+    }
+    entry[slot] = compile(v);
+    plans.set(v.topic0, entry);
   }
   return plans;
 })();
+
+const IGNORED: ReadonlySet<string> = new Set(
+  KNOWN_UNWATCHED.map((k) => k.topic0).filter((t) => !PLANS.has(t)),
+);
+
+/** Is this topic0 one we decode or knowingly skip? (Anything else is schema drift.) */
+export function isKnownTopic(topic0: string): boolean {
+  const t = topic0.toLowerCase();
+  return PLANS.has(t) || IGNORED.has(t);
+}
+
+/** Where the decoder stands on the upgrade: the first block of v2 layouts, when known. */
+export interface DecodeContext {
+  /** First block emitting v2 layouts; undefined = no upgrade seen yet (all v1). */
+  readonly upgradeBlock?: number;
+}
+
+function planFor(entry: TopicPlans, blockNumber: number, ctx: DecodeContext | undefined): Plan | undefined {
+  if (entry.any) return entry.any;
+  const v2 = ctx?.upgradeBlock !== undefined && blockNumber >= ctx.upgradeBlock;
+  return v2 ? entry.v2 : entry.v1;
+}
 
 // ---- word readers; `s` is the index of the word's first hex char in `hex`
 
@@ -137,18 +173,44 @@ function readArgs(slots: readonly Slot[], topics: readonly string[], data: strin
 
 // ---- public API
 
-/** Decodes one log; never throws: unknown topic0 and logs that do not fit the layout come back as reasons. */
-export function decodeLog(log: RawLog): DecodeResult {
+/**
+ * Decodes one log; never throws: an unknown topic0, a known one we skip, and a log that does not fit
+ * its layout come back as reasons (`detail` says what did not fit).
+ */
+export function decodeLog(log: RawLog, ctx?: DecodeContext): DecodeResult {
   const topic0 = log.topics[0]?.toLowerCase();
-  const plan = topic0 === undefined ? undefined : PLANS.get(topic0);
-  if (plan === undefined) return { ok: false, reason: 'UNKNOWN_TOPIC', topic0 };
+  const entry = topic0 === undefined ? undefined : PLANS.get(topic0);
+  if (entry === undefined) {
+    return {
+      ok: false,
+      reason: topic0 !== undefined && IGNORED.has(topic0) ? 'IGNORED' : 'UNKNOWN_TOPIC',
+      topic0,
+    };
+  }
+  const plan = planFor(entry, log.blockNumber, ctx);
+  if (plan === undefined)
+    return { ok: false, reason: 'MALFORMED_LOG', topic0, detail: 'NO_ERA_LAYOUT: no layout for this era' };
   try {
     const { topics, data } = log;
-    if (topics.length !== plan.topicCount || data.length !== plan.dataLength || !data.startsWith('0x')) {
-      return { ok: false, reason: 'MALFORMED_LOG', topic0 };
+    if (topics.length !== plan.topicCount) {
+      return {
+        ok: false,
+        reason: 'MALFORMED_LOG',
+        topic0,
+        detail: `TOPIC_COUNT: ${topics.length} topics, want ${plan.topicCount}`,
+      };
+    }
+    if (data.length !== plan.dataLength || !data.startsWith('0x')) {
+      return {
+        ok: false,
+        reason: 'MALFORMED_LOG',
+        topic0,
+        detail: `DATA_LENGTH: ${(data.length - 2) / 2} bytes, want ${(plan.dataLength - 2) / 2}`,
+      };
     }
     for (let i = 1; i < topics.length; i++) {
-      if (!HEX_WORD.test(topics[i] ?? '')) return { ok: false, reason: 'MALFORMED_LOG', topic0 };
+      if (!HEX_WORD.test(topics[i] ?? ''))
+        return { ok: false, reason: 'MALFORMED_LOG', topic0, detail: 'BAD_TOPIC: not a 32-byte topic' };
     }
     const fields = plan.variant.map(readArgs(plan.slots, topics, data));
     const event: TradeEvent = {
@@ -161,15 +223,20 @@ export function decodeLog(log: RawLog): DecodeResult {
       address: log.address.toLowerCase(),
     };
     return { ok: true, event };
-  } catch {
+  } catch (err) {
     // Range and enum checks in the readers and in `map` throw; a log we cannot read is malformed, not fatal.
-    return { ok: false, reason: 'MALFORMED_LOG', topic0 };
+    return {
+      ok: false,
+      reason: 'MALFORMED_LOG',
+      topic0,
+      detail: `BAD_VALUE: ${err instanceof Error ? err.message : 'unreadable'}`,
+    };
   }
 }
 
 /** Decodes a batch in order; result i belongs to log i. */
-export function decodeLogs(logs: readonly RawLog[]): DecodeResult[] {
+export function decodeLogs(logs: readonly RawLog[], ctx?: DecodeContext): DecodeResult[] {
   const out = new Array<DecodeResult>(logs.length);
-  for (let i = 0; i < logs.length; i++) out[i] = decodeLog(logs[i] as RawLog);
+  for (let i = 0; i < logs.length; i++) out[i] = decodeLog(logs[i] as RawLog, ctx);
   return out;
 }
