@@ -1,37 +1,42 @@
-// Signal router (signals.fifo -> fanout.fifo): a Decision per follower of the signal's trader.
-// Records of one trader keep their order (FIFO processor: a failure fails the rest of its group).
+// Signal router (signals.fifo -> alerts.fifo + copies.fifo): a Decision per user the signal
+// concerns. Records of one trader keep their order: the FIFO processor skips only the failing
+// record's message group (the other traders' signals go on), bodies are checked with zod, and a
+// failure is logged with the record and its cause.
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
-import { DynamoFollowStore } from '../../layers/core/adapters/dynamo/follow-store.js';
-import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { modeSourceFromConfig } from '../../layers/core/adapters/mode-source.js';
-import { sqsClient } from '../../layers/core/adapters/sqs/client.js';
-import { SqsFanoutQueue } from '../../layers/core/adapters/sqs/fanout-queue.js';
 import { config } from '../../layers/core/config.js';
+import { routeDeps } from '../../layers/core/copy/compose.js';
+import { parseSignal } from '../../layers/core/copy/jobs.js';
 import { routeSignal } from '../../layers/core/copy/route.js';
-import type { Signal } from '../../layers/core/domain/signals.js';
-import { appLog, lambdaHandler, metrics, MetricUnit } from '../../layers/core/observability.js';
+import { appLog, lambdaHandler, logger, metrics, MetricUnit } from '../../layers/core/observability.js';
 
 const cfg = config();
-const db = documentDb();
-const deps = {
-  followers: new DynamoFollowStore(db, { follows: cfg.tables.follows, users: cfg.tables.users }),
-  profiles: new DynamoUserStore(db, cfg.tables.users),
-  fanout: new SqsFanoutQueue(sqsClient(), cfg.queues.fanout),
-  mode: modeSourceFromConfig(cfg, db),
-  canary: cfg.canary,
-  log: appLog,
-};
+const deps = routeDeps(cfg, documentDb(), appLog);
 const processor = new SqsFifoPartialProcessorAsync();
 
 async function route(record: SQSRecord): Promise<void> {
-  const signal = JSON.parse(record.body) as Signal;
-  const summary = await routeSignal(signal, deps);
-  metrics.addMetric('SignalFollowers', MetricUnit.Count, summary.followers);
-  metrics.addMetric('FanoutMessages', MetricUnit.Count, summary.messages);
+  try {
+    const summary = await routeSignal(parseSignal(record.body), deps);
+    metrics.addMetric('SignalFollowers', MetricUnit.Count, summary.followers);
+    metrics.addMetric('AlertsRouted', MetricUnit.Count, summary.alerts);
+    metrics.addMetric('CopiesRouted', MetricUnit.Count, summary.copies);
+  } catch (err) {
+    logger.error('signal not routed; its group is retried', {
+      reason: 'ROUTE_FAILED',
+      messageId: record.messageId,
+      groupId: record.attributes.MessageGroupId,
+      receiveCount: record.attributes.ApproximateReceiveCount,
+      error: err as Error,
+    });
+    throw err;
+  }
 }
 
 export const handler = lambdaHandler(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, route, processor, { context }),
+  processPartialResponse(event, route, processor, {
+    context,
+    skipGroupOnError: true,
+    throwOnFullBatchFailure: false,
+  }),
 );

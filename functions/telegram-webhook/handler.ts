@@ -35,7 +35,9 @@ const updates = once(
   {
     tableName: cfg.tables.dedupe,
     keyPrefix: 'telegram-update',
-    keyPath: 'update_id',
+    // As a string: Powertools Idempotency treats a falsy key (update_id 0) as "no key" and throws,
+    // which answered 500 and made Telegram redeliver that update forever.
+    keyPath: 'to_string(update_id)',
     expiresAfterSeconds: 86_400,
   },
 );

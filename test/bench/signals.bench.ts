@@ -1,5 +1,5 @@
-// Signal benchmarks on the local stack: one signal routed to 10,000 followers (decisions + fanout
-// enqueued), and alerts sent through the follower's pacer with the Bot API stand-in enforcing
+// Signal benchmarks on the local stack: one signal routed to 10,000 followers (decisions + alerts
+// and copies enqueued), and alerts sent through the alerter's pacer with the Bot API stand-in enforcing
 // Telegram's limits (zero 429s and nothing lost is the target).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient, PurgeQueueCommand } from '@aws-sdk/client-sqs';
@@ -7,7 +7,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWrite } from '../../layers/core/adapters/dynamo/batch.js';
 import { followToItem, DynamoFollowStore } from '../../layers/core/adapters/dynamo/follow-store.js';
 import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { SqsFanoutQueue } from '../../layers/core/adapters/sqs/fanout-queue.js';
+import { DynamoIntentStore } from '../../layers/core/adapters/dynamo/intent-store.js';
+import { SqsAlertQueue, SqsCopyQueue } from '../../layers/core/adapters/sqs/copy-queues.js';
 import { TelegramMessenger } from '../../layers/core/adapters/telegram/messenger.js';
 import { routeSignal } from '../../layers/core/copy/route.js';
 import { newFollow } from '../../layers/core/domain/follows.js';
@@ -71,17 +72,22 @@ export async function routingBench(stack: LocalStack, followers = 10_000) {
       users: stack.info.tables.users,
     }),
     profiles: new DynamoUserStore(doc, stack.info.tables.users),
-    fanout: new SqsFanoutQueue(sqs, stack.info.queues.fanout.url),
+    mirrors: new DynamoIntentStore(doc, stack.info.tables.intents),
+    alerts: new SqsAlertQueue(sqs, stack.info.queues.alerts.url),
+    copies: new SqsCopyQueue(sqs, stack.info.queues.copies.url),
     mode: { read: async () => ({ mode: 'DRY' as const, switchValue: 'DRY', emergencyStop: false }) },
     canary: { maxNotionalUsdc: 1_000_000_000n, maxLeverage: 10, allowedPairs: 'ALL' as const },
+    now: () => Date.now(),
     log: quiet,
   });
   const seconds = (performance.now() - started) / 1000;
-  await sqs.send(new PurgeQueueCommand({ QueueUrl: stack.info.queues.fanout.url }));
+  await sqs.send(new PurgeQueueCommand({ QueueUrl: stack.info.queues.alerts.url }));
+  await sqs.send(new PurgeQueueCommand({ QueueUrl: stack.info.queues.copies.url }));
   dynamo.destroy();
   return {
     followers: summary.followers,
-    messages: summary.messages,
+    alerts: summary.alerts,
+    copies: summary.copies,
     seconds: Math.round(seconds * 100) / 100,
   };
 }
@@ -134,10 +140,22 @@ export async function endToEndBench(stack: LocalStack, trades = 10) {
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
+  const { isUpgradedToV2 } = await import('../../local/chain/deploy.js');
   const wallet = await LocalTrader.create(rpc, chain.addresses, 2_500, 100_000n * USDC_UNIT);
-  await wallet.delegateTo(stack.info.executorAddress);
   const follower = new ChatDriver(stack.info, { id: 95_000_001, firstName: 'Bench' });
-  await follower.say(`/wallet ${wallet.address}`);
+  const linked = await follower.say(`/wallet ${wallet.address}`);
+  const v2 = await isUpgradedToV2(provider, chain.addresses);
+  if (v2) {
+    // v2: the follower registers their own Alfa key, which /wallet shows, on the TradingRouter.
+    const shown = linked.map((m) => m.text).join('\n');
+    const key = /delegate key: <code>(0x[0-9a-fA-F]{40})<\/code>/.exec(shown)?.[1];
+    if (!key) throw new Error('/wallet showed no Alfa delegate key');
+    await wallet.setDelegate(key);
+    await follower.say('/wallet');
+  } else {
+    await wallet.delegateTo(stack.info.executorAddress);
+    await follower.say('/wallet');
+  }
   await follower.say('/settings maxpos 100000');
   await follower.say('/settings ceiling 1000000');
   const alertMs: number[] = [];
@@ -145,11 +163,15 @@ export async function endToEndBench(stack: LocalStack, trades = 10) {
   for (let i = 0; i < trades; i++) {
     const trader = await LocalTrader.create(rpc, chain.addresses, 2_600 + i);
     await follower.say(`/follow ${trader.address}`);
-    await follower.say(`/set ${trader.address} mode auto`);
-    const receipt = await trader.open({
+    const [ask] = await follower.say(`/set ${trader.address} mode auto`);
+    // Auto copy is confirmed with a button.
+    if (ask?.messageId !== undefined) await follower.press(ask.messageId, 'Yes, Auto copy');
+    // v1.5: filled in the trader's own transaction; v2: the block of the keeper's fill. 5x: within
+    // the follower's default leverage cap, so the copy is made.
+    const receipt = await trader.openFilled({
       pairIndex: 1,
-      collateralUsdc: 100n * USDC_UNIT,
-      leverage: 10,
+      collateralUsdc: 200n * USDC_UNIT,
+      leverage: 5,
       buy: true,
     });
     const deadline = Date.now() + 15_000;
@@ -177,8 +199,22 @@ export async function endToEndBench(stack: LocalStack, trades = 10) {
       if (Date.now() > copyDeadline) break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    const nonce = await provider.getTransactionCount(stack.info.executorAddress, 'latest');
-    if (nonce > 0) {
+    if (v2) {
+      // The copy's block: the follower wallet's open MarketExecuted (the service's relayer sends it).
+      const { decodeV2Logs } = await import('../../local/chain/v2.js');
+      const logs = await provider.getLogs({
+        address: chain.addresses.tradingCallbacks,
+        fromBlock: receipt.blockNumber,
+        toBlock: 'latest',
+      });
+      const copy = decodeV2Logs(logs, chain.addresses).find(
+        (e) =>
+          e.kind === 'TradingCallbacks.MarketExecuted' &&
+          e.open &&
+          e.t.trader.toLowerCase() === wallet.address,
+      );
+      if (copy) copyBlocks.push(copy.blockNumber - receipt.blockNumber);
+    } else if ((await provider.getTransactionCount(stack.info.executorAddress, 'latest')) > 0) {
       // The copy's block: the block holding the executor's last mined transaction.
       for (let b = await provider.getBlockNumber(); b >= receipt.blockNumber; b--) {
         const block = await provider.getBlock(b, true);

@@ -1,15 +1,15 @@
-// Signals to followers on the local stack: the router's decisions, alerts through the follower
-// function (deduplicated, within Telegram's answers 429 and 403), DRY copy intents, the emergency stop.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+// Signals to followers on the local stack in DRY: the router's decisions to alerts.fifo and
+// copies.fifo, alerts through the alerter (sent once, within Telegram's answers 429 and 403), DRY
+// copy intents through the copier, the emergency stop. Signals are put on signals.fifo as the
+// indexer would, so these run whatever the chain does.
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toJson } from '../../layers/core/adapters/dynamo/codec.js';
 import { DynamoOperatorFlags } from '../../layers/core/adapters/dynamo/operator-state.js';
-import type { Decision, FollowerView } from '../../layers/core/domain/decision.js';
+import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
+import { toJson } from '../../layers/core/adapters/dynamo/codec.js';
 import type { Signal } from '../../layers/core/domain/signals.js';
-import type { FanoutMessage } from '../../layers/core/ports.js';
-import { LocalTrader, USDC_UNIT } from '../../local/chain/trader.js';
+import type { AlertJob, CopyJob } from '../../layers/core/ports/copy.js';
 import { ChatDriver } from '../support/chat-driver.js';
 import { clients, stackInfo, uniqueId } from '../support/stack-clients.js';
 import { sentTo, waitForText } from '../support/wait.js';
@@ -17,148 +17,149 @@ import { sentTo, waitForText } from '../support/wait.js';
 const info = stackInfo();
 const { doc, sqs } = clients(info);
 const flags = new DynamoOperatorFlags(doc, info.tables.state);
+const users = new DynamoUserStore(doc, info.tables.users);
 const P = 10_000_000_000n;
+const hex = (n: number, len: number) => `0x${n.toString(16).padStart(len, '0')}`;
 
 async function intentsOf(userId: number) {
   const out = await doc.send(
     new ScanCommand({
       TableName: info.tables.intents,
-      FilterExpression: 'userId = :u',
-      ExpressionAttributeValues: { ':u': String(userId) },
+      FilterExpression: 'userId = :u AND begins_with(intentId, :h)',
+      ExpressionAttributeValues: { ':u': String(userId), ':h': '0x' },
     }),
   );
   return out.Items ?? [];
 }
 
+const openSignal = (trader: string, pairIndex = 0): Signal => ({
+  id: `${hex(uniqueId(), 64)}:3`,
+  kind: 'OPEN',
+  trader,
+  pairIndex,
+  pair: pairIndex === 0 ? 'ETH/USD' : 'BTC/USD',
+  tradeIndex: 0,
+  side: 'SHORT',
+  leverage: String(20n * P),
+  collateralUsdc: '300000000',
+  notionalUsdc: '6000000000',
+  price: String(3_000n * P),
+  block: 1,
+  blockHash: '0x01',
+  txHash: '0x02',
+  ts: Math.floor(Date.now() / 1000),
+});
+
+const publish = (queueUrl: string, body: string, group: string) =>
+  sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: body,
+      MessageGroupId: group,
+      MessageDeduplicationId: `${uniqueId()}`,
+    }),
+  );
+
 async function traderWithFollowers() {
-  if (info.chain.mode !== 'local') throw new Error('needs the local chain');
-  const trader = await LocalTrader.create(
-    info.endpoints.rpc,
-    info.chain.addresses,
-    1_000 + (uniqueId() % 500),
-  );
-  const wallet = await LocalTrader.create(
-    info.endpoints.rpc,
-    info.chain.addresses,
-    1_600 + (uniqueId() % 300),
-  );
+  const trader = hex(uniqueId(), 40);
   const ada = new ChatDriver(info, { id: uniqueId(), firstName: 'Ada' }); // alerts only
   const bob = new ChatDriver(info, { id: uniqueId(), firstName: 'Bob' }); // auto copy with a wallet
-  await ada.say(`/follow ${trader.address}`);
-  await bob.say(`/follow ${trader.address}`);
-  await bob.say(`/set ${trader.address} mode auto`);
-  await bob.say(`/wallet ${wallet.address}`);
+  await ada.say(`/follow ${trader}`);
+  await bob.say(`/follow ${trader}`);
+  const ask = ChatDriver.only(await bob.say(`/set ${trader} mode auto`));
+  await bob.press(ask.messageId as number, 'Yes, Auto copy');
+  // The link itself (delegation to Bob's key) is tested in live-copy; here it is seeded.
+  expect(await users.claimWallet(String(bob.person.id), hex(uniqueId(), 40))).toBe('LINKED');
   return { trader, ada, bob };
 }
 
 afterEach(async () => {
   await flags.setEmergencyStop(false, 'test', new Date());
+  await new Promise((r) => setTimeout(r, 1_500));
 });
 
-describe('signals to followers', () => {
+describe('signals to followers (DRY)', () => {
   it('alerts an ALERTS follower and simulates the copy of an AUTO follower, tagged (DRY)', async () => {
     const { trader, ada, bob } = await traderWithFollowers();
 
-    await trader.open({ pairIndex: 0, collateralUsdc: 300n * USDC_UNIT, leverage: 20, buy: false });
+    await publish(info.queues.signals.url, JSON.stringify(openSignal(trader)), trader);
 
     const adaAlert = await waitForText(info, ada.person.id, /opened <b>SHORT ETH\/USD<\/b> 20x/);
     const bobAlert = await waitForText(info, bob.person.id, /opened <b>SHORT ETH\/USD<\/b> 20x/);
     expect(adaAlert).not.toContain('Copy');
-    // 20x capped to 5x by the default (conservative) risk profile; $25 is the default size.
-    expect(bobAlert).toContain('Copy (DRY): would open SHORT 5x with $25.00 (capped: leverage)');
+    // 20x capped to 5x by the default (conservative) risk profile, whose $100 max position is on
+    // notional: $25 (the default size) at 5x is $125, so the size is capped to $20.
+    expect(bobAlert).toContain('Copy (DRY): would open SHORT 5x with $20.00 (capped: leverage, size)');
+    for (let i = 0; i < 50 && (await intentsOf(bob.person.id)).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
     const [intent, ...more] = await intentsOf(bob.person.id);
     expect(more).toHaveLength(0);
-    expect(intent).toMatchObject({
-      state: 'SIMULATED',
-      mode: 'DRY',
-      reason: 'MODE_DRY',
-      trader: trader.address,
-    });
+    expect(intent).toMatchObject({ state: 'SIMULATED', mode: 'DRY', reason: 'MODE_DRY', trader });
     expect(await intentsOf(ada.person.id)).toHaveLength(0);
   });
 
   it('copies nothing after an emergency stop, and says why', async () => {
     const { trader, bob } = await traderWithFollowers();
     await flags.setEmergencyStop(true, 'test', new Date());
+    await new Promise((r) => setTimeout(r, 1_500)); // the router's 1 s mode cache
 
-    await trader.open({ pairIndex: 1, collateralUsdc: 200n * USDC_UNIT, leverage: 5, buy: true });
+    await publish(info.queues.signals.url, JSON.stringify(openSignal(trader, 1)), trader);
 
-    const alert = await waitForText(info, bob.person.id, /opened <b>LONG BTC\/USD<\/b>/);
+    const alert = await waitForText(info, bob.person.id, /opened <b>SHORT BTC\/USD<\/b>/);
     expect(alert).toContain('Not copied (DRY): copying is stopped by the operators.');
+    await new Promise((r) => setTimeout(r, 500));
     expect(await intentsOf(bob.person.id)).toHaveLength(0);
   });
 });
 
-describe('follower function', () => {
-  const userId = () => uniqueId();
-  const signal = (): Signal => ({
-    id: `0x${uniqueId().toString(16).padStart(64, '0')}:7`,
-    kind: 'OPEN',
-    trader: `0x${'7'.repeat(40)}`,
-    pairIndex: 2,
-    pair: 'SOL/USD',
-    tradeIndex: 0,
-    side: 'LONG',
-    leverage: String(5n * P),
-    collateralUsdc: '100000000',
-    notionalUsdc: '500000000',
-    price: String(150n * P),
-    block: 1,
-    blockHash: '0x01',
-    txHash: '0x02',
-    ts: 0,
-  });
-  const follower = (id: number): FollowerView => ({
+describe('alerter and copier functions', () => {
+  const alert = (id: number): AlertJob => ({
+    id: `test:${uniqueId()}:${id}`,
     userId: String(id),
     chatId: String(id),
-    mode: 'AUTO',
-    sizing: { kind: 'FIXED_USD', usdc: 20_000_000n },
-    maxLeverage: 10,
-    maxPositionUsdc: 250_000_000n,
-    pairs: 'ALL',
-    notify: true,
-    paused: false,
+    html: 'opened <b>LONG SOL/USD</b>',
   });
-  const copy: Decision = {
-    action: 'COPY',
-    reason: 'MODE_DRY',
-    adjustments: [],
-    notify: true,
-    order: { kind: 'OPEN', pairIndex: 2, buy: true, leverage: String(5n * P), collateralUsdc: '20000000' },
-  };
-  /** Delivers a fanout message as SQS would redeliver it: same body, a new dedup id. */
-  const deliver = (m: FanoutMessage) =>
-    sqs.send(
-      new SendMessageCommand({
-        QueueUrl: info.queues.fanout.url,
-        MessageBody: toJson(m),
-        MessageGroupId: m.userId,
-        MessageDeduplicationId: `${uniqueId()}`,
-      }),
-    );
 
-  it('alerts once and claims one intent when the same message arrives three times', async () => {
-    const id = userId();
-    const cy = new ChatDriver(info, { id, firstName: 'Cy' });
-    if (info.chain.mode !== 'local') throw new Error('needs the local chain');
-    const wallet = await LocalTrader.create(
-      info.endpoints.rpc,
-      info.chain.addresses,
-      1_900 + (uniqueId() % 90),
-      1_000n * USDC_UNIT,
-    );
-    await cy.say(`/follow 0x${'7'.repeat(40)}`);
-    await cy.say(`/set 0x${'7'.repeat(40)} mode auto`);
-    await cy.say(`/wallet ${wallet.address}`);
-    const message: FanoutMessage = {
-      signal: signal(),
+  it('alerts once and claims one intent when the same messages arrive three times', async () => {
+    const { trader, bob } = await traderWithFollowers();
+    const id = bob.person.id;
+    const signal = openSignal(trader);
+    const job: CopyJob = {
+      signal,
       userId: String(id),
       chatId: String(id),
-      follower: follower(id),
-      decision: copy,
+      decision: {
+        action: 'COPY',
+        reason: 'MODE_DRY',
+        adjustments: [],
+        notify: true,
+        order: {
+          kind: 'OPEN',
+          pairIndex: 0,
+          buy: false,
+          leverage: String(5n * P),
+          collateralUsdc: '25000000',
+        },
+      },
+      follower: {
+        userId: String(id),
+        chatId: String(id),
+        mode: 'AUTO',
+        sizing: { kind: 'FIXED_USD', usdc: 25_000_000n },
+        maxLeverage: 10,
+        maxPositionUsdc: 2_500_000_000n,
+        pairs: 'ALL',
+        notify: true,
+        paused: false,
+      },
+      routedAt: Date.now(),
     };
+    const a = alert(id);
 
-    await Promise.all([deliver(message), deliver(message), deliver(message)]);
+    await Promise.all([
+      ...[1, 2, 3].map(() => publish(info.queues.alerts.url, JSON.stringify(a), a.userId)),
+      ...[1, 2, 3].map(() => publish(info.queues.copies.url, toJson(job), job.userId)),
+    ]);
 
     await waitForText(info, id, /opened <b>LONG SOL\/USD<\/b>/);
     await new Promise((r) => setTimeout(r, 1_500)); // time for the redeliveries to be processed
@@ -167,7 +168,7 @@ describe('follower function', () => {
   });
 
   it('retries after Telegram’s retry_after on a 429, and loses nothing', async () => {
-    const id = userId();
+    const id = uniqueId();
     await new ChatDriver(info, { id, firstName: 'Di' }).say('/start');
     await fetch(`${info.endpoints.telegramBotApi}/_alfa/faults`, {
       method: 'POST',
@@ -176,13 +177,7 @@ describe('follower function', () => {
     });
     const started = Date.now();
 
-    await deliver({
-      signal: signal(),
-      userId: String(id),
-      chatId: String(id),
-      follower: follower(id),
-      decision: copy,
-    });
+    await publish(info.queues.alerts.url, JSON.stringify(alert(id)), String(id));
 
     await waitForText(info, id, /opened <b>LONG SOL\/USD<\/b>/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
@@ -190,7 +185,7 @@ describe('follower function', () => {
   });
 
   it('marks a user who blocked the bot inactive on a 403', async () => {
-    const id = userId();
+    const id = uniqueId();
     await new ChatDriver(info, { id, firstName: 'Ed' }).say('/start');
     await fetch(`${info.endpoints.telegramBotApi}/_alfa/faults`, {
       method: 'POST',
@@ -198,13 +193,7 @@ describe('follower function', () => {
       body: JSON.stringify({ method: 'sendMessage', chatId: id, status: 403 }),
     });
 
-    await deliver({
-      signal: signal(),
-      userId: String(id),
-      chatId: String(id),
-      follower: follower(id),
-      decision: copy,
-    });
+    await publish(info.queues.alerts.url, JSON.stringify(alert(id)), String(id));
 
     for (let i = 0; i < 100; i++) {
       const user = await doc.send(

@@ -27,9 +27,19 @@ export type ReasonCode =
   | 'NO_WALLET'
   | 'NEEDS_EQUITY'
   | 'RETRACTED'
-  | 'COPY_FAILED';
+  | 'COPY_FAILED'
+  | 'PAIR_NOT_LISTED'
+  | 'LEVERAGE_BELOW_MIN'
+  | 'NOT_DELEGATED'
+  /** A trader's close or add where this user has no copy: told as an alert, nothing signed. */
+  | 'NO_COPY'
+  /** A copy that a user's earlier open of the same trade position still waits for. */
+  | 'DUPLICATE';
 
-/** What a copy would send: an open of a size, or closing a fraction of the mirrored position. */
+/**
+ * What a copy would send: an open of a size, closing a fraction of the follower's own copied
+ * position (read fresh before signing), or adding to it.
+ */
 export type CopyOrder =
   | {
       readonly kind: 'OPEN';
@@ -44,6 +54,14 @@ export type CopyOrder =
       readonly kind: 'CLOSE';
       readonly pairIndex: number;
       readonly fraction: { readonly closed: string; readonly of: string };
+    }
+  | {
+      readonly kind: 'INCREASE';
+      readonly pairIndex: number;
+      /** The trader's added collateral and their collateral before it: the copy adds the same share. */
+      readonly added: { readonly collateralUsdc: string; readonly traderBeforeUsdc: string };
+      /** 1e10, leverage of the added part. */
+      readonly leverage: string;
     };
 
 export interface Decision {
@@ -72,7 +90,12 @@ export interface FollowerView {
   readonly paused: boolean;
 }
 
+/** One pair's limits from Avantis' pair catalog (../shared/avantis/pair-limits.json). */
 export interface PairLimits {
+  /** Whether the pair takes new positions at all (isPairListed). */
+  readonly listed: boolean;
+  /** Whole x. */
+  readonly minLeverage: number;
   /** Whole x. */
   readonly maxLeverage: number;
   /** Minimum collateral x leverage, USDC 1e6 (Avantis refuses smaller positions). */
@@ -90,9 +113,12 @@ export interface DecisionContext {
   readonly mode: ExecutionMode;
   readonly emergencyStop: boolean;
   readonly risk: RiskPolicy;
-  /** Realized + unrealized copy losses today, USDC 1e6 (positive = loss). */
+  /** Realized + unrealized losses of the wallet today, USDC 1e6 (positive = loss). */
   readonly lossTodayUsdc: bigint;
-  /** Collateral in open copied positions, USDC 1e6. */
+  /**
+   * Collateral committed to copies, USDC 1e6: open copied positions plus every copy still in
+   * flight (CREATED, ACCEPTED, INITIATED), so back-to-back opens cannot overshoot the ceiling.
+   */
   readonly openCopiedUsdc: bigint;
   readonly wallet: string | undefined;
   /** The wallet's USDC on chain; undefined when not read (routing defers PCT_EQUITY sizing). */
@@ -149,13 +175,14 @@ export function decide(signal: Signal, f: FollowerView, ctx: DecisionContext): D
     notify: true, // a copy is always reported: it concerns the user's money
   });
 
-  if (signal.kind === 'CLOSE') {
-    // Closing follows the trader whatever the caps: reducing risk is never blocked.
-    const fraction = signal.closeFraction ?? { closed: '1', of: '1' };
-    return copied({ kind: 'CLOSE', pairIndex: signal.pairIndex, fraction }, []);
+  if (signal.kind !== 'OPEN') {
+    // Closes and adds are copied for the users who hold a copy of that position (decideOnCopy),
+    // found by the position, not by the follow; for a follower this is an alert only.
+    return alertOr('NO_COPY');
   }
 
   // Opening: every guard that limits new risk.
+  if (ctx.pair && !ctx.pair.listed) return alertOr('PAIR_NOT_LISTED');
   if (ctx.canary.allowedPairs !== 'ALL' && !ctx.canary.allowedPairs.includes(signal.pairIndex))
     return alertOr('CANARY_PAIR');
   if (ctx.lossTodayUsdc > ctx.risk.dailyLossLimitUsdc) return alertOr('CIRCUIT_BREAKER');
@@ -173,6 +200,7 @@ export function decide(signal: Signal, f: FollowerView, ctx: DecisionContext): D
   const cap = BigInt(capX) * PRECISION;
   const leverage = traderLeverage > cap ? cap : traderLeverage;
   if (leverage < traderLeverage) adjustments.push('LEVERAGE_CAPPED');
+  if (ctx.pair && leverage < BigInt(ctx.pair.minLeverage) * PRECISION) return alertOr('LEVERAGE_BELOW_MIN');
 
   const base = baseCollateral(f.sizing, BigInt(signal.collateralUsdc), ctx.equityUsdc);
   if (base === undefined) {
@@ -180,12 +208,14 @@ export function decide(signal: Signal, f: FollowerView, ctx: DecisionContext): D
     return { action: 'COPY', reason: 'NEEDS_EQUITY', adjustments, notify: true };
   }
   let collateral = base;
+  // Max position caps are on notional (collateral x leverage), as the settings screens show them.
+  const notionalCap = (n: bigint) => (n * PRECISION) / leverage;
   const caps = [
-    f.maxPositionUsdc,
-    ctx.risk.maxPositionUsdc,
+    notionalCap(f.maxPositionUsdc),
+    notionalCap(ctx.risk.maxPositionUsdc),
     ctx.risk.capitalCeilingUsdc - ctx.openCopiedUsdc,
   ];
-  if (ctx.canary.maxNotionalUsdc > 0n) caps.push((ctx.canary.maxNotionalUsdc * PRECISION) / leverage);
+  if (ctx.canary.maxNotionalUsdc > 0n) caps.push(notionalCap(ctx.canary.maxNotionalUsdc));
   for (const c of caps) {
     if (collateral > c) {
       collateral = c;
@@ -210,16 +240,57 @@ export function decide(signal: Signal, f: FollowerView, ctx: DecisionContext): D
   );
 }
 
-/** Blocks a copy may stay unmined before it is sent again, same nonce, higher fee. */
-export const STUCK_AFTER_BLOCKS = 3;
+/** What routing knows about one user's copy of the position a CLOSE or UPDATE signal is about. */
+export interface CopyView {
+  readonly userId: string;
+  readonly chatId: string;
+  /** The copy was simulated (opened while DRY): its close is simulated too. */
+  readonly simulated: boolean;
+  readonly notify: boolean;
+}
 
-/** What to do about a sent copy now: wait, replace it (stuck), or settle it as failed (reverted). */
-export function stuckAction(input: {
-  readonly sentBlock: number;
-  readonly head: number;
-  readonly receipt: 'MINED' | 'REVERTED' | 'PENDING';
-}): 'WAIT' | 'REPLACE' | 'FAIL' {
-  if (input.receipt === 'REVERTED') return 'FAIL';
-  if (input.receipt === 'MINED') return 'WAIT'; // the indexer settles it when it sees the fill
-  return input.head - input.sentBlock >= STUCK_AFTER_BLOCKS ? 'REPLACE' : 'WAIT';
+/**
+ * A trader's close (any fraction, TP, SL, liquidation) or add, for a user who holds a copy of that
+ * position. Reducing risk is never blocked: pause, ALERTS mode, unfollow, autocopy-off and DRY stop
+ * new opens only; the emergency stop halts every signature (the user is told what stays open).
+ */
+export function decideOnCopy(
+  signal: Signal,
+  copy: CopyView,
+  ctx: { readonly mode: ExecutionMode; readonly emergencyStop: boolean },
+): Decision {
+  if (ctx.emergencyStop) return { action: 'ALERT', reason: 'EMERGENCY_STOP', adjustments: [], notify: true };
+  const simulated = copy.simulated;
+  if (signal.kind === 'CLOSE') {
+    const fraction = signal.closeFraction ?? { closed: '1', of: '1' };
+    return {
+      action: 'COPY',
+      reason: simulated ? 'MODE_DRY' : 'COPY_OK',
+      adjustments: [],
+      order: { kind: 'CLOSE', pairIndex: signal.pairIndex, fraction },
+      notify: true,
+    };
+  }
+  // An add is new risk: only LIVE adds to a LIVE copy.
+  const added = signal.addedCollateralUsdc;
+  const before = signal.collateralBeforeUsdc;
+  if (signal.kind !== 'UPDATE' || !added || !before || simulated || ctx.mode === 'DRY')
+    return {
+      action: 'ALERT',
+      reason: ctx.mode === 'DRY' ? 'MODE_DRY' : 'NO_COPY',
+      adjustments: [],
+      notify: copy.notify,
+    };
+  return {
+    action: 'COPY',
+    reason: 'COPY_OK',
+    adjustments: [],
+    order: {
+      kind: 'INCREASE',
+      pairIndex: signal.pairIndex,
+      added: { collateralUsdc: added, traderBeforeUsdc: before },
+      leverage: signal.addedLeverage ?? signal.leverage,
+    },
+    notify: true,
+  };
 }

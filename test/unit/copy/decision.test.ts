@@ -1,6 +1,12 @@
 // decide(): every guard of the money path, each proven at its limit (allowed) and just over it (refused).
 import { describe, expect, it } from 'vitest';
-import { decide, type DecisionContext, type FollowerView } from '../../../layers/core/domain/decision.js';
+import {
+  decide,
+  decideOnCopy,
+  type CopyView,
+  type DecisionContext,
+  type FollowerView,
+} from '../../../layers/core/domain/decision.js';
 import { defaultRiskPolicy } from '../../../layers/core/domain/risk.js';
 import type { Signal } from '../../../layers/core/domain/signals.js';
 
@@ -38,7 +44,7 @@ const follower: FollowerView = {
   mode: 'AUTO',
   sizing: { kind: 'FIXED_USD', usdc: 50n * USDC },
   maxLeverage: 10,
-  maxPositionUsdc: 250n * USDC,
+  maxPositionUsdc: 2_500n * USDC,
   pairs: 'ALL',
   notify: true,
   paused: false,
@@ -58,7 +64,7 @@ const ctx: DecisionContext = {
   openCopiedUsdc: 0n,
   wallet: '0xwallet',
   equityUsdc: 1_000n * USDC,
-  pair: { maxLeverage: 75, minPositionUsdc: 100n * USDC },
+  pair: { listed: true, minLeverage: 1, maxLeverage: 75, minPositionUsdc: 100n * USDC },
   canary: { maxNotionalUsdc: 0n, maxLeverage: 100, allowedPairs: 'ALL' },
 };
 
@@ -131,9 +137,10 @@ describe('Function: decide', () => {
     });
 
     it('minimum position of the pair', () => {
-      const at = { ...ctx, pair: { maxLeverage: 75, minPositionUsdc: 500n * USDC } }; // 50 x 10x = 500
+      const pair = { listed: true, minLeverage: 1, maxLeverage: 75 };
+      const at = { ...ctx, pair: { ...pair, minPositionUsdc: 500n * USDC } }; // 50 x 10x = 500
       expect(decide(open, follower, at).action).toBe('COPY');
-      const over = { ...ctx, pair: { maxLeverage: 75, minPositionUsdc: 500n * USDC + 1n } };
+      const over = { ...ctx, pair: { ...pair, minPositionUsdc: 500n * USDC + 1n } };
       expect(decide(open, follower, over)).toMatchObject({ action: 'ALERT', reason: 'BELOW_MIN' });
     });
 
@@ -144,22 +151,31 @@ describe('Function: decide', () => {
       expect(decide(open, { ...follower, maxLeverage: 20 }, ctx).adjustments).toEqual([]);
       expect(lev({ maxLeverage: 50 }, { risk: { ...ctx.risk, maxLeverage: 7 } })).toBe(String(7n * P));
       expect(lev({ maxLeverage: 50 }, { canary: { ...ctx.canary, maxLeverage: 3 } })).toBe(String(3n * P));
-      expect(lev({ maxLeverage: 50 }, { pair: { maxLeverage: 5, minPositionUsdc: 0n } })).toBe(
-        String(5n * P),
-      );
+      expect(
+        lev(
+          { maxLeverage: 50 },
+          { pair: { listed: true, minLeverage: 1, maxLeverage: 5, minPositionUsdc: 0n } },
+        ),
+      ).toBe(String(5n * P));
     });
 
-    it('size: the follow’s max position, the user’s, the capital ceiling and the canary notional', () => {
+    it('size: the follow’s max position (notional), the user’s, the capital ceiling and the canary notional', () => {
       const size = (f: Partial<FollowerView>, c: Partial<DecisionContext>) =>
         decide(open, { ...follower, ...f }, { ...ctx, ...c });
       const big = { sizing: { kind: 'FIXED_USD', usdc: 400n * USDC } } as const;
-      expect(size({ ...big, maxPositionUsdc: 400n * USDC }, {}).adjustments).toEqual(['LEVERAGE_CAPPED']);
-      expect(size({ ...big, maxPositionUsdc: 400n * USDC - 1n }, {})).toMatchObject({
+      const roomy = { risk: { ...ctx.risk, maxPositionUsdc: 100_000n * USDC } };
+      // 400 collateral at 10x = 4,000 notional: at the cap allowed, one unit under it capped.
+      expect(size({ ...big, maxPositionUsdc: 4_000n * USDC }, roomy).adjustments).toEqual([
+        'LEVERAGE_CAPPED',
+      ]);
+      expect(size({ ...big, maxPositionUsdc: 4_000n * USDC - 10n }, roomy)).toMatchObject({
         adjustments: ['LEVERAGE_CAPPED', 'SIZE_CAPPED'],
         order: { collateralUsdc: String(400n * USDC - 1n) },
       });
+      // The user's own max position is on notional too: 1,000 notional at 10x = 100 collateral.
+      expect(size(big, {})).toMatchObject({ order: { collateralUsdc: String(100n * USDC) } });
       expect(
-        size({ ...big, maxPositionUsdc: 10_000n * USDC }, { openCopiedUsdc: 1_700n * USDC }),
+        size({ ...big, maxPositionUsdc: 100_000n * USDC }, { ...roomy, openCopiedUsdc: 1_700n * USDC }),
       ).toMatchObject({ order: { collateralUsdc: String(300n * USDC) } });
       expect(size({}, { openCopiedUsdc: 2_000n * USDC })).toMatchObject({
         action: 'ALERT',
@@ -188,21 +204,59 @@ describe('Function: decide', () => {
     });
   });
 
-  it('closes the same fraction whatever the caps, even past the circuit breaker', () => {
-    const d = decide(close, follower, {
-      ...ctx,
-      lossTodayUsdc: 10_000n * USDC,
-      canary: { ...ctx.canary, allowedPairs: [] },
+  it('refuses a pair the catalog does not list and a leverage capped below the pair minimum', () => {
+    const listed = { listed: true, minLeverage: 1, maxLeverage: 75, minPositionUsdc: 0n };
+    expect(decide(open, follower, { ...ctx, pair: { ...listed, listed: false } })).toMatchObject({
+      action: 'ALERT',
+      reason: 'PAIR_NOT_LISTED',
     });
-    expect(d).toMatchObject({
-      action: 'COPY',
-      order: { kind: 'CLOSE', pairIndex: 1, fraction: { closed: '250000000', of: '1000000000' } },
+    // capped to 10x by the follow; the pair starts at 10x (allowed) or 11x (refused)
+    expect(decide(open, follower, { ...ctx, pair: { ...listed, minLeverage: 10 } }).action).toBe('COPY');
+    expect(decide(open, follower, { ...ctx, pair: { ...listed, minLeverage: 11 } })).toMatchObject({
+      reason: 'LEVERAGE_BELOW_MIN',
     });
+  });
+
+  it('copies from a follow only opens: a close is an alert for a follower without a copy', () => {
+    expect(decide(close, follower, ctx)).toMatchObject({ action: 'ALERT', reason: 'NO_COPY' });
+    expect(decide(close, { ...follower, notify: false }, ctx)).toMatchObject({ action: 'SKIP' });
   });
 
   it('tells followers about a retracted signal, unless muted', () => {
     const retract: Signal = { ...open, kind: 'RETRACT', id: '0xabc:1:retract:aa', retracts: '0xabc:1' };
     expect(decide(retract, follower, ctx)).toMatchObject({ action: 'ALERT', reason: 'RETRACTED' });
     expect(decide(retract, { ...follower, notify: false }, ctx)).toMatchObject({ action: 'SKIP' });
+  });
+});
+
+describe('Function: decideOnCopy', () => {
+  const copy: CopyView = { userId: '1', chatId: '1', simulated: false, notify: false };
+
+  it('closes the trader’s exact fraction whatever the mode, caps or pause', () => {
+    for (const mode of ['LIVE', 'DRY'] as const) {
+      expect(decideOnCopy(close, copy, { mode, emergencyStop: false })).toMatchObject({
+        action: 'COPY',
+        reason: 'COPY_OK',
+        notify: true,
+        order: { kind: 'CLOSE', pairIndex: 1, fraction: { closed: '250000000', of: '1000000000' } },
+      });
+    }
+  });
+
+  it('closes a simulated copy as a simulation', () => {
+    expect(
+      decideOnCopy(close, { ...copy, simulated: true }, { mode: 'LIVE', emergencyStop: false }),
+    ).toMatchObject({
+      action: 'COPY',
+      reason: 'MODE_DRY',
+    });
+  });
+
+  it('signs nothing during an emergency stop and tells the user', () => {
+    expect(decideOnCopy(close, copy, { mode: 'LIVE', emergencyStop: true })).toMatchObject({
+      action: 'ALERT',
+      reason: 'EMERGENCY_STOP',
+      notify: true,
+    });
   });
 });

@@ -1,38 +1,64 @@
-// Fills in DynamoDB: PK trader, SK fillKey (`block#logIndex`, zero-padded). Writes are plain puts of
-// deterministic items, so writing a fill again leaves exactly the same item: idempotent by key.
+// Trade events in DynamoDB (the `fills` table): PK trader, SK fillKey (`block#logIndex`, zero-padded).
+// Every decoded event is stored; `isFill` marks executions, so the trader card reads fills without
+// scanning requests and fee events. Logs that could not be decoded are kept under the pseudo-trader
+// `quarantine:<address>` with their raw topics and data. Writes are plain puts of deterministic
+// items, so writing an event again leaves exactly the same item: idempotent by key.
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Fill } from '../../domain/fills.js';
-import type { FillStore } from '../../ports.js';
+import { z } from 'zod';
+import { fillKey, isFill, type Fill, type TradeEventRecord } from '../../domain/fills.js';
+import type { QuarantinedLog, TradeEventStore } from '../../ports.js';
 import { batchWrite } from './batch.js';
 import { fromJson, toJson } from './codec.js';
 import { queryAll } from './query.js';
 import { scanAll } from './scan.js';
 
-const fillFromItem = (item: Record<string, unknown>): Fill => ({
-  fillId: String(item.fillId),
-  fillKey: String(item.fillKey),
-  trader: String(item.trader),
-  timestamp: Number(item.ts),
-  event: fromJson<Fill['event']>(String(item.event)),
+const itemSchema = z.object({
+  fillId: z.string(),
+  fillKey: z.string(),
+  trader: z.string(),
+  ts: z.number(),
+  event: z.string(),
 });
 
-export class DynamoFillStore implements FillStore {
+const recordFromItem = (item: Record<string, unknown>): TradeEventRecord => {
+  const i = itemSchema.parse(item);
+  return {
+    fillId: i.fillId,
+    fillKey: i.fillKey,
+    trader: i.trader,
+    timestamp: i.ts,
+    event: fromJson<TradeEventRecord['event']>(i.event),
+  };
+};
+
+const quarantineItemSchema = z.object({
+  kind: z.enum(['UNKNOWN_TOPIC', 'MALFORMED_LOG']),
+  log: z.string(),
+  detail: z.string().optional(),
+});
+
+const QUARANTINE = 'quarantine:';
+/** Pages of the newest events read to find `limit` fills; an active trader's fills are never far back. */
+const RECENT_PAGES = 20;
+
+export class DynamoFillStore implements TradeEventStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async putFills(fills: readonly Fill[]): Promise<void> {
+  async putEvents(records: readonly TradeEventRecord[]): Promise<void> {
     await batchWrite(
       this.db,
       this.tableName,
-      fills.map((f) => ({
+      records.map((f) => ({
         PutRequest: {
           Item: {
             trader: f.trader,
             fillKey: f.fillKey,
             fillId: f.fillId,
             kind: f.event.kind,
+            isFill: isFill(f),
             block: f.event.blockNumber,
             ts: f.timestamp,
             event: toJson(f.event),
@@ -42,7 +68,28 @@ export class DynamoFillStore implements FillStore {
     );
   }
 
-  async fillsOf(trader: string, fromKey = ''): Promise<Fill[]> {
+  async putQuarantined(logs: readonly QuarantinedLog[]): Promise<void> {
+    await batchWrite(
+      this.db,
+      this.tableName,
+      logs.map(({ log, reason, detail }) => ({
+        PutRequest: {
+          Item: {
+            trader: `${QUARANTINE}${log.address.toLowerCase()}`,
+            fillKey: fillKey(log.blockNumber, log.logIndex),
+            fillId: `${log.transactionHash.toLowerCase()}:${log.logIndex}`,
+            kind: reason,
+            topic0: log.topics[0]?.toLowerCase() ?? '(none)',
+            block: log.blockNumber,
+            log: toJson(log),
+            ...(detail ? { detail } : {}),
+          },
+        },
+      })),
+    );
+  }
+
+  async eventsOf(trader: string, fromKey = ''): Promise<TradeEventRecord[]> {
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       ...(fromKey
@@ -52,28 +99,73 @@ export class DynamoFillStore implements FillStore {
           }
         : { KeyConditionExpression: 'trader = :t', ExpressionAttributeValues: { ':t': trader } }),
     });
-    return items.map(fillFromItem);
+    return items.map(recordFromItem);
   }
 
   async recentOf(trader: string, limit: number): Promise<Fill[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'trader = :t',
-        ExpressionAttributeValues: { ':t': trader },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
+    const out: Fill[] = [];
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < RECENT_PAGES && out.length < limit; page++) {
+      // The filter runs after Limit: keep paging back until enough executions are found.
+      const res = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'trader = :t',
+          // Items written before `isFill` existed are told apart by kind (executions then were these two).
+          FilterExpression: 'isFill = :yes OR (attribute_not_exists(isFill) AND #kind IN (:me, :le))',
+          ExpressionAttributeNames: { '#kind': 'kind' },
+          ExpressionAttributeValues: {
+            ':t': trader,
+            ':yes': true,
+            ':me': 'MarketExecuted',
+            ':le': 'LimitExecuted',
+          },
+          ScanIndexForward: false,
+          Limit: Math.max(limit * 4, 50),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of res.Items ?? []) {
+        const r = recordFromItem(item);
+        if (isFill(r) && out.length < limit) out.push(r);
+      }
+      start = res.LastEvaluatedKey;
+      if (!start) break;
+    }
+    return out;
+  }
+
+  async *all(): AsyncIterable<TradeEventRecord> {
+    for await (const item of scanAll(this.db, { TableName: this.tableName })) {
+      if (String(item.trader).startsWith(QUARANTINE)) continue;
+      yield recordFromItem(item);
+    }
+  }
+
+  async deleteQuarantinedFrom(address: string, fromKey: string): Promise<QuarantinedLog[]> {
+    const trader = `${QUARANTINE}${address.toLowerCase()}`;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'trader = :t AND fillKey >= :k',
+      ExpressionAttributeValues: { ':t': trader, ':k': fromKey },
+    });
+    await batchWrite(
+      this.db,
+      this.tableName,
+      items.map((i) => ({ DeleteRequest: { Key: { trader, fillKey: String(i.fillKey) } } })),
     );
-    return (out.Items ?? []).map(fillFromItem);
+    return items.map((item) => {
+      const i = quarantineItemSchema.parse(item);
+      return {
+        log: fromJson<QuarantinedLog['log']>(i.log),
+        reason: i.kind,
+        ...(i.detail ? { detail: i.detail } : {}),
+      };
+    });
   }
 
-  async *all(): AsyncIterable<Fill> {
-    for await (const item of scanAll(this.db, { TableName: this.tableName })) yield fillFromItem(item);
-  }
-
-  async deleteFillsFrom(trader: string, fromKey: string): Promise<Fill[]> {
-    const doomed = await this.fillsOf(trader, fromKey);
+  async deleteEventsFrom(trader: string, fromKey: string): Promise<TradeEventRecord[]> {
+    const doomed = await this.eventsOf(trader, fromKey);
     await batchWrite(
       this.db,
       this.tableName,

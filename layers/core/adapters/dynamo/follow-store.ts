@@ -40,9 +40,29 @@ export function followToItem(f: Follow, paused = false): Record<string, unknown>
     maxPositionUsdc: f.maxPositionUsdc.toString(),
     pairs: f.pairs === 'ALL' ? 'ALL' : [...f.pairs],
     notify: f.notify,
+    ...(f.notifications ? { notifications: f.notifications } : {}),
+    ...(f.direction ? { direction: f.direction } : {}),
+    ...(f.stopLoss
+      ? {
+          stopLoss:
+            f.stopLoss.kind === 'USD'
+              ? { kind: 'USD', amount: f.stopLoss.usdc.toString() }
+              : { kind: 'PCT', amount: String(f.stopLoss.bps) },
+        }
+      : {}),
+    ...(f.minTraderLeverage ? { minTraderLeverage: f.minTraderLeverage } : {}),
     paused,
     createdAt: f.createdAt,
   };
+}
+
+function stopLossFromItem(v: unknown): { stopLoss?: Follow['stopLoss'] } {
+  if (typeof v !== 'object' || v === null) return {};
+  const { kind, amount } = v as { kind?: unknown; amount?: unknown };
+  if (typeof amount !== 'string' || !/^\d+$/.test(amount)) return {};
+  if (kind === 'USD') return { stopLoss: { kind: 'USD', usdc: BigInt(amount) } };
+  if (kind === 'PCT') return { stopLoss: { kind: 'PCT', bps: Number(amount) } };
+  return {};
 }
 
 export function followFromItem(item: Record<string, unknown>): Follow {
@@ -56,6 +76,12 @@ export function followFromItem(item: Record<string, unknown>): Follow {
     maxPositionUsdc: BigInt(String(item.maxPositionUsdc)),
     pairs: item.pairs === 'ALL' ? 'ALL' : (item.pairs as number[]).map(Number),
     notify: item.notify !== false,
+    ...(item.notifications === 'ALL' || item.notifications === 'COPIES' || item.notifications === 'SILENT'
+      ? { notifications: item.notifications }
+      : {}),
+    ...(item.direction === 'REVERSE' || item.direction === 'SAME' ? { direction: item.direction } : {}),
+    ...stopLossFromItem(item.stopLoss),
+    ...(typeof item.minTraderLeverage === 'number' ? { minTraderLeverage: item.minTraderLeverage } : {}),
     createdAt: String(item.createdAt ?? ''),
   };
 }

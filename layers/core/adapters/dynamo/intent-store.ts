@@ -1,6 +1,9 @@
-// CopyIntents in DynamoDB, claimed with a conditional put: the record that a copy is never made
-// twice. The same table holds two kinds of pointer items: `tx#<hash>` (a sent transaction -> its
-// intent, for the indexer) and `mirror#...` (a trader's slot -> the follower's mirrored position).
+// CopyIntents in DynamoDB: claimed with a conditional put (one per `signalId:userId`), moved only
+// along the allowed transitions (each write conditional on the predecessor states), the signed
+// intent stored once. Non-terminal intents carry `unsettledUser` (sparse GSI `unsettled`: a user's
+// copies in flight, and the reconciler's work list). The same table holds mirror items
+// (`mirror#user#trader#pair#index`, sparse GSI `bySlot` on `mirrorSlot`): every user's copy of one
+// trader position, so closes reach copies whatever became of the follow. Items are checked with zod.
 import {
   DeleteCommand,
   GetCommand,
@@ -8,14 +11,116 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { CopyIntent, IntentStore, Mirror, MirrorKey, PendingCopy, SentCopy } from '../../ports.js';
+import { z } from 'zod';
+import { IN_FLIGHT, isTerminal, predecessorsOf, type IntentUpdate } from '../../domain/copy/intent.js';
+import type { CopyIntent, IntentStore, Mirror, SignedIntent } from '../../ports/copy.js';
 import { queryAll } from './query.js';
+import { scanAll } from './scan.js';
 import { batchGetAll } from './batch.js';
-import { fromJson, toJson } from './codec.js';
 
 const conditionFailed = (err: unknown) =>
   err instanceof Error && err.name === 'ConditionalCheckFailedException';
-const mirrorId = (k: MirrorKey) => `mirror#${k.userId}#${k.trader}#${k.pairIndex}#${k.tradeIndex}`;
+
+const slotKey = (trader: string, pairIndex: number, tradeIndex: number) =>
+  `${trader.toLowerCase()}#${pairIndex}#${tradeIndex}`;
+const mirrorId = (userId: string, trader: string, pairIndex: number, tradeIndex: number) =>
+  `mirror#${userId}#${slotKey(trader, pairIndex, tradeIndex)}`;
+
+const str = z.string();
+const order = z.union([
+  z.object({
+    kind: z.literal('OPEN'),
+    pairIndex: z.number(),
+    buy: z.boolean(),
+    leverage: str,
+    collateralUsdc: str,
+  }),
+  z.object({
+    kind: z.literal('CLOSE'),
+    pairIndex: z.number(),
+    fraction: z.object({ closed: str, of: str }),
+  }),
+  z.object({
+    kind: z.literal('INCREASE'),
+    pairIndex: z.number(),
+    added: z.object({ collateralUsdc: str, traderBeforeUsdc: str }),
+    leverage: str,
+  }),
+]);
+const signed = z.object({
+  orderType: z.number(),
+  userIntent: str,
+  signature: str,
+  digest: str,
+  nonce: str,
+  deadlineMs: str,
+  collateralUsdc: str,
+  leverage: str,
+  buy: z.boolean(),
+  pairIndex: z.number(),
+  index: z.number().optional(),
+});
+const fill = z.object({
+  orderId: str.optional(),
+  price: str,
+  collateralUsdc: str,
+  usdcSentToTrader: str,
+  txHash: str.optional(),
+  index: z.number().optional(),
+  openTimestamp: str.optional(),
+  leverage: str.optional(),
+});
+const intentItem = z
+  .object({
+    intentId: str,
+    signalId: str,
+    userId: str,
+    chatId: str,
+    trader: str,
+    slot: z.object({ pairIndex: z.number(), tradeIndex: z.number() }),
+    kind: z.enum(['OPEN', 'CLOSE', 'INCREASE']),
+    wallet: str.optional(),
+    delegate: str.optional(),
+    state: z.enum(['CREATED', 'ACCEPTED', 'INITIATED', 'EXECUTED', 'CANCELED', 'FAILED', 'SIMULATED']),
+    reason: str,
+    mode: z.enum(['DRY', 'LIVE']),
+    order,
+    createdAt: str,
+    signalTs: z.number().optional(),
+    signalBlock: z.number().optional(),
+    signed: signed.optional(),
+    submittedAt: str.optional(),
+    trackingId: str.optional(),
+    lastSeq: z.number().optional(),
+    orderId: str.optional(),
+    txHash: str.optional(),
+    fill: fill.optional(),
+    code: str.optional(),
+    message: str.optional(),
+    acceptedAt: str.optional(),
+    settledAt: str.optional(),
+    notifiedAt: str.optional(),
+    nonceUsedAt: str.optional(),
+    attempts: z.number().optional(),
+  })
+  .strip();
+const mirrorItem = z
+  .object({
+    userId: str,
+    chatId: str,
+    trader: str,
+    pairIndex: z.number(),
+    tradeIndex: z.number(),
+    wallet: str,
+    openIntentId: str,
+    simulated: z.boolean(),
+    buy: z.boolean(),
+    index: z.number().optional(),
+  })
+  .strip();
+
+const toIntent = (item: Record<string, unknown>): CopyIntent => intentItem.parse(item) as CopyIntent;
+const toMirror = (item: Record<string, unknown>): Mirror => mirrorItem.parse(item) as Mirror;
 
 export class DynamoIntentStore implements IntentStore {
   constructor(
@@ -28,7 +133,10 @@ export class DynamoIntentStore implements IntentStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...intent, order: toJson(intent.order) },
+          Item: {
+            ...intent,
+            ...(isTerminal(intent.state) ? {} : { unsettledUser: intent.userId }),
+          },
           ConditionExpression: 'attribute_not_exists(intentId)',
         }),
       );
@@ -43,105 +151,23 @@ export class DynamoIntentStore implements IntentStore {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { intentId }, ConsistentRead: true }),
     );
-    if (!out.Item) return undefined;
-    return { ...(out.Item as CopyIntent), order: fromJson<CopyIntent['order']>(String(out.Item.order)) };
+    return out.Item ? toIntent(out.Item) : undefined;
   }
 
-  async markSent(intentId: string, tx: SentCopy): Promise<void> {
-    await this.recordTx(intentId, tx, '#s = :created', 'SET #s = :sent, sentAt = :at, ');
-  }
-
-  async markReplaced(intentId: string, tx: SentCopy): Promise<void> {
-    await this.recordTx(intentId, tx, '#s = :sent', 'SET replacedAt = :at, ');
-  }
-
-  private async recordTx(intentId: string, tx: SentCopy, condition: string, set: string): Promise<void> {
-    // The pointer first: the indexer may see the transaction mined before this update lands.
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { intentId: `tx#${tx.txHash}`, intentOf: intentId },
-      }),
-    );
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { intentId },
-        UpdateExpression: `${set}txHash = :tx, nonce = :nonce, maxFeePerGas = :fee, sentBy = :by, sentBlock = :block, calldata = :data`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: {
-          ':sent': 'SENT',
-          ...(condition.includes(':created') ? { ':created': 'CREATED' } : {}),
-          ':tx': tx.txHash,
-          ':nonce': tx.nonce,
-          ':fee': tx.maxFeePerGas,
-          ':by': tx.sentBy,
-          ':block': tx.sentBlock,
-          ':data': tx.calldata,
-          ':at': new Date().toISOString(),
-        },
-      }),
-    );
-  }
-
-  async pendingOf(executor: string): Promise<PendingCopy[]> {
-    const items = await queryAll(this.db, {
-      TableName: this.tableName,
-      IndexName: 'bySender',
-      KeyConditionExpression: 'sentBy = :e',
-      ExpressionAttributeValues: { ':e': executor },
-    });
-    return items.map((i) => ({
-      intentId: String(i.intentId),
-      userId: String(i.userId),
-      ...(typeof i.chatId === 'string' ? { chatId: i.chatId } : {}),
-      txHash: String(i.txHash),
-      nonce: Number(i.nonce),
-      maxFeePerGas: String(i.maxFeePerGas),
-      sentBy: executor,
-      sentBlock: Number(i.sentBlock),
-      calldata: String(i.calldata),
-    }));
-  }
-
-  async markFailed(intentId: string, reason: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { intentId },
-        UpdateExpression: 'SET #s = :failed, failure = :reason REMOVE sentBy',
-        ConditionExpression: '#s IN (:created, :sent)',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: {
-          ':failed': 'FAILED',
-          ':created': 'CREATED',
-          ':sent': 'SENT',
-          ':reason': reason.slice(0, 300),
-        },
-      }),
-    );
-  }
-
-  async markMined(
-    intentId: string,
-    fill: { price: string; collateralUsdc: string; block: number },
-  ): Promise<boolean> {
+  async saveSigned(intentId: string, s: SignedIntent, at: Date): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { intentId },
-          UpdateExpression:
-            'SET #s = :mined, fillPrice = :price, fillCollateralUsdc = :collateral, minedBlock = :block REMOVE sentBy',
-          ConditionExpression: '#s = :sent',
+          UpdateExpression: 'SET signed = :signed, submittedAt = :at, attempts = :one',
+          ConditionExpression: '#s = :created AND attribute_not_exists(signed)',
           ExpressionAttributeNames: { '#s': 'state' },
           ExpressionAttributeValues: {
-            ':mined': 'MINED',
-            ':sent': 'SENT',
-            ':price': fill.price,
-            ':collateral': fill.collateralUsdc,
-            ':block': fill.block,
+            ':signed': s,
+            ':at': at.toISOString(),
+            ':created': 'CREATED',
+            ':one': 1,
           },
         }),
       );
@@ -152,32 +178,215 @@ export class DynamoIntentStore implements IntentStore {
     }
   }
 
-  async byTx(txHashes: readonly string[]): Promise<Map<string, string>> {
-    const keys = [...new Set(txHashes)].map((h) => ({ intentId: `tx#${h}` }));
-    const items = await batchGetAll(this.db, this.tableName, keys);
-    return new Map(items.map((item) => [String(item.intentId).slice(3), String(item.intentOf)]));
-  }
-
-  async putMirror(key: MirrorKey, mirror: Mirror): Promise<void> {
+  async markSubmitted(intentId: string, at: Date): Promise<void> {
     await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { intentId: mirrorId(key), ...mirror } }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { intentId },
+        UpdateExpression: 'SET submittedAt = :at ADD attempts :one',
+        ExpressionAttributeValues: { ':at': at.toISOString(), ':one': 1 },
+      }),
     );
   }
 
-  async mirrorOf(key: MirrorKey): Promise<Mirror | undefined> {
+  async apply(intentId: string, update: IntentUpdate, at: Date): Promise<boolean> {
+    const set: string[] = ['#s = :to'];
+    const values: Record<string, unknown> = { ':to': update.state };
+    const put = (name: string, value: unknown) => {
+      if (value === undefined) return;
+      set.push(`${name} = :${name}`);
+      values[`:${name}`] = value;
+    };
+    switch (update.state) {
+      case 'ACCEPTED':
+        put('trackingId', update.trackingId);
+        put('acceptedAt', at.toISOString());
+        put('reason', 'ACCEPTED');
+        break;
+      case 'INITIATED':
+        put('orderId', update.orderId);
+        put('txHash', update.txHash);
+        put('reason', 'INITIATED');
+        break;
+      case 'EXECUTED':
+        put('fill', update.fill);
+        put('reason', update.reason);
+        put('orderId', update.fill.orderId);
+        break;
+      case 'CANCELED':
+        put('reason', update.reason);
+        put('orderId', update.orderId);
+        put('txHash', update.txHash);
+        break;
+      case 'FAILED':
+        put('reason', update.reason);
+        put('code', update.code);
+        put('message', update.message.slice(0, 300));
+        break;
+    }
+    const terminal = isTerminal(update.state);
+    if (terminal) put('settledAt', at.toISOString());
+    const from = predecessorsOf(update.state);
+    from.forEach((s, i) => (values[`:from${i}`] = s));
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { intentId },
+          UpdateExpression: `SET ${set.join(', ')}${terminal ? ' REMOVE unsettledUser' : ''}`,
+          ConditionExpression: `#s IN (${from.map((_s, i) => `:from${i}`).join(', ')})`,
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (conditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async setLastSeq(intentId: string, seq: number): Promise<void> {
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { intentId },
+          UpdateExpression: 'SET lastSeq = :seq',
+          ConditionExpression: 'attribute_not_exists(lastSeq) OR lastSeq < :seq',
+          ExpressionAttributeValues: { ':seq': seq },
+        }),
+      )
+      .catch((err: unknown) => {
+        if (!conditionFailed(err)) throw err;
+      });
+  }
+
+  async setNonceUsedAt(intentId: string, at: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { intentId },
+        UpdateExpression: 'SET nonceUsedAt = if_not_exists(nonceUsedAt, :at)',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
+    );
+  }
+
+  async markNotified(intentId: string, at: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { intentId },
+          UpdateExpression: 'SET notifiedAt = :at',
+          ConditionExpression: 'attribute_exists(intentId) AND attribute_not_exists(notifiedAt)',
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (conditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async inFlightOf(userId: string): Promise<CopyIntent[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'unsettled',
+      KeyConditionExpression: 'unsettledUser = :u',
+      ExpressionAttributeValues: { ':u': userId },
+    });
+    return (await this.full(items)).map(toIntent).filter((i) => IN_FLIGHT.includes(i.state));
+  }
+
+  /** The indexes project keys only: the items themselves, read by key. */
+  private full(keys: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    return batchGetAll(
+      this.db,
+      this.tableName,
+      keys.map((k) => ({ intentId: k.intentId })),
+    );
+  }
+
+  async unsettled(): Promise<CopyIntent[]> {
+    const keys: Record<string, unknown>[] = [];
+    // The index is sparse: only non-terminal intents are in it, so this scan is small.
+    for await (const item of scanAll(this.db, { TableName: this.tableName, IndexName: 'unsettled' }))
+      keys.push(item);
+    return (await this.full(keys)).map(toIntent).filter((i) => !isTerminal(i.state));
+  }
+
+  async putMirror(m: Mirror): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          intentId: mirrorId(m.userId, m.trader, m.pairIndex, m.tradeIndex),
+          mirrorSlot: slotKey(m.trader, m.pairIndex, m.tradeIndex),
+          ...m,
+        },
+      }),
+    );
+  }
+
+  async mirrorOf(
+    userId: string,
+    trader: string,
+    pairIndex: number,
+    tradeIndex: number,
+  ): Promise<Mirror | undefined> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { intentId: mirrorId(key) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { intentId: mirrorId(userId, trader, pairIndex, tradeIndex) },
+        ConsistentRead: true,
+      }),
     );
-    return out.Item
-      ? {
-          wallet: String(out.Item.wallet),
-          pairIndex: Number(out.Item.pairIndex),
-          index: Number(out.Item.index),
-        }
-      : undefined;
+    return out.Item ? toMirror(out.Item) : undefined;
   }
 
-  async deleteMirror(key: MirrorKey): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { intentId: mirrorId(key) } }));
+  async mirrorsOfSlot(trader: string, pairIndex: number, tradeIndex: number): Promise<Mirror[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'bySlot',
+      KeyConditionExpression: '#slot = :s',
+      ExpressionAttributeNames: { '#slot': 'mirrorSlot' },
+      ExpressionAttributeValues: { ':s': slotKey(trader, pairIndex, tradeIndex) },
+    });
+    return (await this.full(items)).map(toMirror);
+  }
+
+  async allMirrors(): Promise<Mirror[]> {
+    const keys: Record<string, unknown>[] = [];
+    for await (const item of scanAll(this.db, { TableName: this.tableName, IndexName: 'bySlot' }))
+      keys.push(item);
+    return (await this.full(keys)).map(toMirror);
+  }
+
+  async deleteMirror(m: Pick<Mirror, 'userId' | 'trader' | 'pairIndex' | 'tradeIndex'>): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { intentId: mirrorId(m.userId, m.trader, m.pairIndex, m.tradeIndex) },
+      }),
+    );
+  }
+
+  async markOnce(marker: string, at: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { intentId: `marker#${marker}`, at: at.toISOString() },
+          ConditionExpression: 'attribute_not_exists(intentId)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (conditionFailed(err)) return false;
+      throw err;
+    }
   }
 }

@@ -18,6 +18,14 @@ export class DynamoOperatorFlags implements OperatorFlags {
     return out.Item?.emergencyStop === true;
   }
 
+  /** When the emergency stop in force was set (ISO), or undefined when none is set. */
+  async emergencySince(): Promise<string | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: 'flags' }, ConsistentRead: true }),
+    );
+    return out.Item?.emergencyStop === true ? String(out.Item.emergencyAt ?? 'unknown') : undefined;
+  }
+
   async setEmergencyStop(on: boolean, by: string, now: Date): Promise<void> {
     await this.db.send(
       new UpdateCommand({
@@ -34,10 +42,17 @@ export class DynamoErrorJournal implements ErrorJournal {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The recording function's catalog name; locally every function shares one process env. */
+    private readonly source: string | undefined = process.env.POWERTOOLS_SERVICE_NAME,
   ) {}
 
   async record(reason: string, message: string, now: Date): Promise<void> {
-    const entry: RecordedError = { at: now.toISOString(), reason, message: message.slice(0, 300) };
+    const entry: RecordedError = {
+      at: now.toISOString(),
+      reason,
+      message: message.slice(0, 300),
+      ...(this.source ? { source: this.source } : {}),
+    };
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,

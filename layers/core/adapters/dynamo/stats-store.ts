@@ -24,6 +24,7 @@ interface StoredStats {
   slots: [string, Lot[]][];
   lastFee?: TraderStats['ledger']['lastFee'];
   lastOpen?: TraderStats['ledger']['lastOpen'];
+  lastCancel?: TraderStats['ledger']['lastCancel'];
   allTime: StoredAggregate;
   days: [number, StoredAggregate][];
 }
@@ -46,6 +47,7 @@ export function encodeStats(s: TraderStats): string {
     slots: [...s.ledger.slots],
     ...(s.ledger.lastFee ? { lastFee: s.ledger.lastFee } : {}),
     ...(s.ledger.lastOpen ? { lastOpen: s.ledger.lastOpen } : {}),
+    ...(s.ledger.lastCancel ? { lastCancel: s.ledger.lastCancel } : {}),
     allTime: storeAgg(s.allTime),
     days: [...s.days].map(([d, a]) => [d, storeAgg(a)]),
   };
@@ -61,6 +63,7 @@ export function decodeStats(text: string): TraderStats {
       slots: new Map(s.slots),
       ...(s.lastFee ? { lastFee: s.lastFee } : {}),
       ...(s.lastOpen ? { lastOpen: s.lastOpen } : {}),
+      ...(s.lastCancel ? { lastCancel: s.lastCancel } : {}),
     },
     allTime: loadAgg(s.allTime),
     days: new Map(s.days.map(([d, a]) => [d, loadAgg(a)])),

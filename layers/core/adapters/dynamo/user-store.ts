@@ -1,5 +1,12 @@
-// Users in DynamoDB: PK userId.
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// Users in DynamoDB: PK userId. A linked wallet is also held by a claim item `wallet#<address>`
+// (attribute `owner`), written in the same transaction as the user's `wallet`, so one wallet
+// belongs to at most one user. Scans of the table skip ids that start with `wallet#`.
+import {
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { defaultRiskPolicy, type RiskPolicy } from '../../domain/risk.js';
 import type { User } from '../../domain/users.js';
 import type { Profile, ProfileStore, UserStore } from '../../ports.js';
@@ -22,6 +29,7 @@ function profileFromItem(item: Record<string, unknown>): Profile {
     user: userFromItem(item),
     risk: typeof item.risk === 'string' ? fromJson<RiskPolicy>(item.risk) : defaultRiskPolicy(),
     ...(typeof item.wallet === 'string' ? { wallet: item.wallet } : {}),
+    ...(typeof item.pendingWallet === 'string' ? { pendingWallet: item.pendingWallet } : {}),
   };
 }
 
@@ -79,6 +87,101 @@ export class DynamoUserStore implements UserStore, ProfileStore {
 
   async setWallet(userId: string, wallet: string): Promise<void> {
     await this.update(userId, 'SET wallet = :wallet', { ':wallet': wallet });
+  }
+
+  /**
+   * Links `wallet` to the user, unless another user holds it: the claim item and the user's wallet
+   * change together. 'TAKEN' when another user's claim stands. The old wallet's claim is released.
+   */
+  async claimWallet(userId: string, wallet: string, previous?: string): Promise<'LINKED' | 'TAKEN'> {
+    const claim = `wallet#${wallet.toLowerCase()}`;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { userId: claim, owner: userId },
+                ConditionExpression: 'attribute_not_exists(userId) OR #owner = :me',
+                ExpressionAttributeNames: { '#owner': 'owner' },
+                ExpressionAttributeValues: { ':me': userId },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { userId },
+                UpdateExpression: 'SET wallet = :wallet REMOVE pendingWallet',
+                ConditionExpression: 'attribute_exists(userId)',
+                ExpressionAttributeValues: { ':wallet': wallet.toLowerCase() },
+              },
+            },
+            ...(previous && previous.toLowerCase() !== wallet.toLowerCase()
+              ? [
+                  {
+                    Delete: {
+                      TableName: this.tableName,
+                      Key: { userId: `wallet#${previous.toLowerCase()}` },
+                      ConditionExpression: 'attribute_not_exists(userId) OR #owner = :me',
+                      ExpressionAttributeNames: { '#owner': 'owner' },
+                      ExpressionAttributeValues: { ':me': userId },
+                    },
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
+      return 'LINKED';
+    } catch (err) {
+      if (err instanceof Error && err.name === 'TransactionCanceledException') {
+        const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'TAKEN';
+      }
+      throw err;
+    }
+  }
+
+  /** Who holds a wallet's claim, if anyone. */
+  async walletOwner(wallet: string): Promise<string | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { userId: `wallet#${wallet.toLowerCase()}` } }),
+    );
+    return typeof out.Item?.owner === 'string' ? out.Item.owner : undefined;
+  }
+
+  /** The wallet the user asked to link, before it has delegated to their key. */
+  async setPendingWallet(userId: string, wallet: string): Promise<void> {
+    await this.update(userId, 'SET pendingWallet = :wallet', { ':wallet': wallet.toLowerCase() });
+  }
+
+  /** Unlinks the user's wallet (it no longer delegates to their key) and releases its claim. */
+  async unlinkWallet(userId: string, wallet: string): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: this.tableName,
+              Key: { userId: `wallet#${wallet.toLowerCase()}` },
+              ConditionExpression: 'attribute_not_exists(userId) OR #owner = :me',
+              ExpressionAttributeNames: { '#owner': 'owner' },
+              ExpressionAttributeValues: { ':me': userId },
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: { userId },
+              UpdateExpression: 'REMOVE wallet SET pendingWallet = :wallet',
+              ConditionExpression: 'attribute_exists(userId)',
+              ExpressionAttributeValues: { ':wallet': wallet.toLowerCase() },
+            },
+          },
+        ],
+      }),
+    );
   }
 
   private async update(userId: string, expression: string, values: Record<string, unknown>): Promise<void> {

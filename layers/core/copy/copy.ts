@@ -1,0 +1,832 @@
+// One follower's copy of one signal, as a v2 intent signed by the user's own delegate key: decided
+// again with fresh numbers (switches, delegation, positions, copies in flight, price), claimed once
+// per `signalId:userId`, signed with a nonce that is stored with the signed bytes BEFORE the POST,
+// submitted to the batched-market service and followed over its stream to a terminal state. What
+// a stream does not finish (a timeout, a drop, an outage, a crash) the reconciler finishes with
+// `driveIntent`, which this file also exports: both paths share one set of rules.
+import type { ModeReading } from '../adapters/mode-source.js';
+import { encodeIntent, intentDigest, type TradingDomain } from '../domain/avantis/intents.js';
+import {
+  EIP712_OF,
+  RESUBMIT_GRACE_MS,
+  STUCK_AFTER_MS,
+  UNTRACKED_FILL_WAIT_MS,
+  isTerminal,
+  updateFor,
+  type IntentReason,
+  type IntentUpdate,
+} from '../domain/copy/intent.js';
+import {
+  canceledText,
+  emergencyText,
+  failedText,
+  filledText,
+  type NoticeIntent,
+} from '../domain/copy/notices.js';
+import {
+  INTENT_DEADLINE_MS,
+  closeTradeReq,
+  increasePositionSizeReq,
+  openTradeReq,
+  scaledAdd,
+  type BuiltIntent,
+  type OwnPosition,
+} from '../domain/copy/orders.js';
+import { decide, type CanaryCaps, type Decision, type PairLimits } from '../domain/decision.js';
+import type { AppLog, FollowStore, ProfileStore } from '../ports.js';
+import {
+  IntentRejectedError,
+  ServiceUnavailableError,
+  type AlertQueue,
+  type BatchedMarket,
+  type CopyIntent,
+  type CopyJob,
+  type DelegateKeys,
+  type DelegationRead,
+  type IntentStore,
+  type Mirror,
+  type PositionsRead,
+  type PriceRead,
+  type SignedIntent,
+} from '../ports/copy.js';
+
+/** A pair as copies need it: the catalog's limits, whether it is an Upside (PnL) pair, its opening fee. */
+export interface CopyPair extends PairLimits {
+  readonly pnl: boolean;
+  /** Opening fee, percent of the notional × 1e10 (0.045% = 450_000_000), as the catalog holds it. */
+  readonly openFeeP: bigint;
+}
+
+export type MetricName =
+  | 'CopyExecuted'
+  | 'CopyCanceled'
+  | 'CopyFailed'
+  | 'IntentsStuck'
+  | 'SignalToAcceptedMs'
+  | 'SignalToExecutedMs';
+
+export interface CopyDeps {
+  readonly intents: IntentStore;
+  readonly market: BatchedMarket;
+  readonly positions: PositionsRead;
+  readonly prices: PriceRead;
+  readonly delegations: DelegationRead;
+  readonly keys: DelegateKeys;
+  readonly alerts: AlertQueue;
+  readonly mode: { read(options?: { fresh?: boolean }): Promise<ModeReading> };
+  readonly users: Pick<ProfileStore, 'profile'>;
+  readonly follows: Pick<FollowStore, 'get'>;
+  /** The wallet's realized loss today (positive = loss), USDC 1e6. */
+  readonly realizedLossToday: (wallet: string) => Promise<bigint>;
+  /** The wallet's USDC; undefined when it cannot be read. */
+  readonly equityOf: (wallet: string) => Promise<bigint | undefined>;
+  readonly pair: (pairIndex: number) => CopyPair | undefined;
+  readonly canary: CanaryCaps;
+  readonly domain: () => TradingDomain;
+  readonly slippageP: bigint;
+  readonly nonce: () => bigint;
+  readonly now: () => Date;
+  readonly metric: (name: MetricName, value: number) => void;
+  readonly log: AppLog;
+  /** When the emergency stop in force was set; undefined while none is (the reconciler reads it). */
+  readonly emergencySince?: () => Promise<string | undefined>;
+}
+
+export type CopyOutcome =
+  | { readonly status: 'DONE'; readonly intent?: CopyIntent['state'] | 'DUPLICATE'; readonly reason?: string }
+  /** A close whose open has not filled yet: put the job back for this long, in order. */
+  | { readonly status: 'WAIT'; readonly retryAfterMs: number };
+
+const PRECISION = 10_000_000_000n;
+const WAIT_FOR_OPEN_MS = 1_000;
+
+const intentIdOf = (job: CopyJob) => `${job.signal.id}:${job.userId}`;
+
+function activeDelegation(d: { isEnabled: boolean; expiry: number }, chainTime: number): boolean {
+  return d.isEnabled && d.expiry > chainTime;
+}
+
+/** Unrealized loss of open positions at current prices (positive = loss), USDC 1e6. */
+async function unrealizedLoss(positions: readonly OwnPosition[], prices: PriceRead): Promise<bigint> {
+  let pnl = 0n;
+  await Promise.all(
+    positions.map(async (p) => {
+      if (p.openPrice === 0n) return;
+      const price = await prices.priceOf(p.pairIndex);
+      const move = p.buy ? price - p.openPrice : p.openPrice - price;
+      pnl += (p.collateral * p.leverage * move) / (p.openPrice * PRECISION);
+    }),
+  );
+  return pnl < 0n ? -pnl : 0n;
+}
+
+export async function copySignal(job: CopyJob, deps: CopyDeps): Promise<CopyOutcome> {
+  const reading = await deps.mode.read({ fresh: true });
+  const order = job.decision.order;
+  const base = { signalId: job.signal.id, userId: job.userId };
+  // The emergency stop halts every signature, opens and closes alike.
+  if (reading.emergencyStop) {
+    deps.log.info('copy stopped before signing', { reason: 'EMERGENCY_STOP', ...base });
+    return { status: 'DONE', reason: 'EMERGENCY_STOP' };
+  }
+  if (!order && job.decision.reason !== 'NEEDS_EQUITY')
+    return { status: 'DONE', reason: job.decision.reason };
+  if (order?.kind === 'CLOSE' || order?.kind === 'INCREASE') return copyOnPosition(job, deps, reading);
+  return copyOpen(job, deps, reading);
+}
+
+function claimBase(
+  job: CopyJob,
+  decision: Decision,
+  deps: CopyDeps,
+): Omit<CopyIntent, 'state' | 'reason' | 'mode' | 'kind'> {
+  return {
+    intentId: intentIdOf(job),
+    signalId: job.signal.id,
+    userId: job.userId,
+    chatId: job.chatId,
+    trader: job.signal.trader,
+    slot: { pairIndex: job.signal.pairIndex, tradeIndex: job.signal.tradeIndex },
+    order: decision.order ??
+      job.decision.order ?? {
+        kind: 'CLOSE',
+        pairIndex: job.signal.pairIndex,
+        fraction: { closed: '1', of: '1' },
+      },
+    createdAt: deps.now().toISOString(),
+    signalTs: job.signal.ts,
+    signalBlock: job.signal.block,
+  };
+}
+
+async function copyOpen(job: CopyJob, deps: CopyDeps, reading: ModeReading): Promise<CopyOutcome> {
+  const { signal, userId } = job;
+  const follow = await deps.follows.get(userId, signal.trader);
+  if (follow?.mode !== 'AUTO' || !job.follower) {
+    deps.log.info('copy stopped before signing', { reason: 'AUTOCOPY_OFF', signalId: signal.id, userId });
+    return { status: 'DONE', reason: 'AUTOCOPY_OFF' };
+  }
+  const profile = await deps.users.profile(userId);
+  const wallet = profile?.wallet;
+  if (!profile || !wallet) return { status: 'DONE', reason: 'NO_WALLET' };
+  const pair = deps.pair(signal.pairIndex);
+
+  if (reading.mode === 'DRY') {
+    const decision = decide(signal, job.follower, {
+      mode: 'DRY',
+      emergencyStop: false,
+      risk: profile.risk,
+      lossTodayUsdc: 0n,
+      openCopiedUsdc: 0n,
+      wallet,
+      equityUsdc: undefined,
+      pair,
+      canary: deps.canary,
+    });
+    if (decision.action !== 'COPY' || !decision.order) return { status: 'DONE', reason: decision.reason };
+    const claimed = await deps.intents.claim({
+      ...claimBase(job, decision, deps),
+      kind: 'OPEN',
+      wallet,
+      state: 'SIMULATED',
+      reason: 'MODE_DRY',
+      mode: 'DRY',
+    });
+    if (claimed)
+      await deps.intents.putMirror({
+        userId,
+        chatId: job.chatId,
+        trader: signal.trader,
+        pairIndex: signal.pairIndex,
+        tradeIndex: signal.tradeIndex,
+        wallet,
+        openIntentId: intentIdOf(job),
+        simulated: true,
+        buy: signal.side === 'LONG',
+      });
+    return { status: 'DONE', intent: claimed ? 'SIMULATED' : 'DUPLICATE' };
+  }
+
+  const existing = await deps.intents.get(intentIdOf(job));
+  if (existing) {
+    deps.log.info('copy intent exists', {
+      reason: 'DUPLICATE',
+      intentId: existing.intentId,
+      state: existing.state,
+    });
+    await driveIntent(existing, deps);
+    return { status: 'DONE', intent: 'DUPLICATE' };
+  }
+
+  // Fresh numbers, read in parallel: delegation, positions, copies in flight, price, loss, equity.
+  const delegate = await deps.keys.addressOf(userId);
+  const [delegation, chainTime, positions, inFlight, price, realized, equity] = await Promise.all([
+    deps.delegations.delegation(wallet, delegate),
+    deps.delegations.chainTime(),
+    deps.positions.positionsOf(wallet),
+    deps.intents.inFlightOf(userId),
+    deps.prices.priceOf(signal.pairIndex),
+    deps.realizedLossToday(wallet),
+    deps.equityOf(wallet),
+  ]);
+  if (!activeDelegation(delegation, chainTime)) {
+    deps.log.info('wallet not delegated to the user key', {
+      reason: 'NOT_DELEGATED',
+      signalId: signal.id,
+      userId,
+    });
+    return { status: 'DONE', reason: 'NOT_DELEGATED' };
+  }
+  const inFlightUsdc = inFlight
+    .filter((i) => i.kind === 'OPEN' || i.kind === 'INCREASE')
+    .reduce(
+      (sum, i) =>
+        sum + BigInt(i.signed?.collateralUsdc ?? (i.order.kind === 'OPEN' ? i.order.collateralUsdc : '0')),
+      0n,
+    );
+  const openUsdc = positions.reduce((sum, p) => sum + p.collateral, 0n);
+  const lossToday = realized + (await unrealizedLoss(positions, deps.prices));
+  const decision = decide(signal, job.follower, {
+    mode: 'LIVE',
+    emergencyStop: false,
+    risk: profile.risk,
+    lossTodayUsdc: lossToday,
+    openCopiedUsdc: openUsdc + inFlightUsdc,
+    wallet,
+    equityUsdc: equity,
+    pair,
+    canary: deps.canary,
+  });
+  deps.log.info('decision before signing', {
+    reason: decision.reason,
+    action: decision.action,
+    signalId: signal.id,
+    userId,
+  });
+  if (decision.action !== 'COPY' || decision.order?.kind !== 'OPEN') {
+    if (decision.notify && decision.reason !== job.decision.reason)
+      await deps.alerts.publish([
+        {
+          id: `${intentIdOf(job)}:skip`,
+          userId,
+          chatId: job.chatId,
+          html: `Not copied: ${skipWhy(decision.reason)}.`,
+        },
+      ]);
+    return { status: 'DONE', reason: decision.reason };
+  }
+
+  const claimed = await deps.intents.claim({
+    ...claimBase(job, decision, deps),
+    kind: 'OPEN',
+    wallet,
+    delegate,
+    state: 'CREATED',
+    reason: 'COPY_OK',
+    mode: 'LIVE',
+  });
+  if (!claimed) return { status: 'DONE', intent: 'DUPLICATE' };
+  // The mirror exists from the claim on, so a close arriving before the fill finds it and waits.
+  await deps.intents.putMirror({
+    userId,
+    chatId: job.chatId,
+    trader: signal.trader,
+    pairIndex: signal.pairIndex,
+    tradeIndex: signal.tradeIndex,
+    wallet,
+    openIntentId: intentIdOf(job),
+    simulated: false,
+    buy: signal.side === 'LONG',
+  });
+  const o = decision.order;
+  const built = openTradeReq({
+    wallet,
+    pairIndex: o.pairIndex,
+    buy: o.buy,
+    leverage: BigInt(o.leverage),
+    collateralUsdc: BigInt(o.collateralUsdc),
+    referencePrice: price,
+    trader: { openPrice: BigInt(signal.price), tp: BigInt(signal.tp ?? '0'), sl: BigInt(signal.sl ?? '0') },
+    slippageP: deps.slippageP,
+    pnl: pair?.pnl ?? false,
+    deadlineMs: BigInt(deps.now().getTime()) + INTENT_DEADLINE_MS,
+    nonce: deps.nonce(),
+  });
+  return signAndSubmit(
+    intentIdOf(job),
+    'OPEN',
+    built,
+    {
+      userId,
+      collateralUsdc: o.collateralUsdc,
+      leverage: o.leverage,
+      buy: o.buy,
+      pairIndex: o.pairIndex,
+    },
+    deps,
+  );
+}
+
+const SKIP_WHY: Partial<Record<string, string>> = {
+  CIRCUIT_BREAKER: 'your daily loss limit is reached (realized and unrealized)',
+  CAPITAL_CEILING: 'your capital ceiling is used up by open copies and copies in flight',
+  CAPITAL_FLOOR: 'your wallet is at its capital floor',
+  BELOW_MIN: "the copy would be below Avantis' minimum position for this pair",
+  PAIR_NOT_LISTED: 'the pair does not take new positions on Avantis',
+  LEVERAGE_BELOW_MIN: "the capped leverage is below the pair's minimum",
+};
+const skipWhy = (reason: string) => SKIP_WHY[reason] ?? reason.toLowerCase().replace(/_/g, ' ');
+
+async function copyOnPosition(job: CopyJob, deps: CopyDeps, reading: ModeReading): Promise<CopyOutcome> {
+  const { signal, userId } = job;
+  const order = job.decision.order;
+  if (!order || order.kind === 'OPEN') return { status: 'DONE' };
+  const mirror = await deps.intents.mirrorOf(userId, signal.trader, signal.pairIndex, signal.tradeIndex);
+  if (!mirror) return { status: 'DONE', reason: 'NO_COPY' };
+  const open = await deps.intents.get(mirror.openIntentId);
+  if (!open) return { status: 'DONE', reason: 'NO_COPY' };
+  const full = order.kind === 'CLOSE' && BigInt(order.fraction.closed) >= BigInt(order.fraction.of);
+
+  if (mirror.simulated || open.state === 'SIMULATED') {
+    const claimed = await deps.intents.claim({
+      ...claimBase(job, job.decision, deps),
+      kind: order.kind,
+      wallet: mirror.wallet,
+      state: 'SIMULATED',
+      reason: 'MODE_DRY',
+      mode: 'DRY',
+    });
+    if (claimed && full) await deps.intents.deleteMirror(mirror);
+    return { status: 'DONE', intent: claimed ? 'SIMULATED' : 'DUPLICATE' };
+  }
+  // A close that arrives before the copy's open has filled waits for it (in order, per user).
+  if (!isTerminal(open.state)) {
+    const now = await driveIntent(open, deps);
+    if (!isTerminal(now.state)) return { status: 'WAIT', retryAfterMs: WAIT_FOR_OPEN_MS };
+    return copyOnPosition(job, deps, reading);
+  }
+  if (open.state !== 'EXECUTED') {
+    await deps.intents.deleteMirror(mirror);
+    return { status: 'DONE', reason: 'NO_COPY' };
+  }
+  const existing = await deps.intents.get(intentIdOf(job));
+  if (existing) {
+    await driveIntent(existing, deps);
+    return { status: 'DONE', intent: 'DUPLICATE' };
+  }
+  const claimed = await deps.intents.claim({
+    ...claimBase(job, job.decision, deps),
+    kind: order.kind,
+    wallet: mirror.wallet,
+    delegate: await deps.keys.addressOf(userId),
+    state: 'CREATED',
+    reason: 'COPY_OK',
+    mode: 'LIVE',
+  });
+  if (!claimed) return { status: 'DONE', intent: 'DUPLICATE' };
+  const id = intentIdOf(job);
+  // The follower's own position, read right before signing: its collateral now (a partial close
+  // before this one changed it) and its open timestamp (a close must carry it exactly).
+  const [positions, price] = await Promise.all([
+    deps.positions.positionsOf(mirror.wallet),
+    deps.prices.priceOf(signal.pairIndex),
+  ]);
+  const index = mirror.index ?? open.fill?.index;
+  const position = positions.find((p) => p.pairIndex === mirror.pairIndex && p.index === index);
+  const subject = { userId, pairIndex: mirror.pairIndex, buy: mirror.buy };
+  if (!position) {
+    await settle(
+      id,
+      { state: 'FAILED', reason: 'NO_POSITION', code: 'NoTrade', message: 'no open position' },
+      deps,
+    );
+    await deps.intents.deleteMirror(mirror);
+    return { status: 'DONE', intent: 'FAILED', reason: 'NO_POSITION' };
+  }
+  const pair = deps.pair(signal.pairIndex);
+  const deadlineMs = BigInt(deps.now().getTime()) + INTENT_DEADLINE_MS;
+  if (order.kind === 'CLOSE') {
+    const built = closeTradeReq({
+      wallet: mirror.wallet,
+      position,
+      fraction: { closed: BigInt(order.fraction.closed), of: BigInt(order.fraction.of) },
+      wantedPrice: price,
+      pnl: pair?.pnl ?? false,
+      deadlineMs,
+      nonce: deps.nonce(),
+    });
+    if (!built) return { status: 'DONE', reason: 'NOTHING_TO_CLOSE' };
+    return signAndSubmit(
+      id,
+      'CLOSE',
+      built,
+      {
+        ...subject,
+        leverage: position.leverage.toString(),
+        collateralUsdc: built.message._amount.toString(),
+        index: position.index,
+      },
+      deps,
+    );
+  }
+  const added = scaledAdd(BigInt(order.added.collateralUsdc), position, BigInt(order.added.traderBeforeUsdc));
+  if (added <= 0n) return { status: 'DONE', reason: 'NOTHING_TO_ADD' };
+  const built = increasePositionSizeReq({
+    wallet: mirror.wallet,
+    position,
+    addedCollateralUsdc: added,
+    leverage: BigInt(order.leverage),
+    referencePrice: price,
+    slippageP: deps.slippageP,
+    deadlineMs,
+    nonce: deps.nonce(),
+  });
+  return signAndSubmit(
+    id,
+    'INCREASE',
+    built,
+    {
+      ...subject,
+      leverage: order.leverage,
+      collateralUsdc: added.toString(),
+      index: position.index,
+    },
+    deps,
+  );
+}
+
+async function signAndSubmit(
+  intentId: string,
+  kind: 'OPEN' | 'CLOSE' | 'INCREASE',
+  built: BuiltIntent<object>,
+  subject: {
+    userId: string;
+    collateralUsdc: string;
+    leverage: string;
+    buy: boolean;
+    pairIndex: number;
+    index?: number;
+  },
+  deps: CopyDeps,
+): Promise<CopyOutcome> {
+  const type = EIP712_OF[kind];
+  const digest = intentDigest(type, deps.domain(), built.message);
+  const { signature } = await deps.keys.signDigest(subject.userId, digest);
+  const msg = built.message as { _nonce?: bigint; _deadline?: bigint };
+  const signed: SignedIntent = {
+    orderType: built.orderType,
+    userIntent: encodeIntent(type, built.message),
+    signature,
+    digest,
+    nonce: String(msg._nonce ?? 0n),
+    deadlineMs: String(msg._deadline ?? 0n),
+    collateralUsdc: subject.collateralUsdc,
+    leverage: subject.leverage,
+    buy: subject.buy,
+    pairIndex: subject.pairIndex,
+    ...(subject.index === undefined ? {} : { index: subject.index }),
+  };
+  // Stored before it is sent: from here on only these bytes (this nonce) can ever be submitted.
+  if (!(await deps.intents.saveSigned(intentId, signed, deps.now())))
+    return { status: 'DONE', intent: 'DUPLICATE' };
+  const intent = await deps.intents.get(intentId);
+  if (!intent) return { status: 'DONE' };
+  const after = await submitAndFollow(intent, deps);
+  return { status: 'DONE', intent: after.state };
+}
+
+/** Posts the stored signed intent and follows its stream; every outcome short of terminal is left to the reconciler. */
+async function submitAndFollow(intent: CopyIntent, deps: CopyDeps): Promise<CopyIntent> {
+  const signed = intent.signed;
+  if (!signed) return intent;
+  let current = intent;
+  try {
+    for await (const event of deps.market.submit(signed.orderType, signed.userIntent, signed.signature)) {
+      const update = updateFor(event);
+      if (!update) {
+        if (event.type === 'AttemptFailed' || event.type === 'Error')
+          deps.log.info('service event', {
+            reason: event.type === 'Error' ? event.code : 'ATTEMPT_FAILED',
+            intentId: intent.intentId,
+          });
+        continue;
+      }
+      current = await record(current, update, deps);
+      if (isTerminal(current.state)) break;
+    }
+  } catch (err) {
+    if (err instanceof IntentRejectedError) {
+      // A used nonce on our own stored intent means an earlier POST got through: follow that, do not fail.
+      if (err.code === 'InvalidNonce') {
+        deps.log.warn('nonce already used: an earlier submission went through', {
+          reason: 'NONCE_USED',
+          intentId: intent.intentId,
+        });
+        return current;
+      }
+      return record(
+        current,
+        { state: 'FAILED', reason: 'REJECTED', code: err.code, message: err.message },
+        deps,
+      );
+    }
+    if (err instanceof ServiceUnavailableError) {
+      deps.log.warn('batched-market service unavailable; the reconciler retries', {
+        reason: 'SERVICE_UNAVAILABLE',
+        intentId: intent.intentId,
+        error: err.message,
+      });
+      return current;
+    }
+    deps.log.warn('stream ended with an error; the reconciler replays it', {
+      reason: 'STREAM_FAILED',
+      intentId: intent.intentId,
+      error: String(err),
+    });
+    return current;
+  }
+  if (!isTerminal(current.state))
+    deps.log.info('stream ended before a terminal event; the reconciler replays it', {
+      reason: 'STREAM_ENDED',
+      intentId: intent.intentId,
+      state: current.state,
+    });
+  return current;
+}
+
+/** Applies one update and, on a terminal one, settles it (mirror, metrics, the user's message once). */
+async function record(intent: CopyIntent, update: IntentUpdate, deps: CopyDeps): Promise<CopyIntent> {
+  const at = deps.now();
+  const moved = await deps.intents.apply(intent.intentId, update, at);
+  if (!moved) return (await deps.intents.get(intent.intentId)) ?? intent;
+  if (update.state === 'ACCEPTED' && intent.signalTs)
+    deps.metric('SignalToAcceptedMs', at.getTime() - intent.signalTs * 1000);
+  deps.log.info('intent moved', {
+    reason:
+      update.state === 'EXECUTED' || update.state === 'CANCELED' || update.state === 'FAILED'
+        ? update.reason
+        : update.state,
+    intentId: intent.intentId,
+    state: update.state,
+  });
+  const next = (await deps.intents.get(intent.intentId)) ?? intent;
+  if (isTerminal(next.state)) await afterTerminal(next, deps);
+  return next;
+}
+
+async function settle(intentId: string, update: IntentUpdate, deps: CopyDeps): Promise<void> {
+  const intent = await deps.intents.get(intentId);
+  if (intent) await record(intent, update, deps);
+}
+
+async function afterTerminal(intent: CopyIntent, deps: CopyDeps): Promise<void> {
+  const mirror = await deps.intents.mirrorOf(
+    intent.userId,
+    intent.trader,
+    intent.slot.pairIndex,
+    intent.slot.tradeIndex,
+  );
+  if (intent.kind === 'OPEN' && mirror?.openIntentId === intent.intentId) {
+    if (intent.state === 'EXECUTED' && intent.fill?.index !== undefined)
+      await deps.intents.putMirror({ ...mirror, index: intent.fill.index });
+    else if (intent.state !== 'EXECUTED') await deps.intents.deleteMirror(mirror);
+  }
+  if (intent.kind === 'CLOSE' && intent.state === 'EXECUTED' && mirror && intent.order.kind === 'CLOSE') {
+    if (BigInt(intent.order.fraction.closed) >= BigInt(intent.order.fraction.of))
+      await deps.intents.deleteMirror(mirror);
+  }
+  if (intent.state === 'EXECUTED') {
+    deps.metric('CopyExecuted', 1);
+    if (intent.signalTs) deps.metric('SignalToExecutedMs', deps.now().getTime() - intent.signalTs * 1000);
+  }
+  if (intent.state === 'CANCELED') deps.metric('CopyCanceled', 1);
+  if (intent.state === 'FAILED') deps.metric('CopyFailed', 1);
+  await notifyOnce(intent, deps);
+}
+
+function noticeSubject(intent: CopyIntent): NoticeIntent {
+  const s = intent.signed;
+  const o = intent.order;
+  return {
+    kind: intent.kind,
+    pairIndex: s?.pairIndex ?? o.pairIndex,
+    buy: s?.buy ?? (o.kind === 'OPEN' ? o.buy : true),
+    leverage: s?.leverage ?? (o.kind === 'OPEN' ? o.leverage : '0'),
+    collateralUsdc: s?.collateralUsdc ?? (o.kind === 'OPEN' ? o.collateralUsdc : '0'),
+  };
+}
+
+/** The user hears about every terminal state exactly once (a conditional write decides who tells). */
+async function notifyOnce(intent: CopyIntent, deps: CopyDeps): Promise<void> {
+  if (intent.mode !== 'LIVE' || !isTerminal(intent.state) || intent.state === 'SIMULATED') return;
+  if (!(await deps.intents.markNotified(intent.intentId, deps.now()))) return;
+  const subject = noticeSubject(intent);
+  let html: string;
+  if (intent.state === 'EXECUTED' && intent.fill) html = filledText(subject, intent.fill);
+  else if (intent.state === 'CANCELED') {
+    const pair = deps.pair(subject.pairIndex);
+    const notional = (BigInt(subject.collateralUsdc) * BigInt(subject.leverage)) / PRECISION;
+    const fee = pair ? (notional * pair.openFeeP) / PRECISION / 100n : undefined;
+    html = canceledText(subject, intent.reason as IntentReason, fee);
+  } else html = failedText(subject, intent.reason as IntentReason, intent.code);
+  await deps.alerts.publish([
+    { id: `${intent.intentId}:${intent.state}`, userId: intent.userId, chatId: intent.chatId, html },
+  ]);
+}
+
+const backoffMs = (attempts: number) => Math.min(30_000, 1_000 * 2 ** Math.min(attempts, 5));
+
+/**
+ * Drives one intent as far as it can go now (the reconciler's step, and the copier's on a
+ * redelivery): replay by trackingId; for a signed intent without one, the used nonce says whether
+ * an earlier POST went through (then the wallet's positions say how it ended), otherwise the same
+ * signed intent is posted again after a grace, with backoff, until its deadline.
+ */
+export async function driveIntent(intent: CopyIntent, deps: CopyDeps): Promise<CopyIntent> {
+  if (isTerminal(intent.state)) {
+    if (!intent.notifiedAt) await notifyOnce(intent, deps);
+    return intent;
+  }
+  const now = deps.now().getTime();
+  if (intent.trackingId) {
+    const events = await deps.market.status(intent.trackingId, intent.lastSeq ?? 0).catch((err: unknown) => {
+      deps.log.warn('replay failed', {
+        reason: 'REPLAY_FAILED',
+        intentId: intent.intentId,
+        error: String(err),
+      });
+      return [];
+    });
+    let current = intent;
+    for (const { seq, event } of events ?? []) {
+      const update = updateFor(event);
+      if (update) current = await record(current, update, deps);
+      await deps.intents.setLastSeq(intent.intentId, seq);
+      if (isTerminal(current.state)) break;
+    }
+    if (events !== undefined || isTerminal(current.state)) return current;
+    // An unknown tracking id (the service lost it): fall back to the chain, as after a crash.
+  }
+  const signed = intent.signed;
+  if (!signed || !intent.delegate) {
+    // Claimed but never signed (a crash in between): nothing can be on chain. Too old to sign now.
+    if (now - Date.parse(intent.createdAt) > RESUBMIT_GRACE_MS)
+      return record(
+        intent,
+        { state: 'FAILED', reason: 'EXPIRED', code: 'NotSigned', message: 'never signed' },
+        deps,
+      );
+    return intent;
+  }
+  const used = await deps.delegations.nonceUsed(intent.delegate, BigInt(signed.nonce));
+  if (used) return followUntracked(intent, signed, deps);
+  const deadline = Number(signed.deadlineMs);
+  if (now > deadline + 5_000)
+    return record(
+      intent,
+      { state: 'FAILED', reason: 'EXPIRED', code: 'InvalidDeadline', message: 'deadline passed unsent' },
+      deps,
+    );
+  const last = intent.submittedAt ? Date.parse(intent.submittedAt) : 0;
+  if (now - last < Math.max(RESUBMIT_GRACE_MS, backoffMs(intent.attempts ?? 0))) return intent;
+  await deps.intents.markSubmitted(intent.intentId, deps.now());
+  deps.log.info('resubmitting the same signed intent', {
+    reason: 'RESUBMIT',
+    intentId: intent.intentId,
+    attempts: intent.attempts ?? 0,
+  });
+  return submitAndFollow(intent, deps);
+}
+
+/** The nonce is used but there is no stream to follow: the wallet's own positions tell how it ended. */
+async function followUntracked(
+  intent: CopyIntent,
+  signed: SignedIntent,
+  deps: CopyDeps,
+): Promise<CopyIntent> {
+  const at = deps.now();
+  if (!intent.nonceUsedAt) await deps.intents.setNonceUsedAt(intent.intentId, at);
+  const since = intent.nonceUsedAt ? Date.parse(intent.nonceUsedAt) : at.getTime();
+  const positions = intent.wallet ? await deps.positions.positionsOf(intent.wallet) : [];
+  const createdS = BigInt(Math.floor(Date.parse(intent.createdAt) / 1000) - 5);
+  if (intent.kind === 'OPEN') {
+    const found = positions
+      .filter((p) => p.pairIndex === signed.pairIndex && p.buy === signed.buy && p.timestamp >= createdS)
+      .sort((a, b) => Number(b.timestamp - a.timestamp))[0];
+    if (found)
+      return record(
+        intent,
+        {
+          state: 'EXECUTED',
+          reason: 'RECONCILED_FILLED',
+          fill: {
+            price: found.openPrice.toString(),
+            collateralUsdc: found.collateral.toString(),
+            usdcSentToTrader: '0',
+            index: found.index,
+            openTimestamp: found.timestamp.toString(),
+            leverage: found.leverage.toString(),
+          },
+        },
+        deps,
+      );
+  } else {
+    const p = positions.find((x) => x.pairIndex === signed.pairIndex && x.index === signed.index);
+    const price = await deps.prices.priceOf(signed.pairIndex);
+    if (intent.kind === 'CLOSE' && (!p || p.timestamp > createdS))
+      return record(
+        intent,
+        {
+          state: 'EXECUTED',
+          reason: 'RECONCILED_FILLED',
+          fill: { price: price.toString(), collateralUsdc: signed.collateralUsdc, usdcSentToTrader: '0' },
+        },
+        deps,
+      );
+    if (intent.kind === 'INCREASE' && p && p.timestamp > createdS)
+      return record(
+        intent,
+        {
+          state: 'EXECUTED',
+          reason: 'RECONCILED_FILLED',
+          fill: {
+            price: p.openPrice.toString(),
+            collateralUsdc: signed.collateralUsdc,
+            usdcSentToTrader: '0',
+            index: p.index,
+            openTimestamp: p.timestamp.toString(),
+          },
+        },
+        deps,
+      );
+  }
+  if (at.getTime() - since > UNTRACKED_FILL_WAIT_MS)
+    return record(intent, { state: 'CANCELED', reason: 'NOT_FILLED' }, deps);
+  return intent;
+}
+
+/**
+ * `/emergency stop`: once per stop, each user with open copies is told which positions stay open
+ * and how to close them on Avantis (nothing more is signed until the stop is lifted).
+ */
+export async function emergencyNotices(deps: CopyDeps): Promise<number> {
+  const since = await deps.emergencySince?.();
+  if (!since) return 0;
+  if (!(await deps.intents.markOnce(`emergency#${since}`, deps.now()))) return 0;
+  const byUser = new Map<string, Mirror[]>();
+  for (const m of await deps.intents.allMirrors()) {
+    if (m.simulated || m.index === undefined) continue;
+    byUser.set(m.userId, [...(byUser.get(m.userId) ?? []), m]);
+  }
+  await deps.alerts.publish(
+    [...byUser.entries()].map(([userId, mirrors]) => ({
+      id: `emergency:${since}:${userId}`,
+      userId,
+      chatId: (mirrors[0] as Mirror).chatId,
+      html: emergencyText(mirrors.map((m) => ({ pairIndex: m.pairIndex, buy: m.buy, index: m.index ?? 0 }))),
+    })),
+  );
+  deps.log.info('emergency stop: users told what stays open', {
+    reason: 'EMERGENCY_NOTICES',
+    users: byUser.size,
+  });
+  return byUser.size;
+}
+
+/** The reconciler's pass: every non-terminal intent driven once; the ones in flight too long counted. */
+export async function reconcile(deps: CopyDeps): Promise<{ seen: number; settled: number; stuck: number }> {
+  await emergencyNotices(deps);
+  const open = await deps.intents.unsettled();
+  let settled = 0;
+  let stuck = 0;
+  const now = deps.now().getTime();
+  const POOL = 16;
+  for (let i = 0; i < open.length; i += POOL) {
+    await Promise.all(
+      open.slice(i, i + POOL).map(async (intent) => {
+        try {
+          const after = await driveIntent(intent, deps);
+          if (isTerminal(after.state)) settled += 1;
+          else if (now - Date.parse(intent.createdAt) > STUCK_AFTER_MS) {
+            stuck += 1;
+            deps.log.warn('intent stuck', {
+              reason: 'INTENT_STUCK',
+              intentId: intent.intentId,
+              state: after.state,
+            });
+          }
+        } catch (err) {
+          deps.log.error('reconcile failed for one intent', {
+            reason: 'RECONCILE_FAILED',
+            intentId: intent.intentId,
+            error: String(err),
+          });
+        }
+      }),
+    );
+  }
+  deps.metric('IntentsStuck', stuck);
+  return { seen: open.length, settled, stuck };
+}
+
+export type { Mirror };

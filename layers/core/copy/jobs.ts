@@ -1,0 +1,122 @@
+// The queue bodies of the copy path, checked with zod where they enter a function: a Signal on
+// signals.fifo, a CopyJob on copies.fifo, an AlertJob on alerts.fifo. A body that does not parse
+// is a bug upstream: it is logged with its cause and left to the queue's DLQ, never guessed at.
+import { z } from 'zod';
+import type { Decision, FollowerView } from '../domain/decision.js';
+import type { Signal } from '../domain/signals.js';
+import type { AlertJob, CopyJob } from '../ports/copy.js';
+import { fromJson } from '../adapters/dynamo/codec.js';
+
+const dec = z.string().regex(/^-?\d+$/, 'expected a decimal string');
+const fraction = z.object({ closed: dec, of: dec });
+
+export const signalSchema = z
+  .object({
+    id: z.string().min(1),
+    kind: z.enum(['OPEN', 'CLOSE', 'UPDATE', 'RETRACT']),
+    trader: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+    pairIndex: z.number().int().nonnegative(),
+    pair: z.string(),
+    tradeIndex: z.number().int().nonnegative(),
+    side: z.enum(['LONG', 'SHORT']),
+    leverage: dec,
+    collateralUsdc: dec,
+    notionalUsdc: dec,
+    price: dec,
+    closeFraction: fraction.optional(),
+    closeReason: z.enum(['MARKET', 'TP', 'SL', 'LIQ']).optional(),
+    usdcSentToTrader: dec.optional(),
+    tp: dec.optional(),
+    sl: dec.optional(),
+    addedCollateralUsdc: dec.optional(),
+    collateralBeforeUsdc: dec.optional(),
+    addedLeverage: dec.optional(),
+    openPrice: dec.optional(),
+    retracts: z.string().optional(),
+    block: z.number().int(),
+    blockHash: z.string(),
+    txHash: z.string(),
+    ts: z.number(),
+  })
+  .loose();
+
+const order = z.union([
+  z.object({
+    kind: z.literal('OPEN'),
+    pairIndex: z.number(),
+    buy: z.boolean(),
+    leverage: dec,
+    collateralUsdc: dec,
+  }),
+  z.object({ kind: z.literal('CLOSE'), pairIndex: z.number(), fraction }),
+  z.object({
+    kind: z.literal('INCREASE'),
+    pairIndex: z.number(),
+    added: z.object({ collateralUsdc: dec, traderBeforeUsdc: dec }),
+    leverage: dec,
+  }),
+]);
+
+const decision = z.object({
+  action: z.enum(['ALERT', 'COPY', 'SKIP']),
+  reason: z.string(),
+  adjustments: z.array(z.string()),
+  order: order.optional(),
+  notify: z.boolean(),
+  failure: z.string().optional(),
+});
+
+const sizing = z.union([
+  z.object({ kind: z.literal('FIXED_USD'), usdc: z.bigint() }),
+  z.object({ kind: z.literal('PCT_EQUITY'), bps: z.number() }),
+  z.object({ kind: z.literal('MULTIPLIER'), milli: z.number() }),
+]);
+
+const follower = z.object({
+  userId: z.string(),
+  chatId: z.string(),
+  mode: z.enum(['ALERTS', 'AUTO']),
+  sizing,
+  maxLeverage: z.number(),
+  maxPositionUsdc: z.bigint(),
+  pairs: z.union([z.literal('ALL'), z.array(z.number())]),
+  notify: z.boolean(),
+  paused: z.boolean(),
+});
+
+const copyJob = z.object({
+  signal: signalSchema,
+  userId: z.string().min(1),
+  chatId: z.string().min(1),
+  decision,
+  follower: follower.loose().optional(),
+  routedAt: z.number(),
+});
+
+const alertJob = z.object({
+  id: z.string().min(1),
+  userId: z.string().min(1),
+  chatId: z.string().min(1),
+  html: z.string().min(1).max(4096),
+  signalTs: z.number().optional(),
+});
+
+/** A signals.fifo body. */
+export function parseSignal(body: string): Signal {
+  return signalSchema.parse(JSON.parse(body)) as Signal;
+}
+
+/** A copies.fifo body (bigints travel as `"<digits>n"`, see adapters/dynamo/codec.ts). */
+export function parseCopyJob(body: string): CopyJob {
+  const v = copyJob.parse(fromJson<unknown>(body));
+  return {
+    ...v,
+    signal: v.signal as Signal,
+    decision: v.decision as Decision,
+    ...(v.follower ? { follower: v.follower as FollowerView } : {}),
+  } as CopyJob;
+}
+
+export function parseAlertJob(body: string): AlertJob {
+  return alertJob.parse(JSON.parse(body));
+}

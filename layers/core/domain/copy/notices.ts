@@ -1,0 +1,100 @@
+// What a user is told when one of their copies reaches a terminal state (once per intent): filled
+// with price, size and collateral; cancelled with why and the fee kept; failed with why and what to
+// do. Also the emergency-stop message listing what stays open. Pure text.
+import { pairName } from '../avantis/pairs.js';
+import { formatChainLeverage, formatPrice, formatUsd } from '../format.js';
+import { escapeHtml } from '../messages.js';
+import type { CopyKind, FillFacts, IntentReason } from './intent.js';
+
+const PRECISION = 10_000_000_000n;
+
+export interface NoticeIntent {
+  readonly kind: CopyKind;
+  readonly pairIndex: number;
+  readonly buy: boolean;
+  /** 1e10. */
+  readonly leverage: string;
+  /** What was asked: collateral to open/add or to close, USDC 1e6. */
+  readonly collateralUsdc: string;
+}
+
+const side = (i: NoticeIntent) => `${i.buy ? 'LONG' : 'SHORT'} ${escapeHtml(pairName(i.pairIndex))}`;
+
+export function filledText(i: NoticeIntent, fill: FillFacts): string {
+  const collateral = BigInt(fill.collateralUsdc);
+  const leverage = BigInt(fill.leverage ?? i.leverage);
+  if (i.kind === 'CLOSE') {
+    return (
+      `✅ Copy filled: closed ${formatUsd(collateral)} of <b>${side(i)}</b> at ${formatPrice(fill.price)}; ` +
+      `${formatUsd(BigInt(fill.usdcSentToTrader))} back to your wallet.`
+    );
+  }
+  const size = (collateral * leverage) / PRECISION;
+  const verb = i.kind === 'OPEN' ? 'opened' : 'added to';
+  return (
+    `✅ Copy filled: ${verb} <b>${side(i)}</b> ${formatChainLeverage(leverage)} at ${formatPrice(fill.price)}: ` +
+    `size ${formatUsd(size)}, collateral ${formatUsd(collateral)}.`
+  );
+}
+
+/**
+ * A cancelled order. On a cancelled open Avantis keeps the opening fee and refunds the rest (v1
+ * behaviour; V2.md §4 says v2 sources are silent [I]): the fee shown is that estimate.
+ */
+export function canceledText(i: NoticeIntent, reason: IntentReason, openFeeUsdc: bigint | undefined): string {
+  const why =
+    reason === 'NOT_FILLED'
+      ? 'it was not filled on Avantis'
+      : 'the price moved outside the allowed slippage, or a pair limit was reached, when the keeper filled it';
+  const fee =
+    i.kind === 'CLOSE'
+      ? 'Your position is unchanged.'
+      : openFeeUsdc !== undefined && openFeeUsdc > 0n
+        ? `Avantis kept the opening fee (about ${formatUsd(openFeeUsdc)}); the rest of the collateral is back in your wallet.`
+        : 'Your collateral is back in your wallet.';
+  return `❎ Copy cancelled: ${i.kind === 'CLOSE' ? 'close of' : i.kind === 'OPEN' ? 'open of' : 'add to'} <b>${side(i)}</b> — ${why}. ${fee}`;
+}
+
+const FAILURE_HELP: Readonly<Record<string, string>> = {
+  NotDelegate: 'Your wallet has not delegated to your Alfa key: send /wallet to see the steps.',
+  DelegateExpired: 'Your delegation to Alfa has expired: renew it (send /wallet).',
+  InvalidSignature: 'Your wallet has not delegated to your Alfa key: send /wallet to see the steps.',
+  WrongAmount: 'Check that your wallet holds enough USDC and has approved it to Avantis (send /wallet).',
+  BelowMinPosition: "The copy was below Avantis' minimum position for this pair: raise the copy size.",
+  LeverageIncorrect: "The leverage is outside the pair's limits: lower your max leverage.",
+  PairNotListed: 'The pair does not take new positions on Avantis right now.',
+  MaxTradesPerPair: 'Your wallet has the most positions Avantis allows on this pair.',
+  PositionMismatch:
+    'The position changed while the close was signed; the next close of the trader will use it.',
+  InvalidDeadline: 'The copy came too late to be valid. Nothing was traded.',
+};
+
+export function failedText(i: NoticeIntent, reason: IntentReason, code: string | undefined): string {
+  const what = `${i.kind === 'CLOSE' ? 'close of' : i.kind === 'OPEN' ? 'open of' : 'add to'} <b>${side(i)}</b>`;
+  if (reason === 'EXPIRED')
+    return `⚠️ Copy failed: ${what} could not be sent in time and has expired. Nothing was traded.`;
+  if (reason === 'NO_POSITION')
+    return `⚠️ Copy not sent: ${what} — there is no open copied position left to close.`;
+  if (reason === 'NOT_DELEGATED') return `⚠️ Copy not sent: ${what} — ${FAILURE_HELP.NotDelegate}`;
+  const help = (code && FAILURE_HELP[code]) ?? 'Nothing was traded. If it keeps happening, check /wallet.';
+  return `⚠️ Copy failed: ${what} — Avantis refused it (${escapeHtml(code ?? 'error')}). ${help}`;
+}
+
+export interface OpenCopy {
+  readonly pairIndex: number;
+  readonly buy: boolean;
+  readonly index: number;
+}
+
+/** `/emergency stop`: nothing more is signed; the user's open copies stay open until they act. */
+export function emergencyText(open: readonly OpenCopy[]): string {
+  const lines = open.map(
+    (c) => `• ${c.buy ? 'LONG' : 'SHORT'} ${escapeHtml(pairName(c.pairIndex))} (trade #${c.index})`,
+  );
+  return [
+    '🛑 Alfa stopped all copying: no copy will be opened or closed for you until it restarts.',
+    'These copied positions stay open in your wallet:',
+    ...lines,
+    'To close one yourself, open app.avantisfi.com with your wallet, go to Portfolio → Positions and press Close.',
+  ].join('\n');
+}

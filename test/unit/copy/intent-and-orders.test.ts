@@ -1,0 +1,152 @@
+// The CopyIntent state machine, the service-event mapping, and the v2 intents a copy signs.
+import { SigningKey, computeAddress, recoverAddress } from 'ethers';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeIntent,
+  encodeIntent,
+  intentDigest,
+  tradingDomain,
+} from '../../../layers/core/domain/avantis/intents.js';
+import { canMove, fold, predecessorsOf, updateFor } from '../../../layers/core/domain/copy/intent.js';
+import {
+  closeAmount,
+  closeTradeReq,
+  increasePositionSizeReq,
+  nonceFromBytes,
+  openTradeReq,
+  scaleLevel,
+} from '../../../layers/core/domain/copy/orders.js';
+
+const P = 10_000_000_000n;
+const USDC = 1_000_000n;
+const WALLET = '0x00000000000000000000000000000000000000aa';
+
+describe('CopyIntent states', () => {
+  it('moves only forward, and never out of a terminal state', () => {
+    expect(canMove('CREATED', 'ACCEPTED')).toBe(true);
+    expect(canMove('ACCEPTED', 'INITIATED')).toBe(true);
+    expect(canMove('INITIATED', 'EXECUTED')).toBe(true);
+    expect(canMove('INITIATED', 'ACCEPTED')).toBe(false);
+    for (const done of ['EXECUTED', 'CANCELED', 'FAILED', 'SIMULATED'] as const)
+      expect(
+        ['ACCEPTED', 'INITIATED', 'EXECUTED', 'CANCELED', 'FAILED'].some((s) => canMove(done, s as never)),
+      ).toBe(false);
+    expect(predecessorsOf('INITIATED').sort()).toEqual(['ACCEPTED', 'CREATED']);
+  });
+
+  it('reads a replay that repeats events as one path to the terminal state', () => {
+    const events = [
+      { type: 'MarketOrderAccepted', trackingId: 't' },
+      { type: 'AttemptFailed', attempt: 1, code: 'NONCE', message: '', willRetry: true },
+      { type: 'MarketOrderInitiated', orderId: '1', transactionHash: '0x1' },
+      { type: 'MarketOrderInitiated', orderId: '1', transactionHash: '0x1' },
+      { type: 'MarketOrderCanceled', orderId: '1', transactionHash: '0x2' },
+      { type: 'Error', code: 'STREAM_TIMEOUT', message: '' },
+    ] as const;
+    const updates = events.map((e) => updateFor(e)).filter((u) => u !== undefined);
+    const out = fold('CREATED', updates);
+    expect(out.state).toBe('CANCELED');
+    expect(out.applied.map((u) => u.state)).toEqual(['ACCEPTED', 'INITIATED', 'CANCELED']);
+  });
+
+  it('treats STREAM_TIMEOUT as the end of a connection, and any other Error as FAILED', () => {
+    expect(updateFor({ type: 'Error', code: 'STREAM_TIMEOUT', message: '' })).toBeUndefined();
+    expect(updateFor({ type: 'Error', code: 'HighSlippage', message: 'x' })).toMatchObject({
+      state: 'FAILED',
+      code: 'HighSlippage',
+    });
+  });
+});
+
+describe('Copy intents', () => {
+  it('carries the trader’s TP/SL at the same distance from the follower’s own entry', () => {
+    expect(scaleLevel(33_000n * P, 30_000n * P, 31_000n * P)).toBe(34_100n * P);
+    expect(scaleLevel(0n, 30_000n * P, 31_000n * P)).toBe(0n);
+  });
+
+  it('builds an OpenTradeReq with the collateral in positionSizeUSDC and market or PnL types', () => {
+    const input = {
+      wallet: WALLET,
+      pairIndex: 1,
+      buy: false,
+      leverage: 5n * P,
+      collateralUsdc: 20n * USDC,
+      referencePrice: 100n * P,
+      trader: { openPrice: 100n * P, tp: 90n * P, sl: 0n },
+      slippageP: P,
+      pnl: false,
+      deadlineMs: 1n,
+      nonce: 9n,
+    };
+    const built = openTradeReq(input);
+    expect(built.orderType).toBe(0);
+    expect(built.message).toMatchObject({
+      _type: 0,
+      _t: { positionSizeUSDC: 20n * USDC, index: 0n, initialPosToken: 0n, tp: 90n * P, sl: 0n },
+    });
+    expect(openTradeReq({ ...input, pnl: true })).toMatchObject({ orderType: 6, message: { _type: 3 } });
+  });
+
+  it('closes the exact fraction of the follower’s own collateral, all of it at or over 1', () => {
+    expect(closeAmount(90n * USDC, { closed: 1n, of: 3n })).toBe(30n * USDC);
+    expect(closeAmount(90n * USDC, { closed: 3n, of: 3n })).toBe(90n * USDC);
+    expect(closeAmount(90n * USDC, { closed: 5n, of: 3n })).toBe(90n * USDC);
+    expect(closeAmount(90n * USDC, { closed: 0n, of: 3n })).toBe(0n);
+  });
+
+  it('binds a close to the position’s open timestamp and signs digests the signer recovers', () => {
+    const position = {
+      pairIndex: 2,
+      index: 4,
+      buy: true,
+      collateral: 10n * USDC,
+      leverage: 3n * P,
+      openPrice: P,
+      timestamp: 1_700_000_123n,
+    };
+    const built = closeTradeReq({
+      wallet: WALLET,
+      position,
+      fraction: { closed: 1n, of: 2n },
+      wantedPrice: P,
+      pnl: false,
+      deadlineMs: 5n,
+      nonce: 7n,
+    });
+    expect(built?.message).toMatchObject({ _index: 4n, _openTimestamp: 1_700_000_123n, _amount: 5n * USDC });
+    const domain = tradingDomain(31337, '0x00000000000000000000000000000000000000cc');
+    const key = new SigningKey(`0x${'11'.repeat(32)}`);
+    const digest = intentDigest('CloseTradeReq', domain, built?.message ?? {});
+    expect(recoverAddress(digest, key.sign(digest).serialized)).toBe(computeAddress(key.publicKey));
+    const round = decodeIntent('CloseTradeReq', encodeIntent('CloseTradeReq', built?.message ?? {}));
+    expect(round).toMatchObject({ _amount: 5n * USDC, _nonce: 7n });
+  });
+
+  it('builds an IncreasePositionSizeReq on the follower’s position', () => {
+    const position = {
+      pairIndex: 2,
+      index: 4,
+      buy: true,
+      collateral: 10n * USDC,
+      leverage: 3n * P,
+      openPrice: P,
+      timestamp: 1n,
+    };
+    expect(
+      increasePositionSizeReq({
+        wallet: WALLET,
+        position,
+        addedCollateralUsdc: 2n * USDC,
+        leverage: 3n * P,
+        referencePrice: P,
+        slippageP: P,
+        deadlineMs: 1n,
+        nonce: 2n,
+      }),
+    ).toMatchObject({ orderType: 9, message: { _updateInfo: { index: 4n, initialPosToken: 2n * USDC } } });
+  });
+
+  it('draws 256-bit nonces from bytes', () => {
+    expect(nonceFromBytes(new Uint8Array(32).fill(255))).toBe(2n ** 256n - 1n);
+  });
+});
