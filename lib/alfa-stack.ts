@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -12,6 +12,7 @@ import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import {
   BOT_SECRET,
+  DELEGATE_KEY,
   EXECUTION_MODE_PARAMETER,
   FUNCTIONS,
   physicalName,
@@ -20,6 +21,7 @@ import {
   type TableKey,
 } from '../layers/core/resources.js';
 import { Alarms } from './alarms.js';
+import { FlowDashboard } from './dashboard.js';
 import { Functions } from './functions.js';
 import { pascal } from './names.js';
 import { Queues, type QueuePair } from './queues.js';
@@ -51,6 +53,10 @@ export class AlfaStack extends Stack {
   readonly queues: Queues;
   readonly functions: Functions;
   readonly alarmTopic: Topic;
+  readonly alarms: Alarms;
+  readonly dashboard: FlowDashboard;
+  /** The HMAC key every user's Avantis delegate key is derived from (DELEGATE_KEY). */
+  readonly delegateKey: Key;
 
   constructor(scope: Construct, id: string, props: AlfaStackProps) {
     super(scope, id, props);
@@ -59,9 +65,11 @@ export class AlfaStack extends Stack {
     this.stage = stage;
 
     const key = this.operationsKey(stage, prod);
+    const catalog = props.functions ?? FUNCTIONS;
+    this.delegateKey = this.delegateKeyOf(stage, prod);
 
     this.tables = new Tables(this, 'Tables', { stage, prod });
-    this.queues = new Queues(this, 'Queues', { stage });
+    this.queues = new Queues(this, 'Queues', { stage, prod });
 
     // Any doubt means DRY: runtime reads anything but the exact string LIVE as DRY. CloudFormation
     // leaves an operator's later PutParameter alone until this resource itself changes; a change
@@ -96,12 +104,13 @@ export class AlfaStack extends Stack {
     this.functions = new Functions(this, 'Functions', {
       stage,
       prod,
-      catalog: props.functions ?? FUNCTIONS,
+      catalog,
       tables: this.tables.byKey,
       queues: this.queues.byKey,
       executionMode,
       botSecret,
       logKey: key,
+      delegateKey: this.delegateKey,
       operatorEnv: props.operatorEnv ?? {},
       projectRoot: props.projectRoot ?? PROJECT_ROOT,
     });
@@ -130,11 +139,17 @@ export class AlfaStack extends Stack {
     );
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
 
-    new Alarms(this, 'Alarms', {
+    this.alarms = new Alarms(this, 'Alarms', {
+      stage,
+      queues: this.queues.byKey,
+      tables: this.tables.byKey,
+      functions: this.functions.all,
+      action: new SnsAction(this.alarmTopic),
+    });
+    this.dashboard = new FlowDashboard(this, 'Dashboard', {
       stage,
       queues: this.queues.byKey,
       functions: this.functions.all,
-      action: new SnsAction(this.alarmTopic),
     });
 
     for (const [k, table] of Object.entries(this.tables.byKey) as [TableKey, { tableName: string }][]) {
@@ -151,6 +166,28 @@ export class AlfaStack extends Stack {
     new CfnOutput(this, 'BotSecretName', { value: physicalName.botSecret(stage) });
     new CfnOutput(this, 'BotSecretArn', { value: botSecret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'DelegateKeyArn', { value: this.delegateKey.keyArn });
+  }
+
+  /**
+   * The delegate key: users' Avantis delegate keys are HMACs under it, so it is their identity.
+   * Never rotated (KMS rotates no HMAC key automatically, and a new key would give every user a new
+   * delegate address, i.e. a re-delegation) and kept when a prod stack is deleted. Only the roles
+   * whose definition says `delegateKey: 'mac'` may GenerateMac (Functions adds them; see
+   * restrictDelegateKey); nobody else, not even the account's administrators, can derive a key.
+   */
+  private delegateKeyOf(stage: string, prod: boolean): Key {
+    const key = new Key(this, 'DelegateKey', {
+      alias: `alias/alfa-${stage}-delegates`,
+      description: `Alfa ${stage}: users' Avantis delegate keys are HMAC_SHA_256 MACs under this key`,
+      keySpec: KeySpec[DELEGATE_KEY.keySpec],
+      keyUsage: KeyUsage[DELEGATE_KEY.keyUsage],
+      enableKeyRotation: false,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(prod ? 30 : 7),
+    });
+    denyGrantsExceptForAwsServices(key);
+    return key;
   }
 
   /**
@@ -188,19 +225,23 @@ export class AlfaStack extends Stack {
         resources: ['*'],
       }),
     );
-    // Grants are a side door past the key policy: only AWS services may create them, for AWS resources.
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'DenyGrantsExceptForAwsServices',
-        effect: Effect.DENY,
-        principals: [new AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-        },
-      }),
-    );
+    denyGrantsExceptForAwsServices(key);
     return key;
   }
+}
+
+/** Grants are a side door past the key policy: only AWS services may create them, for AWS resources. */
+function denyGrantsExceptForAwsServices(key: Key): void {
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'DenyGrantsExceptForAwsServices',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    }),
+  );
 }

@@ -1,6 +1,8 @@
 // Deploy-time settings read from CDK context: the stage and the operator's optional env vars.
-// Every check fails synth with a message that says what was given and what is expected.
-import { RESOURCE_ENV_VARS } from '../layers/core/resources.js';
+// Every check fails synth with a message that says what was given and what is expected; operator
+// settings are checked with the very zod schema the functions parse at cold start.
+import { checkOperatorSettings, ConfigError } from '../layers/core/config.js';
+import { DELEGATE_KEY, RESOURCE_ENV_VARS } from '../layers/core/resources.js';
 
 export const STAGE_PATTERN = /^[a-z][a-z0-9-]{1,15}$/;
 
@@ -17,6 +19,11 @@ export const STACK_ENV_VARS: readonly string[] = [
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_METRICS_NAMESPACE',
   'NODE_OPTIONS',
+  'WEBHOOK_URL',
+  'ADMIN_FUNCTION_NAME',
+  'RECONCILER_FUNCTION_NAME',
+  // Set on the functions granted the delegate key only; an operator value would reach every function.
+  DELEGATE_KEY.envVar,
 ];
 
 export function resolveStage(raw: unknown): string {
@@ -57,9 +64,18 @@ export function resolveOperatorConfig(raw: unknown): Record<string, string> {
     if (!ENV_NAME.test(name)) problems.push(`${name}: expected an env var name like ADMIN_USER_IDS`);
     else if (name.startsWith('AWS_') || name.startsWith('LAMBDA_'))
       problems.push(`${name}: reserved by Lambda`);
-    else if (STACK_ENV_VARS.includes(name)) problems.push(`${name}: set by the stack, cannot be overridden`);
+    else if (STACK_ENV_VARS.includes(name) || name.endsWith('_FUNCTION_NAME'))
+      problems.push(`${name}: set by the stack, cannot be overridden`);
     else if (typeof v !== 'string') problems.push(`${name}: expected a string, got ${typeof v}`);
     else out[name] = v;
+  }
+  // The values themselves, as every function would parse them: `"COPY_EXECUTION_MODE":"live"` must
+  // fail here, not at the first cold start of every function.
+  try {
+    checkOperatorSettings(out);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
   }
   if (problems.length > 0) {
     throw new Error(

@@ -16,28 +16,29 @@ export interface QueuePair {
 
 export interface QueuesProps {
   readonly stage: string;
+  /** Prod queues outlive the stack: a stack replaced by mistake must not drop messages in flight. */
+  readonly prod: boolean;
 }
 
 export class Queues extends Construct {
   readonly byKey: Readonly<Record<QueueKey, QueuePair>>;
 
-  constructor(scope: Construct, id: string, { stage }: QueuesProps) {
+  constructor(scope: Construct, id: string, { stage, prod }: QueuesProps) {
     super(scope, id);
     const entries = Object.entries(QUEUES) as [QueueKey, QueueDef][];
-    this.byKey = Object.fromEntries(entries.map(([key, def]) => [key, this.pair(stage, key, def)])) as Record<
-      QueueKey,
-      QueuePair
-    >;
+    this.byKey = Object.fromEntries(
+      entries.map(([key, def]) => [key, this.pair(stage, prod, key, def)]),
+    ) as Record<QueueKey, QueuePair>;
   }
 
-  private pair(stage: string, key: QueueKey, def: QueueDef): QueuePair {
+  private pair(stage: string, prod: boolean, key: QueueKey, def: QueueDef): QueuePair {
     // SQS-managed SSE: encrypted at rest with no key policy to keep in step with every producer and
     // consumer grant. The messages (signals, fanout jobs) carry public on-chain data and user ids.
     const common = {
       fifo: def.fifo,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     } as const;
     const deadLetterQueue = new Queue(this, `${pascal(key)}Dlq`, {
       ...common,

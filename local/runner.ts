@@ -1,5 +1,9 @@
 // The local stand-in for Lambda's triggers: Function URLs become HTTP servers, queue triggers become
-// SQS pollers that honour batchItemFailures, schedules become timers. The handlers are the real ones.
+// SQS pollers that honour batchItemFailures, schedules become timers, and functions for direct
+// invocation answer the Lambda Invoke API (so `npm run admin` uses the same SDK call as on AWS).
+// Every invocation runs in an async context that names its function, so the log sink can label each
+// line with the function that really wrote it (all handlers share one process and one logger here).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,13 +37,31 @@ export interface RunnerOptions {
   readonly log: (line: string) => void;
   /** How handlers are loaded; tests may pass in-memory ones. */
   readonly load?: (entry: string) => Promise<LambdaHandler>;
+  /** Port of the Lambda Invoke API stand-in for `invoke` functions; 0 picks a free one. */
+  readonly invokePort?: number;
+  /** The physical name a caller invokes a function by (e.g. alfa-local-admin); the catalog name otherwise. */
+  readonly physicalName?: (functionName: string) => string;
 }
+
+/** What runs now: the function and request of the invocation whose async context this is. */
+export interface Invocation {
+  readonly functionName: string;
+  readonly requestId: string;
+  readonly functionArn?: string;
+}
+const invocations = new AsyncLocalStorage<Invocation>();
+/** The invocation the caller runs in, if any (log lines written at module load have none). */
+export const currentInvocation = (): Invocation | undefined => invocations.getStore();
 
 export interface Runner {
   /** Function name -> its local Function URL. */
   readonly urls: Readonly<Record<string, string>>;
   /** Runs a scheduled function now (what the timer does), for CLIs and tests. */
   tick(functionName: string): Promise<unknown>;
+  /** The Lambda Invoke API endpoint, when a function is for direct invocation. */
+  readonly invokeUrl?: string;
+  /** Invokes a function directly, as lambda:InvokeFunction does. */
+  invoke(functionName: string, payload: unknown): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +80,17 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** Milliseconds from `now` to the next whole hour `hourUtc` (UTC), today or tomorrow. */
+export function msUntilHourUtc(hourUtc: number, now: Date): number {
+  const next = new Date(now);
+  next.setUTCHours(hourUtc, 0, 0, 0);
+  if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
+  return next.getTime() - now.getTime();
+}
+
+/** Pollers per queue-triggered function at most, locally (ALFA_LOCAL_MAX_POLLERS, default 100). */
+const MAX_LOCAL_POLLERS = Number(process.env.ALFA_LOCAL_MAX_POLLERS ?? 100);
+
 export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const load = options.load ?? ((entry: string) => importHandler(options.root, entry));
   const servers: http.Server[] = [];
@@ -68,6 +101,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const abort = new AbortController();
   const urls: Record<string, string> = {};
   const schedules = new Map<string, () => Promise<unknown>>();
+  const direct = new Map<string, (event: unknown) => Promise<unknown>>();
+  const physical = options.physicalName ?? ((name: string) => name);
 
   const track = <T>(p: Promise<T>): Promise<T> => {
     inFlight.add(p);
@@ -75,13 +110,25 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     return p;
   };
 
+  // Every handler loads before any trigger starts, so a missing one fails start-up with nothing running.
+  const loaded = new Map<string, LambdaHandler>();
+  for (const [name, def] of Object.entries(options.functions)) loaded.set(name, await load(def.entry));
+
   for (const [name, def] of Object.entries(options.functions)) {
-    const handler = await load(def.entry);
+    const handler = loaded.get(name) as LambdaHandler;
     const invoke = (event: unknown) => {
-      const local = lambdaContext(name, def.timeoutSeconds);
+      const local = lambdaContext(physical(name), def.timeoutSeconds);
       running.add(local);
-      return track(handler(event, local.context).finally(() => running.delete(local)));
+      const store = {
+        functionName: name,
+        requestId: local.context.awsRequestId,
+        functionArn: local.context.invokedFunctionArn,
+      };
+      return track(
+        invocations.run(store, () => handler(event, local.context)).finally(() => running.delete(local)),
+      );
     };
+    direct.set(name, invoke);
     const trigger = def.trigger;
 
     if (trigger.kind === 'url') {
@@ -122,11 +169,91 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       };
       schedules.set(name, tick);
       const onTick = () => void tick().catch((err: unknown) => options.log(`${name}: ${String(err)}`));
-      onTick();
-      timers.push(setInterval(onTick, trigger.everyMinutes * 60_000));
-    } else {
-      pollers.push(pollQueue(name, trigger.queue, trigger.batchSize, invoke));
+      if (trigger.hourUtc === undefined) {
+        onTick();
+        timers.push(setInterval(onTick, trigger.everyMinutes * 60_000));
+      } else {
+        // A daily cron (e.g. the digest): first at the next hourUtc, as EventBridge would, never at start.
+        const first = msUntilHourUtc(trigger.hourUtc, new Date());
+        const daily = setTimeout(() => {
+          onTick();
+          timers.push(setInterval(onTick, 86_400_000));
+        }, first);
+        timers.push(daily);
+      }
+    } else if (trigger.kind === 'queue') {
+      // Lambda scales a FIFO queue's consumers with its message groups, up to the mapping's
+      // maximum concurrency: one poller per allowed container (capped here: one shared machine).
+      const concurrency = Math.min(trigger.maxConcurrency ?? 1, MAX_LOCAL_POLLERS);
+      for (let n = 0; n < concurrency; n++)
+        pollers.push(pollQueue(name, trigger.queue, trigger.batchSize, invoke));
     }
+  }
+
+  // The Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations), as AWS answers it: 200
+  // with the result, or 200 with X-Amz-Function-Error when it threw. Like AWS it serves every
+  // function (the admin's reconcile invokes the scheduled reconciler); it starts when one of them is
+  // for direct invocation only.
+  let invokeUrl: string | undefined;
+  const invokable = new Map(Object.keys(options.functions).map((name) => [physical(name), name] as const));
+  if (Object.values(options.functions).some((def) => def.trigger.kind === 'invoke')) {
+    const server = http.createServer((req, res) => {
+      void (async () => {
+        const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '');
+        const target = match
+          ? decodeURIComponent(match[1] as string)
+              .split(':')
+              .at(-1)
+          : undefined;
+        const name = target === undefined ? undefined : invokable.get(target);
+        const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+          res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+        if (req.method !== 'POST' || name === undefined) {
+          return answer(
+            404,
+            {
+              Type: 'User',
+              message: `Function not found: ${target ?? req.url ?? ''}`,
+            },
+            { 'x-amzn-errortype': 'ResourceNotFoundException' },
+          );
+        }
+        const raw = (await readBody(req)).toString('utf8');
+        let payload: unknown;
+        try {
+          payload = raw === '' ? {} : JSON.parse(raw);
+        } catch {
+          return answer(
+            400,
+            { Type: 'User', message: 'Could not parse request body into json' },
+            {
+              'x-amzn-errortype': 'InvalidRequestContentException',
+            },
+          );
+        }
+        try {
+          const result = await (direct.get(name) as (e: unknown) => Promise<unknown>)(payload);
+          answer(200, result ?? null, { 'x-amz-executed-version': '$LATEST' });
+        } catch (err) {
+          const e = err instanceof Error ? err : new Error(String(err));
+          options.log(`${name}: handler threw: ${e.stack ?? e.message}`);
+          answer(
+            200,
+            { errorType: e.name, errorMessage: e.message },
+            {
+              'x-amz-function-error': 'Unhandled',
+              'x-amz-executed-version': '$LATEST',
+            },
+          );
+        }
+      })();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.invokePort ?? 0, '127.0.0.1', () => resolve());
+    });
+    servers.push(server);
+    invokeUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   }
 
   async function pollQueue(
@@ -185,6 +312,12 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   return {
     urls,
+    ...(invokeUrl ? { invokeUrl } : {}),
+    invoke: async (name, payload) => {
+      const fn = direct.get(name);
+      if (!fn) throw new Error(`${name} is not a function of this runner`);
+      return fn(payload);
+    },
     tick: async (name) => {
       const tick = schedules.get(name);
       if (!tick) throw new Error(`${name} is not a scheduled function`);
@@ -192,7 +325,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     },
     stop: async () => {
       abort.abort();
-      for (const t of timers) clearInterval(t);
+      for (const t of timers) clearTimeout(t);
       // Long-running handlers (the indexer tails the chain) see their time run out and wind down.
       for (const local of running) local.expire();
       // Node 20's close() also drops idle keep-alive connections; in-flight requests finish first.

@@ -9,6 +9,7 @@ import type { CfnResource } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlfaStack, WEBHOOK_SECRET_LENGTH } from '../../lib/alfa-stack.js';
+import { CHART_ASSET_FILES } from '../../lib/functions.js';
 import { pascal } from '../../lib/names.js';
 import { addPolicyChecks } from '../../lib/policy.js';
 import {
@@ -248,6 +249,21 @@ describe('functions', () => {
     expect(code.startsWith("import { createRequire as __alfaCreateRequire } from 'node:module';")).toBe(true);
     expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
   });
+
+  it('the afterBundling hook ships the chart assets next to the handler of chart-rendering functions only', () => {
+    const bundleOf = (name: string) => {
+      const resource = template.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: physicalName.function(STAGE, name) },
+      });
+      const [only] = Object.values(resource) as { Properties: { Code: { S3Key: string } } }[];
+      return path.join(assembly.directory, `asset.${only!.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    };
+    for (const [name, def] of Object.entries(FUNCTIONS) as [string, { chartAssets?: boolean }][]) {
+      for (const file of Object.values(CHART_ASSET_FILES)) {
+        expect(existsSync(path.join(bundleOf(name), file)), `${name} ${file}`).toBe(def.chartAssets === true);
+      }
+    }
+  });
 });
 
 describe('least privilege: telegram-webhook', () => {
@@ -267,7 +283,7 @@ describe('least privilege: telegram-webhook', () => {
     }
   });
 
-  it('reads the bot secret, reads queue depths and sets the mode as its definition says; sends nothing', () => {
+  it('reads the bot secret and queue depths; sends nothing and cannot set the mode (the admin function does)', () => {
     const statements = statementsOf('telegram-webhook');
     const actions = actionsOf(statements);
     expect(actions).toContain('secretsmanager:GetSecretValue');
@@ -276,26 +292,30 @@ describe('least privilege: telegram-webhook', () => {
     expect([...new Set(actions.filter((a) => a.startsWith('sqs:')))]).toEqual(
       def.queuesMonitor.length > 0 ? ['sqs:GetQueueAttributes'] : [],
     );
-    expect(actions.includes('ssm:PutParameter')).toBe(def.executionMode === 'readWrite');
+    expect(actions).not.toContain('ssm:PutParameter');
+    expect(actions).toContain('ssm:GetParameter');
     expect(actions.filter((a) => a.startsWith('kms:'))).toEqual([]);
     expect(
       actions.filter((a) => a.includes('*') && !a.startsWith('dynamodb:') && !a.startsWith('ssm:')),
     ).toEqual([]);
   });
 
-  it('lets only the functions that sign copies use the KMS executor key', () => {
+  it('lets only the functions whose definition holds the executor key use the KMS executor key', () => {
     const signs = (name: string) => actionsOf(statementsOf(name)).includes('kms:Sign');
-    expect(signs('follower')).toBe(true);
-    expect(signs('copy-sweeper')).toBe(true);
-    for (const other of ['telegram-webhook', 'indexer', 'leaderboard', 'signal-router'])
-      expect(signs(other), other).toBe(false);
+    for (const [name, def] of Object.entries(FUNCTIONS) as [string, { secretFields: readonly string[] }][])
+      expect(signs(name), name).toBe(def.secretFields.includes('executorKey'));
+    expect(signs('telegram-webhook')).toBe(false);
   });
 
-  it('runs the follower in one container, so the Telegram pacer holds for the whole bot', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: physicalName.function(STAGE, 'follower'),
-      ReservedConcurrentExecutions: 1,
-    });
+  it('runs the Telegram sender in one container, so the pacer holds for the whole bot', () => {
+    const reserved = Object.entries(FUNCTIONS).filter(([, def]) => 'reservedConcurrency' in def);
+    expect(reserved.length).toBeGreaterThan(0);
+    for (const [name, def] of reserved) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: physicalName.function(STAGE, name),
+        ReservedConcurrentExecutions: (def as { reservedConcurrency: number }).reservedConcurrency,
+      });
+    }
   });
 
   it('the indexer and the leaderboard cannot touch the execution mode or the secret', () => {
@@ -345,10 +365,8 @@ describe('alarms and outputs', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    template.resourceCountIs(
-      'AWS::CloudWatch::Alarm',
-      2 * Object.keys(QUEUES).length + Object.keys(FUNCTIONS).length,
-    );
+    // Each alarm's metric and threshold: test/infra/operations.test.ts.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', stack.alarms.all.length);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
@@ -360,11 +378,11 @@ describe('alarms and outputs', () => {
         'TelegramWebhookUrl',
         'UsersTableName',
         'DedupeTableName',
-        'SignalsQueueUrl',
-        'FanoutQueueUrl',
+        ...Object.keys(QUEUES).map((k) => `${pascal(k)}QueueUrl`),
         'ExecutionModeParameterName',
         'BotSecretName',
         'AlarmTopicArn',
+        'DelegateKeyArn',
       ]),
     );
   });

@@ -35,7 +35,7 @@ const catalog = (stub: string) =>
       memoryMb: 256,
       timeoutSeconds: 30,
       tables: { follows: 'read' },
-      queuesSend: ['fanout'],
+      queuesSend: ['copies'],
       queuesMonitor: [],
       executionMode: 'read',
       secretFields: [],
@@ -90,13 +90,13 @@ describe('queue trigger', () => {
     });
   });
 
-  it('refuses a function that outlives the visibility timeout of its queue', () => {
+  it('refuses a consumer whose queue visibility is under 6x its timeout (AWS guidance)', () => {
     const slow = {
       ...catalog(entry)['signal-router'],
-      timeoutSeconds: QUEUES.signals.visibilityTimeoutSeconds + 1,
+      timeoutSeconds: Math.floor(QUEUES.signals.visibilityTimeoutSeconds / 6) + 1,
     };
     expect(() => new AlfaStack(newApp(), 'slow', { stage: STAGE, functions: { slow }, projectRoot })).toThrow(
-      /exceeds the visibility timeout/,
+      /less than 6 x its/,
     );
   });
 });
@@ -115,12 +115,12 @@ describe('schedule trigger', () => {
 });
 
 describe('least privilege follows the definition', () => {
-  it('signal-router: reads follows, sends to fanout only, reads but cannot write the mode, no secret', () => {
+  it('signal-router: reads follows, sends to copies only, reads but cannot write the mode, no secret', () => {
     const actions = actionsOf('signal-router');
     expect(actions).toContain('dynamodb:Query');
     expect(actions).not.toContain('dynamodb:PutItem');
     const sends = statementsOf('signal-router').filter((st) => actionList(st).includes('sqs:SendMessage'));
-    expect(sends.map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [queueId('fanout'), 'Arn'] }]);
+    expect(sends.map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [queueId('copies'), 'Arn'] }]);
     expect(actions).toContain('ssm:GetParameter');
     expect(actions).not.toContain('ssm:PutParameter');
     expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
