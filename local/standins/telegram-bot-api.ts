@@ -134,17 +134,58 @@ function decodeJsonFields(params: Params): Params {
   return params;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-/** Telegram merges query-string and body parameters; the body is JSON or urlencoded (no file uploads here). */
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBytes(req)).toString('utf8');
+}
+
+/** A file sent as a multipart part (sendPhoto's `photo`), kept so getFile can serve it back. */
+export interface UploadedFile {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
+
+const isUpload = (v: unknown): v is UploadedFile =>
+  typeof v === 'object' && v !== null && Buffer.isBuffer((v as UploadedFile).bytes);
+
+/**
+ * Telegram merges query-string and body parameters; the body is JSON, urlencoded, or
+ * multipart/form-data (file uploads: their parts become UploadedFile values).
+ */
 async function readParams(req: IncomingMessage, url: URL): Promise<Params> {
   const params: Params = Object.fromEntries(url.searchParams);
-  const body = await readBody(req);
+  const raw = await readBytes(req);
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type === 'multipart/form-data') {
+    let form: FormData;
+    try {
+      form = await new Request('http://stand-in/', {
+        method: 'POST',
+        headers: { 'content-type': String(req.headers['content-type']) },
+        body: raw,
+      }).formData();
+    } catch {
+      throw badRequest("can't parse multipart/form-data");
+    }
+    for (const [key, value] of form.entries()) {
+      params[key] =
+        typeof value === 'string'
+          ? value
+          : {
+              filename: value.name,
+              contentType: value.type || 'application/octet-stream',
+              bytes: Buffer.from(await value.arrayBuffer()),
+            };
+    }
+    return decodeJsonFields(params);
+  }
+  const body = raw.toString('utf8');
   if (body.trim() !== '' && type === 'application/json') {
     let parsed: unknown;
     try {
@@ -177,10 +218,58 @@ function messageIdOf(params: Params): number {
   return id;
 }
 
+/** What Telegram counts against the limit: the text after entity parsing (HTML tags dropped, entities decoded). */
+function parsedLength(text: string, parseMode: unknown): number {
+  if (typeof parseMode !== 'string' || parseMode.toUpperCase() !== 'HTML') return text.length;
+  return text.replace(/<[^>]*>/g, '').replace(/&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);/g, '_').length;
+}
+
+/** The tags Telegram's HTML parse mode knows (core.telegram.org/bots/api#html-style). */
+const HTML_TAGS: ReadonlySet<string> = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'span',
+  'tg-spoiler',
+  'a',
+  'code',
+  'pre',
+  'blockquote',
+  'tg-emoji',
+]);
+
+/** Telegram refuses HTML it cannot parse (unknown or unbalanced tags) with a 400, and sends nothing. */
+function checkHtml(text: string, parseMode: unknown): void {
+  if (typeof parseMode !== 'string' || parseMode.toUpperCase() !== 'HTML') return;
+  const open: string[] = [];
+  for (const m of text.matchAll(/<(\/?)([a-zA-Z][\w-]*)[^<>]*>/g)) {
+    const name = (m[2] as string).toLowerCase();
+    const at = Buffer.byteLength(text.slice(0, m.index));
+    if (!HTML_TAGS.has(name))
+      throw badRequest(
+        `can't parse entities: Unsupported ${m[1] ? 'end' : 'start'} tag "${name}" at byte offset ${at}`,
+      );
+    if (!m[1]) open.push(name);
+    else if (open.pop() !== name)
+      throw badRequest(
+        `can't parse entities: Unmatched end tag at byte offset ${at}, expected "</${open.at(-1) ?? ''}>", found "</${name}>"`,
+      );
+  }
+  if (open.length > 0)
+    throw badRequest(`can't parse entities: Can't find end tag corresponding to start tag "${open.at(-1)}"`);
+}
+
 function textOf(params: Params): string {
   const text = params.text;
   if (typeof text !== 'string' || text.trim() === '') throw badRequest('message text is empty');
-  if (text.length > MAX_TEXT_LENGTH) throw badRequest('message is too long');
+  if (parsedLength(text, params.parse_mode) > MAX_TEXT_LENGTH) throw badRequest('message is too long');
+  checkHtml(text, params.parse_mode);
   return text;
 }
 
@@ -265,10 +354,36 @@ function waitFor(hits: number[], limit: number, now: number): number {
 
 /** Methods that put a message in a chat and so count against Telegram's flood limits. */
 const countsAsMessage = (method: string): boolean =>
-  method === 'sendMessage' || method.startsWith('editMessage');
+  method === 'sendMessage' || method === 'sendPhoto' || method.startsWith('editMessage');
+
+const MAX_CAPTION_LENGTH = 1024;
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+/** Width and height of a PNG (IHDR) or JPEG (first SOFn); undefined when the bytes are neither. */
+function imageSize(bytes: Buffer): { width: number; height: number } | undefined {
+  if (
+    bytes.length >= 24 &&
+    bytes.readUInt32BE(0) === 0x89504e47 &&
+    bytes.toString('ascii', 12, 16) === 'IHDR'
+  )
+    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  if (bytes.length > 4 && bytes[0] === 0xff && bytes[1] === 0xd8) {
+    for (let i = 2; i + 9 < bytes.length;) {
+      if (bytes[i] !== 0xff) return undefined;
+      const marker = bytes[i + 1] as number;
+      const length = bytes.readUInt16BE(i + 2);
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+        return { width: bytes.readUInt16BE(i + 7), height: bytes.readUInt16BE(i + 5) };
+      i += 2 + length;
+    }
+  }
+  return undefined;
+}
 
 class BotState {
   readonly chats = new Map<number, ChatState>();
+  /** Uploaded files by file_id, for getFile and /file downloads. */
+  readonly files = new Map<string, UploadedFile & { path: string }>();
   readonly commands = new Map<string, unknown>();
   webhook: Json = { url: '', has_custom_certificate: false, pending_update_count: 0 };
 
@@ -352,6 +467,76 @@ const methods: Record<string, MethodHandler> = {
     return message;
   },
 
+  /** Only uploads (multipart) and file_ids this stand-in issued; URLs are not fetched. */
+  sendPhoto(state, params) {
+    const chatId = chatIdOf(params);
+    const photo = params.photo;
+    const caption = typeof params.caption === 'string' ? params.caption : undefined;
+    if (caption !== undefined && parsedLength(caption, params.parse_mode) > MAX_CAPTION_LENGTH)
+      throw badRequest('message caption is too long');
+    const markup = inlineMarkupOf(params);
+    let file: (UploadedFile & { path: string }) | undefined;
+    let fileId: string;
+    if (isUpload(photo)) {
+      if (photo.bytes.length === 0) throw badRequest('file must be non-empty');
+      if (photo.bytes.length > MAX_PHOTO_BYTES) throw new ApiError(413, 'Request Entity Too Large');
+      const size = imageSize(photo.bytes);
+      if (!size) throw badRequest('IMAGE_PROCESS_FAILED');
+      if (
+        size.width + size.height > 10_000 ||
+        Math.max(size.width, size.height) / Math.min(size.width, size.height) > 20
+      )
+        throw badRequest('PHOTO_INVALID_DIMENSIONS');
+      fileId = `AgAC${state.files.size + 1}_${photo.bytes.length}`;
+      file = {
+        ...photo,
+        path: `photos/file_${state.files.size + 1}.${photo.bytes[0] === 0xff ? 'jpg' : 'png'}`,
+      };
+      state.files.set(fileId, file);
+    } else if (typeof photo === 'string' && state.files.has(photo)) {
+      fileId = photo;
+      file = state.files.get(photo);
+    } else {
+      throw badRequest(
+        photo === undefined ? 'there is no photo in the request' : 'wrong file identifier/HTTP URL specified',
+      );
+    }
+    const size = imageSize((file as UploadedFile).bytes) ?? { width: 0, height: 0 };
+    const chat = state.chat(chatId);
+    chat.lastMessageId += 1;
+    const message: Json = {
+      message_id: chat.lastMessageId,
+      from: state.botUser,
+      chat: chatObject(chatId),
+      date: Math.floor(Date.now() / 1000),
+      photo: [
+        {
+          file_id: fileId,
+          file_unique_id: `u${fileId}`,
+          width: size.width,
+          height: size.height,
+          file_size: (file as UploadedFile).bytes.length,
+        },
+      ],
+      ...(caption !== undefined ? { caption } : {}),
+      ...(markup ? { reply_markup: markup } : {}),
+    };
+    chat.messages.set(chat.lastMessageId, message);
+    return message;
+  },
+
+  getFile(state, params) {
+    const id = params.file_id;
+    const file = typeof id === 'string' ? state.files.get(id) : undefined;
+    if (!file) throw badRequest('invalid file_id');
+    return {
+      file_id: id,
+      file_unique_id: `u${String(id)}`,
+      file_size: file.bytes.length,
+      file_path: file.path,
+    };
+  },
+
   editMessageText(state, params) {
     const text = textOf(params);
     const reply_markup = inlineMarkupOf(params);
@@ -417,9 +602,14 @@ const methods: Record<string, MethodHandler> = {
   setMyCommands(state, params) {
     const commands = params.commands ?? [];
     if (!Array.isArray(commands)) throw badRequest("can't parse commands JSON object");
+    // Telegram: at most 100 commands, each 1-32 of a-z 0-9 _, with a 1-256 character description.
+    if (commands.length > 100) throw badRequest('too many commands');
     for (const c of commands as unknown[]) {
       if (!isObject(c) || typeof c.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(c.command)) {
         throw badRequest('BOT_COMMAND_INVALID');
+      }
+      if (typeof c.description !== 'string' || c.description.trim() === '' || c.description.length > 256) {
+        throw badRequest('BOT_COMMAND_DESCRIPTION_INVALID');
       }
     }
     state.commands.set(commandsKey(params), commands);
@@ -502,7 +692,7 @@ class StandIn {
   private seq = 0;
 
   constructor(
-    private readonly token: string,
+    readonly token: string,
     botUser: BotUser,
   ) {
     this.state = new BotState(botUser);
@@ -553,7 +743,15 @@ class StandIn {
     if (retryAfter > 0) throw tooManyRequests(retryAfter);
   }
 
-  record(method: string, params: Params, answer: Answer): void {
+  record(method: string, rawParams: Params, answer: Answer): void {
+    // Uploaded bytes are described in the record (name, type, size), never inlined.
+    const params: Params = Object.fromEntries(
+      Object.entries(rawParams).map(([k, v]) =>
+        isUpload(v)
+          ? [k, { filename: v.filename, contentType: v.contentType, size: v.bytes.length }]
+          : [k, v],
+      ),
+    );
     this.seq += 1;
     const call: RecordedCall = {
       seq: this.seq,
@@ -647,6 +845,18 @@ function sendJson(
 }
 
 const BOT_PATH = /^\/bot([^/]*)\/(?:test\/)?([^/]+)$/;
+const FILE_PATH = /^\/file\/bot([^/]*)\/(.+)$/;
+
+/** `GET /file/bot<token>/<file_path>`: the bytes of an uploaded file, as api.telegram.org serves them. */
+function handleFileDownload(standIn: StandIn, res: ServerResponse, url: URL): void {
+  const m = FILE_PATH.exec(url.pathname);
+  const file =
+    m && m[1] === standIn.token ? [...standIn.state.files.values()].find((f) => f.path === m[2]) : undefined;
+  if (!file) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+  res
+    .writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.bytes.length) })
+    .end(file.bytes);
+}
 
 async function handleBotApi(
   standIn: StandIn,
@@ -765,6 +975,7 @@ export async function startBotApi(opts: BotApiOptions): Promise<BotApiStandIn> {
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/file/')) return handleFileDownload(standIn, res, url);
     const handler = url.pathname.startsWith('/_alfa/') ? handleControl : handleBotApi;
     void handler(standIn, req, res, url);
   });

@@ -1,6 +1,6 @@
 // The chat CLI's link to the running local stack: finds it (.local/stack.json), posts the session's
 // updates to the webhook with the secret header, and polls the Bot API stand-in for what the bot did.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -14,6 +14,8 @@ import {
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const STACK_FILE = path.join(ROOT, '.local', 'stack.json');
+/** Where the chat saves the photos the bot sends (a PNG chart, say), one file per message. */
+export const PHOTO_DIR = path.join(ROOT, '.local', 'photos');
 
 const START_HINT = 'Start it with `npm start` in another terminal.';
 
@@ -96,7 +98,7 @@ async function request(url: string, init: RequestInit, what: string): Promise<Re
 
 export interface Observed {
   readonly call: RecordedCall;
-  readonly events: ChatEvent[];
+  events: ChatEvent[];
 }
 
 /** An update the session posted, and the reason the webhook gave if it acknowledged without handling it. */
@@ -231,9 +233,43 @@ export class ChatClient {
     ]);
     for (const c of chat) this.chatSeq = Math.max(this.chatSeq, c.seq);
     for (const c of answers) this.answerSeq = Math.max(this.answerSeq, c.seq);
-    return [...chat, ...answers]
+    const observed = [...chat, ...answers]
       .sort((a, b) => a.seq - b.seq)
       .map((call) => ({ call, events: this.session.absorb(call) }))
       .filter((o) => o.events.length > 0 || o.call.method !== 'answerCallbackQuery');
+    for (const o of observed) o.events = await Promise.all(o.events.map((e) => this.savePhoto(e)));
+    return observed;
+  }
+
+  /**
+   * Downloads a photo the bot sent the way a bot client does (getFile, then /file/bot<token>/<path>)
+   * and saves it under .local/photos; a failed download leaves the event unsaved, never the chat broken.
+   */
+  private async savePhoto(event: ChatEvent): Promise<ChatEvent> {
+    if (event.kind !== 'photo') return event;
+    const api = this.stack.endpoints.telegramBotApi.replace(/\/$/, '');
+    const token = this.stack.telegram.botToken;
+    try {
+      const info = (await (
+        await request(
+          `${api}/bot${token}/getFile?file_id=${encodeURIComponent(event.fileId)}`,
+          {},
+          'Bot API stand-in',
+        )
+      ).json()) as { result?: { file_path?: string } };
+      const filePath = info.result?.file_path;
+      if (!filePath) return event;
+      const res = await request(`${api}/file/bot${token}/${filePath}`, {}, 'Bot API stand-in');
+      if (!res.ok) return event;
+      const file = path.join(
+        PHOTO_DIR,
+        `chat-${this.session.user.id}-${event.message.messageId}${path.extname(filePath) || '.png'}`,
+      );
+      await mkdir(PHOTO_DIR, { recursive: true });
+      await writeFile(file, Buffer.from(await res.arrayBuffer()));
+      return { ...event, savedTo: path.relative(process.cwd(), file) || file };
+    } catch {
+      return event;
+    }
   }
 }

@@ -76,6 +76,18 @@ export function renderEvent(event: ChatEvent, options: RenderOptions): string[] 
           : ['buttons removed'];
       return block(label(`bot (edited #${message.messageId})`, '36'), body, options);
     }
+    case 'photo':
+      return block(
+        label(`bot #${event.message.messageId} 🖼`, '1;36'),
+        [
+          ...(event.message.text ? messageText(event.message, style).split('\n') : []),
+          event.savedTo
+            ? `photo saved to ${event.savedTo} (${Math.round(event.bytes / 1024)} KB)`
+            : `photo ${event.fileId} (not saved)`,
+          ...renderKeyboard(event.message.keyboard, style),
+        ],
+        options,
+      );
     case 'deleted':
       return [
         label(

@@ -56,6 +56,14 @@ export type ChatEvent =
       readonly keyboardChanged: boolean;
     }
   | { readonly kind: 'deleted'; readonly messageId: number; readonly own: boolean }
+  /** A photo (sendPhoto): the caption is the message text; `savedTo` once the client saved the file. */
+  | {
+      readonly kind: 'photo';
+      readonly message: KnownMessage;
+      readonly fileId: string;
+      readonly bytes: number;
+      readonly savedTo?: string;
+    }
   | { readonly kind: 'toast'; readonly text: string; readonly alert: boolean }
   | {
       readonly kind: 'refused';
@@ -319,6 +327,8 @@ export class ChatSession {
     switch (call.method) {
       case 'sendMessage':
         return this.absorbSend(call);
+      case 'sendPhoto':
+        return this.absorbPhoto(call);
       case 'editMessageText':
       case 'editMessageReplyMarkup':
         return this.absorbEdit(call);
@@ -357,6 +367,25 @@ export class ChatSession {
     };
     this.remember(message);
     return [{ kind: 'message', message }];
+  }
+
+  private absorbPhoto(call: RecordedCall): ChatEvent[] {
+    const result = resultMessage(call.response);
+    const messageId = toNumber(result?.message_id);
+    const sizes = Array.isArray(result?.photo) ? (result.photo as unknown[]).filter(isObject) : [];
+    const largest = sizes.at(-1);
+    if (messageId === undefined || !largest || typeof largest.file_id !== 'string') return [];
+    const from = botIdentityOf(result?.from);
+    const message: KnownMessage = {
+      messageId,
+      text: typeof call.params.caption === 'string' ? call.params.caption : '',
+      html: call.params.parse_mode === 'HTML',
+      keyboard: keyboardOf(call.params.reply_markup),
+      date: toNumber(result?.date) ?? this.seconds(),
+      ...(from ? { from } : {}),
+    };
+    this.remember(message);
+    return [{ kind: 'photo', message, fileId: largest.file_id, bytes: toNumber(largest.file_size) ?? 0 }];
   }
 
   private absorbEdit(call: RecordedCall): ChatEvent[] {

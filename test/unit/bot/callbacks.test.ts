@@ -13,6 +13,11 @@ const all: Callback[] = [
   { a: 'set', trader: T, field: 'allpairs', value: 'M10000' },
   { a: 'risk', action: 'conservative' },
   { a: 'live', confirm: true },
+  { a: 'trader', trader: T, back: { sort: 'pnl', offset: 190, limit: 200 } },
+  { a: 'backtest', trader: T },
+  { a: 'confirm', kind: 'unfollow', trader: T, at: 1_893_456_000, token: 'AbC-_123' },
+  { a: 'confirm', kind: 'emergency_start', at: 1_893_456_000, token: 'AbC-_123' },
+  { a: 'cancel' },
 ];
 
 describe('Module: callbacks', () => {
@@ -34,6 +39,8 @@ describe('Module: callbacks', () => {
     ['a value with spaces', `1:v:${'ab'.repeat(20)}:size:F 5`],
     ['over 64 bytes', `1:t:${'a'.repeat(70)}`],
     ['nothing', undefined],
+    ['a confirmation of an unknown kind', `1:c:zz:-:abc:AbCdEf12`],
+    ['a confirmation without a time', `1:c:ag:-::AbCdEf12`],
   ])('refuses %s', (_what, data) => {
     expect(decodeCallback(data)).toBeUndefined();
   });

@@ -51,7 +51,9 @@ describe('Function: parseSettingText', () => {
     ['mode', 'AUTO', { field: 'mode', value: 'AUTO' }],
     ['pairs', 'eth, BTC/USD 21', { field: 'pairs', value: [0, 1, 21] }],
     ['pairs', 'all', { field: 'pairs', value: 'ALL' }],
-    ['notify', 'off', { field: 'notify', value: false }],
+    ['notify', 'off', { field: 'notifications', value: 'SILENT' }],
+    ['notify', 'copies', { field: 'notifications', value: 'COPIES' }],
+    ['notify', 'all', { field: 'notifications', value: 'ALL' }],
   ])('%s %s', (field, value, change) => {
     expect(parseSettingText(field, value)).toEqual({ ok: true, value: change });
   });
@@ -75,5 +77,29 @@ describe('Function: parseSettingText', () => {
     expect(parseUsd('0.000001')).toBe(1n);
     expect(parseUsd('12.1234567')).toBeUndefined();
     expect(parseUsd('1,23')).toBeUndefined();
+  });
+});
+
+describe('more ways to copy (reverse, a stop-loss per copy, skip below a leverage)', () => {
+  it.each([
+    ['reverse', 'on', { field: 'direction', value: 'REVERSE' }],
+    ['reverse', 'off', { field: 'direction', value: 'SAME' }],
+    ['sl', '25%', { field: 'stopLoss', value: { kind: 'PCT', bps: 2_500 } }],
+    ['sl', '20', { field: 'stopLoss', value: { kind: 'USD', usdc: 20_000_000n } }],
+    ['sl', 'off', { field: 'stopLoss', value: undefined }],
+    ['minlev', '5', { field: 'minTraderLeverage', value: 5 }],
+    ['minlev', 'off', { field: 'minTraderLeverage', value: undefined }],
+  ] as const)('/set … %s %s', (field, value, change) => {
+    expect(parseSettingText(field, value)).toEqual({ ok: true, value: change });
+  });
+
+  it('keeps the settings within range and removes them with off', () => {
+    const withSl = applySetting(follow, { field: 'stopLoss', value: { kind: 'PCT', bps: 2_500 } });
+    const off = withSl.ok ? applySetting(withSl.value, { field: 'stopLoss', value: undefined }) : withSl;
+
+    expect(withSl.ok && withSl.value.stopLoss).toEqual({ kind: 'PCT', bps: 2_500 });
+    expect(off.ok && 'stopLoss' in off.value).toBe(false);
+    expect(applySetting(follow, { field: 'stopLoss', value: { kind: 'PCT', bps: 50 } }).ok).toBe(false);
+    expect(applySetting(follow, { field: 'minTraderLeverage', value: 151 }).ok).toBe(false);
   });
 });

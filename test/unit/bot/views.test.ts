@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { LeaderboardRow } from '../../../layers/core/domain/analytics/leaderboard.js';
-import { leaderboardScreen, walletScreen } from '../../../layers/core/domain/bot-views.js';
+import {
+  followSettingsScreen,
+  leaderboardScreen,
+  sizeFloor,
+  walletScreen,
+} from '../../../layers/core/domain/bot-views.js';
+import { applySetting, newFollow } from '../../../layers/core/domain/follows.js';
+import { parseWalletAddress } from '../../../layers/core/domain/users.js';
 import { decodeCallback } from '../../../layers/core/domain/callbacks.js';
 import { parseAddress } from '../../../layers/core/domain/addresses.js';
 import { applyRiskText, defaultRiskPolicy } from '../../../layers/core/domain/risk.js';
@@ -41,7 +48,7 @@ describe('Function: leaderboardScreen', () => {
       ['Sort: PnL', { a: 'board', sort: 'pnl', offset: 0, limit: 25 }],
       ['Next ›', { a: 'board', sort: 'score', offset: 20, limit: 25 }],
     ]);
-    expect(page2.keyboard[2]?.[0]?.text).toMatch(/^✓ #13/);
+    expect(page2.keyboard[2]?.[1]?.text).toMatch(/^✓ Following #13/);
   });
 
   it('honours the requested top N and explains an empty board', () => {
@@ -117,5 +124,86 @@ describe('small parsers', () => {
     expect(formatUsd(-4_999n)).toBe('$0.00');
     expect(formatUsd(-5_000n)).toBe('-$0.01');
     expect(formatUsd(12_000_000n, { sign: true })).toBe('+$12.00');
+  });
+});
+
+describe('rough edges a new user hit', () => {
+  const status = {
+    wallet: '0xw',
+    executor: '0xexec',
+    delegatedTo: '0xexec',
+    allowanceUsdc: 2n ** 256n - 1n,
+    balanceUsdc: 0n,
+    trading: '0xt',
+    tradingStorage: '0xs',
+    usdc: '0xu',
+  };
+
+  it('an unlimited USDC approval reads "unlimited", not a 78-digit dollar amount', () => {
+    const text = walletScreen(status, '0xw', 'LIVE').text;
+
+    expect(text).toContain('USDC approved for trading: unlimited ✓');
+    expect(text).not.toMatch(/\d{30}/);
+    expect(walletScreen({ ...status, allowanceUsdc: 500_000_000n }, '0xw', 'LIVE').text).toContain(
+      'USDC approved for trading: $500.00 ✓',
+    );
+  });
+
+  it('the leaderboard lets a user view a trader before following, with units on every number', () => {
+    const board = leaderboardScreen({
+      rows,
+      sort: 'score',
+      offset: 0,
+      limit: 25,
+      followed: new Set(),
+      traders: 30,
+      rules,
+    });
+    const first = board.keyboard[0]?.map((b) => decodeCallback(b.data));
+
+    expect(first?.[0]).toEqual({
+      a: 'trader',
+      trader: rows[0]?.trader,
+      back: { sort: 'score', offset: 0, limit: 25 },
+    });
+    expect(first?.[1]).toMatchObject({ a: 'follow', trader: rows[0]?.trader });
+    expect(board.text).toContain('median 5x leverage');
+    expect(board.text).toContain('PnL: realized over 30 days');
+  });
+
+  it('the zero address is refused as a wallet', () => {
+    expect(parseWalletAddress(`0x${'0'.repeat(40)}`)).toMatchObject({ ok: false });
+    expect(
+      parseWalletAddress(`0x${'0'.repeat(40)}`).ok || parseWalletAddress(`0x${'0'.repeat(40)}`),
+    ).toMatchObject({
+      error: expect.stringContaining('nobody can sign for it'),
+    });
+    expect(parseWalletAddress(`0x${'1'.repeat(40)}`).ok).toBe(true);
+  });
+
+  it('size buttons below the pair minimum are not offered, and the minimum is said', () => {
+    const eth = { ...newFollow('1', '1', `0x${'2'.repeat(40)}`, new Date(0)), pairs: [0], maxLeverage: 5 };
+    const screen = followSettingsScreen(eth, 'DRY');
+    const sizes = screen.keyboard.flat().filter((b) => {
+      const cb = decodeCallback(b.data);
+      return cb?.a === 'set' && cb.field === 'size' && cb.value.startsWith('F');
+    });
+
+    expect(sizeFloor(eth).minCollateralUsdc).toBe(20_000_000n); // $100 notional at 5x
+    expect(sizes.map((b) => b.text.replace('✓ ', ''))).toEqual(['$25', '$50', '$100', '$250']);
+    expect(screen.text).toContain("Avantis' smallest position is $100.00 notional");
+    expect(screen.text).toContain('max collateral per copy: $250.00 (up to $1,250.00 notional at 5x)');
+  });
+
+  it('notifications have three levels, each a button', () => {
+    const f = newFollow('1', '1', `0x${'2'.repeat(40)}`, new Date(0));
+    const silent = applySetting(f, { field: 'notifications', value: 'SILENT' });
+    const screen = silent.ok ? followSettingsScreen(silent.value, 'DRY') : undefined;
+
+    expect(silent.ok && silent.value).toMatchObject({ notify: false, notifications: 'SILENT' });
+    expect(screen?.text).toContain('Notifications: silent (nothing)');
+    expect(screen?.keyboard.flat().map((b) => b.text)).toEqual(
+      expect.arrayContaining(['🔔 All', '💼 Copies only', '✓ 🔕 Silent']),
+    );
   });
 });

@@ -1,11 +1,25 @@
 // Operator commands, behind one guard: only ADMIN_USER_IDS may use them, and every refusal is logged.
+// Commands that change anything (mode, emergency stop, autocopy off) are admin-function actions: the
+// webhook's own role cannot write the switch or the flags, and the admin function audit-logs them.
+// Going LIVE and clearing the emergency stop take a second tap whose button expires and is bound
+// to the state it was asked about (domain/confirmations.ts): a stale "Yes, go LIVE" does nothing.
 import type { Composer, Context, MiddlewareFn } from 'telegraf';
-import { confirmLiveScreen, statusScreen, type OpsStatus } from '../../domain/bot-views.js';
+import type { AdminRequestInput, AdminResponse } from '../../admin/requests.js';
+import {
+  confirmEmergencyStartScreen,
+  confirmLiveBoundScreen,
+  statusScreen,
+  type OpsStatus,
+} from '../../domain/bot-views.js';
 import type { Callback } from '../../domain/callbacks.js';
+import { checkConfirmation } from '../../domain/confirmations.js';
 import { escapeHtml } from '../../domain/messages.js';
 import { logger } from '../../observability.js';
 import type { BotDeps } from './deps.js';
 import { edit, say, send } from './screens.js';
+
+/** Who tapped or typed, for logs and the admin function's audit (`telegram:<id>`). */
+const by = (ctx: Context) => String(ctx.from?.id ?? 'unknown');
 
 const isAdmin = (ctx: Context, deps: BotDeps) =>
   ctx.from !== undefined && deps.admins.has(String(ctx.from.id));
@@ -55,8 +69,33 @@ async function timed(name: string, check: () => Promise<unknown>): Promise<strin
   }
 }
 
+/** Runs an admin-function action; undefined (after telling the admin) when it cannot be run. */
+async function viaAdmin(
+  ctx: Context,
+  deps: BotDeps,
+  request: AdminRequestInput,
+): Promise<Extract<AdminResponse, { ok: true }> | undefined> {
+  if (!deps.admin) {
+    await say(ctx, 'The admin function is not configured on this stack (ADMIN_FUNCTION_NAME).');
+    return undefined;
+  }
+  try {
+    const answer = await deps.admin.call(request);
+    if (answer.ok) return answer;
+    await say(ctx, `Refused: <code>${escapeHtml(answer.code)}</code> ${escapeHtml(answer.message)}`);
+  } catch (err) {
+    logger.error('admin function call failed', {
+      reason: 'ADMIN_CALL_FAILED',
+      action: request.action,
+      error: err as Error,
+    });
+    await say(ctx, 'The admin function did not answer; nothing was changed. Try again or use the CLI.');
+  }
+  return undefined;
+}
+
 export function registerAdminCommands(bot: Composer<Context>, deps: BotDeps): void {
-  const by = (ctx: Context) => String(ctx.from?.id ?? 'unknown');
+  const caller = (ctx: Context) => `telegram:${by(ctx)}`;
 
   bot.command('copy', adminOnly(deps, 'copy'), async (ctx) => {
     const [what, value] = argsOf(ctx);
@@ -64,8 +103,12 @@ export function registerAdminCommands(bot: Composer<Context>, deps: BotDeps): vo
     if (what?.toLowerCase() !== 'mode' || (wanted !== 'DRY' && wanted !== 'LIVE')) {
       return say(ctx, 'Usage: <code>/copy mode DRY</code> or <code>/copy mode LIVE</code>');
     }
-    if (wanted === 'LIVE') return send(ctx, confirmLiveScreen());
-    await deps.executionSwitch.write('DRY');
+    if (wanted === 'LIVE') {
+      // Bound to the switch as it is now: if anyone changes it before the tap, the tap is refused.
+      const reading = await deps.mode.read({ fresh: true });
+      return send(ctx, confirmLiveBoundScreen(reading.switchValue, deps.clock.now()));
+    }
+    if (!(await viaAdmin(ctx, deps, { action: 'mode', by: caller(ctx), mode: 'DRY' }))) return;
     deps.mode.forget();
     logger.info('execution mode set', { reason: 'MODE_DRY', by: by(ctx) });
     await say(ctx, 'Copy execution is now <b>DRY</b>: copies are simulated, nothing is sent.');
@@ -75,22 +118,25 @@ export function registerAdminCommands(bot: Composer<Context>, deps: BotDeps): vo
     const [action] = argsOf(ctx);
     if (action !== 'stop' && action !== 'start')
       return say(ctx, 'Usage: <code>/emergency stop</code> or <code>/emergency start</code>');
-    await deps.flags.setEmergencyStop(action === 'stop', by(ctx), deps.clock.now());
+    if (action === 'start') {
+      // Stopping is the safe direction and happens at once; restarting is asked first.
+      const reading = await deps.mode.read({ fresh: true });
+      if (!reading.emergencyStop) return say(ctx, 'No emergency stop is set: nothing to clear.');
+      return send(ctx, confirmEmergencyStartScreen(reading.emergencyStop, deps.clock.now()));
+    }
+    if (!(await viaAdmin(ctx, deps, { action: 'emergency', by: caller(ctx), stop: true }))) return;
     deps.mode.forget();
-    logger.warn('emergency flag', {
-      reason: action === 'stop' ? 'EMERGENCY_STOP' : 'EMERGENCY_CLEARED',
-      by: by(ctx),
-    });
+    logger.warn('emergency flag', { reason: 'EMERGENCY_STOP', by: by(ctx) });
     await say(
       ctx,
-      action === 'stop'
-        ? '⛔ <b>Emergency stop.</b> Nothing more will be signed until <code>/emergency start</code>.'
-        : 'Emergency stop cleared. Copy execution follows the mode switch again.',
+      '⛔ <b>Emergency stop.</b> Nothing more will be signed until <code>/emergency start</code>.',
     );
   });
 
   bot.command('autocopy_off_all', adminOnly(deps, 'autocopy_off_all'), async (ctx) => {
-    const changed = await deps.follows.turnOffAllAuto();
+    const answer = await viaAdmin(ctx, deps, { action: 'autocopy-off-all', by: caller(ctx) });
+    if (!answer) return;
+    const changed = Number(answer.result.followsChanged ?? 0);
     logger.warn('auto copy turned off everywhere', { reason: 'AUTOCOPY_OFF_ALL', changed, by: by(ctx) });
     await say(
       ctx,
@@ -134,32 +180,75 @@ export function registerAdminCommands(bot: Composer<Context>, deps: BotDeps): vo
   });
 }
 
-/** Handles an admin button (the LIVE confirmation); false when it is not one. */
+type AdminConfirm = Extract<Callback, { a: 'confirm' }> & { kind: 'live' | 'emergency_start' };
+const isAdminConfirm = (cb: Callback): cb is AdminConfirm =>
+  cb.a === 'confirm' && (cb.kind === 'live' || cb.kind === 'emergency_start');
+
+/**
+ * Handles an admin button (go LIVE, clear the emergency stop); false when it is not one. The tap is
+ * checked against the state read fresh now: expired or stale, nothing is asked of the admin function.
+ */
 export async function handleAdminButton(ctx: Context, cb: Callback, deps: BotDeps): Promise<boolean> {
-  if (cb.a !== 'live') return false;
+  if (cb.a !== 'live' && !isAdminConfirm(cb)) return false;
+  const command = cb.a === 'live' || cb.kind === 'live' ? 'copy' : 'emergency';
   if (!isAdmin(ctx, deps)) {
-    logger.warn('admin button refused', {
-      reason: 'ADMIN_REFUSED',
-      command: 'copy',
-      userId: String(ctx.from?.id ?? ''),
-    });
+    logger.warn('admin button refused', { reason: 'ADMIN_REFUSED', command, userId: by(ctx) });
     await ctx.answerCbQuery('For Alfa operators only.', { show_alert: true });
     return true;
   }
-  if (!cb.confirm) {
-    await ctx.answerCbQuery('Cancelled.');
-    await edit(ctx, { text: 'Copy execution stays as it was.', keyboard: [] });
+  if (cb.a === 'live') {
+    // The unbound buttons of earlier versions, still in chats: they carry no time nor state.
+    const text = cb.confirm
+      ? 'This confirmation has expired; nothing was changed. Send /copy mode LIVE to ask again.'
+      : 'Copy execution stays as it was.';
+    if (cb.confirm)
+      logger.info('confirmation refused', { reason: 'CONFIRM_EXPIRED', kind: 'live', userId: by(ctx) });
+    await ctx.answerCbQuery(cb.confirm ? text.slice(0, 190) : 'Cancelled.', { show_alert: cb.confirm });
+    await edit(ctx, { text, keyboard: [] });
     return true;
   }
-  await deps.executionSwitch.write('LIVE');
+  const reading = await deps.mode.read({ fresh: true });
+  const check = checkConfirmation(
+    cb,
+    cb.kind === 'live' ? { switch: reading.switchValue } : { emergencyStop: reading.emergencyStop },
+    deps.clock.now(),
+  );
+  if (!check.ok) {
+    logger.info('confirmation refused', { reason: check.reason, kind: cb.kind, userId: by(ctx) });
+    await ctx.answerCbQuery(check.message.slice(0, 190), { show_alert: true });
+    await edit(ctx, { text: check.message, keyboard: [] });
+    return true;
+  }
+  await ctx.answerCbQuery();
+  return cb.kind === 'live' ? goLive(ctx, deps, cb.at) : clearEmergency(ctx, deps);
+}
+
+async function clearEmergency(ctx: Context, deps: BotDeps): Promise<boolean> {
+  const answer = await viaAdmin(ctx, deps, { action: 'emergency', by: `telegram:${by(ctx)}`, stop: false });
+  if (!answer) return true;
+  deps.mode.forget();
+  logger.warn('emergency flag', { reason: 'EMERGENCY_CLEARED', by: by(ctx) });
+  await edit(ctx, {
+    text: 'Emergency stop cleared. Copy execution follows the mode switch again.',
+    keyboard: [],
+  });
+  return true;
+}
+
+/** `askedAt`: the admin function refuses if the switch was written since (a round trip back to the same value). */
+async function goLive(ctx: Context, deps: BotDeps, askedAt: number): Promise<boolean> {
+  const answer = await viaAdmin(ctx, deps, {
+    action: 'mode',
+    by: `telegram:${by(ctx)}`,
+    mode: 'LIVE',
+    // The confirm button is the bot's --yes.
+    confirm: true,
+    unchangedSince: askedAt,
+  });
+  if (!answer) return true;
   deps.mode.forget();
   const reading = await deps.mode.read({ fresh: true });
-  logger.warn('execution mode set', {
-    reason: 'MODE_LIVE',
-    by: String(ctx.from?.id ?? ''),
-    effective: reading.mode,
-  });
-  await ctx.answerCbQuery('Switch set to LIVE.');
+  logger.warn('execution mode set', { reason: 'MODE_LIVE', by: by(ctx), effective: reading.mode });
   await edit(ctx, {
     text:
       reading.mode === 'LIVE'

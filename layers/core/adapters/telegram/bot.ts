@@ -2,10 +2,13 @@
 // (webhookReply off), because one update may need several calls.
 import { Composer, Telegraf, TelegramError, type Context } from 'telegraf';
 import { decodeCallback } from '../../domain/callbacks.js';
-import { helpMessage, welcomeMessage } from '../../domain/messages.js';
+import { cut } from '../../domain/format.js';
+import { ADMIN_COMMANDS, COMMANDS, escapeHtml, helpMessage, welcomeMessage } from '../../domain/messages.js';
 import { userFromTelegram } from '../../domain/users.js';
 import { logger } from '../../observability.js';
 import { handleAdminButton, registerAdminCommands } from './admin-commands.js';
+import { registerDigestCommand } from './digest-command.js';
+import { registerBacktest } from './commands/backtest.js';
 import type { BotDeps } from './deps.js';
 import { say } from './screens.js';
 import { handleUserButton, registerUserCommands, setProfile } from './user-commands.js';
@@ -20,6 +23,50 @@ export interface BotOptions {
 
 const EXPIRED = 'This button has expired. Send /alfa or /following for fresh ones.';
 
+/**
+ * Registers the "/" menu with Telegram (setMyCommands): the user commands for everyone and, in
+ * each admin's private chat, the admin commands too. Telegram keeps the menu, so once per
+ * container (cold start) is enough; a failure is logged and retried by the next container.
+ */
+export async function registerCommandMenu(
+  telegram: Telegraf['telegram'],
+  admins: ReadonlySet<string>,
+): Promise<void> {
+  const menu = (list: typeof COMMANDS) =>
+    list.map((c) => ({ command: c.command, description: c.description.slice(0, 256) }));
+  await telegram.setMyCommands(menu(COMMANDS), { scope: { type: 'all_private_chats' } });
+  for (const admin of admins) {
+    await telegram.setMyCommands(menu([...COMMANDS, ...ADMIN_COMMANDS]), {
+      scope: { type: 'chat', chat_id: Number(admin) },
+    });
+  }
+}
+
+/**
+ * Commands are case-insensitive (`/ALFA` is /alfa) and a command addressed to another bot
+ * (`/alfa@otherbot`, from a shared keyboard or a forwarded message) is not ours to answer.
+ * Returns false when the update must be ignored; rewrites the command to lower case otherwise.
+ */
+export function normalizeCommand(ctx: Context): boolean {
+  const message = ctx.message;
+  if (!message || !('text' in message)) return true;
+  const entity = message.entities?.[0];
+  const head = /^\/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?/.exec(message.text);
+  if (!head || (entity && (entity.type !== 'bot_command' || entity.offset !== 0))) return true;
+  const to = head[2];
+  if (to && to.toLowerCase() !== ctx.me.toLowerCase()) return false;
+  const command = (head[1] as string).toLowerCase();
+  // telegraf matches commands case-sensitively on the text; the update is ours to adjust.
+  (message as { text: string }).text =
+    `/${command}${to ? `@${to}` : ''}${message.text.slice(head[0].length)}`;
+  if (!entity) {
+    (message as { entities?: unknown[] }).entities = [
+      { type: 'bot_command', offset: 0, length: head[0].length },
+    ];
+  }
+  return true;
+}
+
 export function createBot(options: BotOptions, deps: BotDeps): Telegraf {
   const bot = new Telegraf(options.token, {
     // telegraf keeps its keep-alive https agent for Telegram and drops it for an http:// stand-in.
@@ -28,11 +75,27 @@ export function createBot(options: BotOptions, deps: BotDeps): Telegraf {
 
   const privateChat = new Composer<Context>();
 
+  // Once per bot instance (a container): the "/" menu. Never fails an update.
+  let menu: Promise<void> | undefined;
+  const ensureMenu = () =>
+    (menu ??= registerCommandMenu(bot.telegram, deps.admins).catch((err: unknown) => {
+      logger.warn('command menu not registered', { reason: 'SET_MY_COMMANDS_FAILED', error: err as Error });
+      menu = undefined;
+    }));
+
+  privateChat.use(async (_ctx, next) => {
+    if (!normalizeCommand(_ctx)) {
+      logger.info('command for another bot ignored', { reason: 'OTHER_BOT_COMMAND' });
+      return;
+    }
+    return next();
+  });
+
   // Every private update runs with the sender's profile; a first-time or returning (unblocked) user is (re)registered.
   privateChat.use(async (ctx, next) => {
     if (!ctx.from || !ctx.chat) return;
     const userId = String(ctx.from.id);
-    let profile = await deps.users.profile(userId);
+    let [profile] = await Promise.all([deps.users.profile(userId), ensureMenu()]);
     if (!profile || !profile.user.active) {
       const { isNew } = await deps.users.upsertFromStart(
         userFromTelegram(ctx.from, ctx.chat.id),
@@ -63,7 +126,9 @@ export function createBot(options: BotOptions, deps: BotDeps): Telegraf {
   });
 
   const helpers = registerUserCommands(privateChat, deps);
+  registerBacktest(privateChat, deps);
   registerAdminCommands(privateChat, deps);
+  registerDigestCommand(privateChat, deps);
 
   privateChat.on('callback_query', async (ctx) => {
     const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
@@ -84,7 +149,7 @@ export function createBot(options: BotOptions, deps: BotDeps): Telegraf {
     await say(
       ctx,
       command
-        ? `I don't know /${command}. Send /help for every command with an example.`
+        ? `I don't know /${escapeHtml(cut(command))}. Send /help for every command with an example.`
         : 'Send /help to see what I can do.',
     );
   });
@@ -106,11 +171,17 @@ export function createBot(options: BotOptions, deps: BotDeps): Telegraf {
     const userId = ctx.from?.id;
     if (err.code === 403 && userId !== undefined)
       await deps.users.markInactive(String(userId), deps.clock.now());
-    logger.warn('reply refused by Telegram', {
-      reason: err.code === 403 ? 'USER_BLOCKED_BOT' : 'REPLY_REJECTED',
-      code: err.code,
-      description: err.description,
-    });
+    const reason = err.code === 403 ? 'USER_BLOCKED_BOT' : 'REPLY_REJECTED';
+    logger.warn('reply refused by Telegram', { reason, code: err.code, description: err.description });
+    // A refused reply means a user got nothing: operators see it in /recent_errors (blocks are not errors).
+    if (err.code !== 403)
+      await deps.errors
+        .record(
+          reason,
+          `Telegram ${err.code} on ${(err.on as { method?: string } | undefined)?.method ?? 'a call'}: ${err.description}`,
+          deps.clock.now(),
+        )
+        .catch(() => undefined);
   });
 
   return bot;

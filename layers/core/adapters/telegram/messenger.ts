@@ -1,6 +1,6 @@
 // Sends alerts within Telegram's limits: at most one message a second to a chat and about thirty a
-// second overall. The limits are kept per container; the follower function runs with reserved
-// concurrency 1, so per container is per bot.
+// second overall (or, with paid broadcasts enabled by the operator, up to 1,000 a second). The
+// limits are kept per container; the alerter runs with reserved concurrency 1, so per container is per bot.
 import { Telegram, TelegramError } from 'telegraf';
 import type { Messenger } from '../../ports.js';
 
@@ -17,6 +17,11 @@ export class ChatBlockedError extends Error {
 
 const PER_CHAT_MS = 1_000;
 const GLOBAL_PER_SECOND = 29;
+/**
+ * With paid broadcasts (allow_paid_broadcast, Bot API 7.11) Telegram lets a bot send up to 1,000
+ * messages a second, charged in Stars beyond the free 30; per chat stays one a second.
+ */
+export const PAID_GLOBAL_PER_SECOND = 1_000;
 
 /**
  * Spaces sends: per chat by PER_CHAT_MS, overall evenly (one every 1000/29 ms) and never more than
@@ -31,6 +36,7 @@ export class SendPacer {
   constructor(
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly perSecond: number = GLOBAL_PER_SECOND,
   ) {}
 
   async slot(chatId: string): Promise<void> {
@@ -38,8 +44,8 @@ export class SendPacer {
       const t = this.now();
       while (this.recent.length > 0 && t - (this.recent[0] as number) >= 1_000) this.recent.shift();
       const chatWait = (this.lastByChat.get(chatId) ?? Number.NEGATIVE_INFINITY) + PER_CHAT_MS - t;
-      const globalWait = this.recent.length >= GLOBAL_PER_SECOND ? (this.recent[0] as number) + 1_000 - t : 0;
-      const spacingWait = this.lastSend + 1_000 / GLOBAL_PER_SECOND - t;
+      const globalWait = this.recent.length >= this.perSecond ? (this.recent[0] as number) + 1_000 - t : 0;
+      const spacingWait = this.lastSend + 1_000 / this.perSecond - t;
       const wait = Math.max(chatWait, globalWait, spacingWait, 0);
       if (wait === 0) {
         this.lastByChat.set(chatId, t);
@@ -59,7 +65,13 @@ export class TelegramMessenger implements Messenger {
   constructor(
     token: string,
     apiRoot: string,
-    private readonly pacer = new SendPacer(),
+    /** Off by default: paid broadcasts cost the operator Telegram Stars. */
+    private readonly paidBroadcast = false,
+    private readonly pacer = new SendPacer(
+      Date.now,
+      (ms) => new Promise((r) => setTimeout(r, ms)),
+      paidBroadcast ? PAID_GLOBAL_PER_SECOND : GLOBAL_PER_SECOND,
+    ),
   ) {
     this.telegram = new Telegram(token, { apiRoot });
   }
@@ -70,6 +82,8 @@ export class TelegramMessenger implements Messenger {
       await this.telegram.sendMessage(chatId, html, {
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
+        // Not in telegraf 4.16's types (Bot API 7.11 added it); sent only when the operator enables it.
+        ...(this.paidBroadcast ? ({ allow_paid_broadcast: true } as object) : {}),
       });
     } catch (err) {
       if (err instanceof TelegramError && err.code === 429) {

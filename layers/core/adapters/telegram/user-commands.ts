@@ -1,6 +1,6 @@
 // The user commands and buttons: leaderboard, trader cards, follows and their settings, risk,
 // wallet and portfolio. Rules live in domain/; this maps Telegram to them and back.
-import type { Composer, Context } from 'telegraf';
+import { TelegramError, type Composer, type Context } from 'telegraf';
 import { parseAddress } from '../../domain/addresses.js';
 import { traderView } from '../../domain/analytics/leaderboard.js';
 import { emptyStats, windowStats } from '../../domain/analytics/stats.js';
@@ -11,10 +11,18 @@ import {
   portfolioScreen,
   riskScreen,
   traderScreen,
-  walletScreen,
   type Screen,
 } from '../../domain/bot-views.js';
-import type { BoardPage, Callback, SettingsField } from '../../domain/callbacks.js';
+import {
+  decodeCallback,
+  encodeCallback,
+  type BoardPage,
+  type Callback,
+  type SettingsField,
+} from '../../domain/callbacks.js';
+import { cut, normalizeAmountText, shortAddress } from '../../domain/format.js';
+import { parseWalletAddress } from '../../domain/users.js';
+import { linkState, walletLinkText } from '../../domain/wallet-link.js';
 import {
   FOLLOW_LIMIT,
   applySetting,
@@ -28,6 +36,9 @@ import { applyRiskText, withPreset, type RiskPolicy } from '../../domain/risk.js
 import { logger } from '../../observability.js';
 import type { Profile } from '../../ports.js';
 import type { BotDeps } from './deps.js';
+import { backtestButton } from './commands/backtest.js';
+import { sendPnlChart, traderChartTitle, walletChartTitle } from './commands/charts.js';
+import { askRisky, handleConfirmButton, riskyChange, unfollowQuestion } from './commands/confirm.js';
 import { edit, say, send } from './screens.js';
 
 const USDC = 1_000_000n;
@@ -79,7 +90,7 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
     });
   }
 
-  async function traderCard(ctx: AlfaContext, trader: string): Promise<Screen> {
+  async function traderCard(ctx: AlfaContext, trader: string, back?: BoardPage): Promise<Screen> {
     const [stats, scoreBoard, recent, follow, prices] = await Promise.all([
       deps.stats.getMany([trader]),
       deps.stats.getLeaderboard('score'),
@@ -99,6 +110,7 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
       recent,
       following: follow !== undefined,
       indexed: known !== undefined,
+      ...(back ? { back } : {}),
     });
   }
 
@@ -115,8 +127,12 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
         created: false,
         message: `You already follow ${FOLLOW_LIMIT} traders, the most allowed. /unfollow one first.`,
       };
-    if (outcome === 'EXISTS') return { created: false, message: 'You already follow this trader.' };
-    return { created: true, message: 'Following: you will get an alert when this trader opens or closes.' };
+    const who = shortAddress(trader);
+    if (outcome === 'EXISTS') return { created: false, message: `You already follow ${who}.` };
+    return {
+      created: true,
+      message: `Following ${who}: you will get an alert when this trader opens or closes.`,
+    };
   }
 
   async function changeSetting(
@@ -165,7 +181,9 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
 
   bot.command('trader', async (ctx) => {
     const trader = await addressArg(ctx, 'trader');
-    if (trader) await send(ctx, await traderCard(ctx, trader));
+    if (!trader) return;
+    await send(ctx, await traderCard(ctx, trader));
+    await sendPnlChart(ctx, deps, trader, traderChartTitle(trader));
   });
 
   bot.command('follow', async (ctx) => {
@@ -174,13 +192,15 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
     const result = await follow(ctx, trader);
     const current = await deps.follows.get(userId(ctx), trader);
     if (!current) return say(ctx, escapeHtml(result.message));
-    const screen = followSettingsScreen(current, await mode());
+    const screen = followSettingsScreen(current, await mode(), languageOf(ctx));
     await send(ctx, { ...screen, text: `${escapeHtml(result.message)}\n\n${screen.text}` });
   });
 
   bot.command('unfollow', async (ctx) => {
     const trader = await addressArg(ctx, 'unfollow');
     if (!trader) return;
+    const risky = await unfollowQuestion(ctx, deps, trader);
+    if (risky) return send(ctx, risky);
     const removed = await deps.follows.remove(userId(ctx), trader);
     await say(
       ctx,
@@ -195,22 +215,29 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
   bot.command('set', async (ctx) => {
     const [address, field, ...rest] = argsOf(ctx);
     const usage =
-      'Example: <code>/set 0x5a3a…872d size 50</code> (settings: mode, size, lev, maxpos, pairs, notify)';
+      'Example: <code>/set 0x5a3a…872d size 50</code> (settings: mode, size, lev, maxpos, pairs, notify, reverse, sl, minlev)';
     const parsed = parseAddress(address ?? '');
     if (!parsed.ok) return say(ctx, `${escapeHtml(parsed.error)}.\n${usage}`);
     if (!field || rest.length === 0) return say(ctx, `Which setting, and to what?\n${usage}`);
-    const change = parseSettingText(field, rest.join(' '));
+    const amount = normalizeAmountText(rest.join(' '), languageOf(ctx));
+    if (!amount.ok) return say(ctx, `${escapeHtml(amount.error)}.`);
+    const change = parseSettingText(field, amount.value);
     if (!change.ok) return say(ctx, `${escapeHtml(change.error)}.`);
+    const current = await deps.follows.get(userId(ctx), parsed.address);
+    const risky = current && riskyChange(current, change.value);
+    if (risky) return send(ctx, await askRisky(ctx, deps, risky, parsed.address));
     const result = await changeSetting(ctx, parsed.address, change.value);
     if (!result.follow) return say(ctx, escapeHtml(result.error ?? 'Not changed.'));
-    await send(ctx, followSettingsScreen(result.follow, await mode()));
+    await send(ctx, followSettingsScreen(result.follow, await mode(), languageOf(ctx)));
   });
 
   bot.command('settings', async (ctx) => {
     const [field, ...rest] = argsOf(ctx);
     if (field) {
       if (rest.length === 0) return say(ctx, 'To what value? e.g. <code>/settings dailyloss 200</code>');
-      const next = applyRiskText(profileOf(ctx).risk, field, rest.join(' '));
+      const amount = normalizeAmountText(rest.join(' '), languageOf(ctx));
+      if (!amount.ok) return say(ctx, `${escapeHtml(amount.error)}.`);
+      const next = applyRiskText(profileOf(ctx).risk, field, amount.value);
       if (!next.ok) return say(ctx, `${escapeHtml(next.error)}.`);
       await setRisk(ctx, next.value);
     }
@@ -237,27 +264,76 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
 
   bot.command('wallet', async (ctx) => {
     const [arg] = argsOf(ctx);
-    let wallet = profileOf(ctx).wallet;
+    const profile = profileOf(ctx);
+    const me = userId(ctx);
+    const currentMode = await mode();
+    let wallet = profile.wallet ?? profile.pendingWallet;
     if (arg) {
-      const parsed = parseAddress(arg);
+      const parsed = parseWalletAddress(arg);
       if (!parsed.ok)
         return say(ctx, `${escapeHtml(parsed.error)}.\nExample: <code>/wallet 0xYourWalletAddress</code>`);
       wallet = parsed.address;
-      await deps.users.setWallet(userId(ctx), wallet);
-      logger.info('wallet linked', { reason: 'WALLET_LINKED', userId: userId(ctx) });
     }
-    const currentMode = await mode();
-    if (!wallet || !deps.wallets)
-      return send(
+    const links = deps.wallets;
+    if (!links)
+      return say(
         ctx,
-        walletScreen(undefined, wallet, currentMode, wallet ? 'no chain configured' : undefined),
+        tagMode(
+          '<b>Wallet</b>\nWallet links are not available right now (no chain configured).',
+          currentMode,
+        ),
       );
+    let delegate: string;
     try {
-      await send(ctx, walletScreen(await deps.wallets.status(wallet), wallet, currentMode));
+      delegate = await links.delegateOf(me);
+    } catch (err) {
+      logger.warn('delegate address unavailable', { reason: 'DELEGATE_ADDRESS_FAILED', error: err as Error });
+      return say(ctx, 'Your Alfa key could not be read right now. Try again in a minute.');
+    }
+    if (!wallet) return say(ctx, walletLinkText({ delegate, linked: false, mode: currentMode }));
+    let chain;
+    try {
+      chain = await links.status(wallet, delegate);
     } catch (err) {
       logger.warn('wallet status unavailable', { reason: 'WALLET_READ_FAILED', error: err as Error });
-      await send(ctx, walletScreen(undefined, wallet, currentMode, 'the chain did not answer'));
+      return say(
+        ctx,
+        walletLinkText({
+          delegate,
+          wallet,
+          linked: false,
+          error: 'the chain did not answer',
+          mode: currentMode,
+        }),
+      );
     }
+    const owner = await links.owner(wallet);
+    if (owner && owner !== me) {
+      logger.info('wallet held by another user', { reason: 'WALLET_TAKEN', userId: me });
+      return say(
+        ctx,
+        walletLinkText({ delegate, wallet, chain, linked: false, takenByOther: true, mode: currentMode }),
+      );
+    }
+    // Linked only while the wallet delegates to this user's own key; otherwise it is at most pending.
+    let linked = false;
+    if (linkState(chain) === 'DELEGATED') {
+      const claimed = await links.claim(me, wallet, profile.wallet);
+      if (claimed === 'TAKEN')
+        return say(
+          ctx,
+          walletLinkText({ delegate, wallet, linked: false, takenByOther: true, mode: currentMode }),
+        );
+      linked = true;
+      if (profile.wallet !== wallet) logger.info('wallet linked', { reason: 'WALLET_LINKED', userId: me });
+    } else if (profile.wallet === wallet) {
+      await links.unlink(me, wallet);
+      logger.info('wallet unlinked: no longer delegated', { reason: 'WALLET_UNLINKED', userId: me });
+    } else if (profile.pendingWallet !== wallet) {
+      await links.setPending(me, wallet);
+      logger.info('wallet not delegated to the user key', { reason: 'NOT_DELEGATED', userId: me });
+    }
+    await say(ctx, walletLinkText({ delegate, wallet, chain, linked, mode: currentMode }));
   });
 
   bot.command('portfolio', async (ctx) => {
@@ -275,14 +351,19 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
         mode: await mode(),
       }),
     );
+    if (wallet) await sendPnlChart(ctx, deps, wallet, walletChartTitle(wallet));
   });
 
   return { board, traderCard, follow, changeSetting, setRisk, mode, userId };
 }
 
+/** The sender's Telegram language, which decides how numbers are read and shown. */
+export const languageOf = (ctx: Context): string | undefined =>
+  ctx.from?.language_code ?? profileOf(ctx).user.languageCode;
+
 export interface UserHelpers {
   board(ctx: AlfaContext, page: BoardPage): Promise<Screen>;
-  traderCard(ctx: AlfaContext, trader: string): Promise<Screen>;
+  traderCard(ctx: AlfaContext, trader: string, back?: BoardPage): Promise<Screen>;
   follow(ctx: AlfaContext, trader: string): Promise<{ created: boolean; message: string }>;
   changeSetting(
     ctx: AlfaContext,
@@ -319,8 +400,24 @@ function buttonChange(field: SettingsField, value: string): SettingChange | unde
       return /^\d+$/.test(value) ? { field: 'togglePair', value: Number(value) } : undefined;
     case 'allpairs':
       return { field: 'pairs', value: 'ALL' };
+    case 'dir':
+      return value === 'S' || value === 'R'
+        ? { field: 'direction', value: value === 'R' ? 'REVERSE' : 'SAME' }
+        : undefined;
+    case 'sl':
+      if (value === 'off') return { field: 'stopLoss', value: undefined };
+      return value.startsWith('P') && Number.isInteger(amount)
+        ? { field: 'stopLoss', value: { kind: 'PCT', bps: amount } }
+        : undefined;
     case 'notify':
-      return { field: 'notify', value: value === '1' };
+      // '1'/'0' are the on/off buttons of before notification levels.
+      return value === 'A' || value === '1'
+        ? { field: 'notifications', value: 'ALL' }
+        : value === 'C' || value === '0'
+          ? { field: 'notifications', value: 'COPIES' }
+          : value === 'S'
+            ? { field: 'notifications', value: 'SILENT' }
+            : undefined;
   }
 }
 
@@ -338,15 +435,34 @@ export async function handleUserButton(
       return true;
     case 'trader':
       await ctx.answerCbQuery();
-      await edit(ctx, await h.traderCard(ctx, cb.trader));
+      await edit(ctx, await h.traderCard(ctx, cb.trader, cb.back));
       return true;
     case 'follow': {
       const result = await h.follow(ctx, cb.trader);
       await ctx.answerCbQuery(result.message.slice(0, 190));
-      await edit(ctx, cb.back ? await h.board(ctx, cb.back) : await h.traderCard(ctx, cb.trader));
+      if (cb.back) await markFollowedInPlace(ctx, cb.trader);
+      else await edit(ctx, await h.traderCard(ctx, cb.trader));
+      return true;
+    }
+    case 'confirm':
+    case 'cancel':
+      return handleConfirmButton(ctx, cb, deps, h);
+    case 'backtest':
+      await backtestButton(ctx, deps, cb.trader);
+      return true;
+    case 'chart': {
+      await ctx.answerCbQuery('Drawing the chart…');
+      const sent = await sendPnlChart(ctx, deps, cb.trader, traderChartTitle(cb.trader));
+      if (!sent) await say(ctx, 'No closed trades to chart for this trader yet.');
       return true;
     }
     case 'unfollow': {
+      const risky = await unfollowQuestion(ctx, deps, cb.trader);
+      if (risky) {
+        await ctx.answerCbQuery();
+        await edit(ctx, risky);
+        return true;
+      }
       const removed = await deps.follows.remove(h.userId(ctx), cb.trader);
       await ctx.answerCbQuery(removed ? 'Unfollowed.' : 'You were not following this trader.');
       await edit(ctx, followingScreen(await deps.follows.listByUser(h.userId(ctx)), await h.mode()));
@@ -363,11 +479,18 @@ export async function handleUserButton(
         return true;
       }
       await ctx.answerCbQuery();
-      await edit(ctx, followSettingsScreen(follow, await h.mode()));
+      await edit(ctx, followSettingsScreen(follow, await h.mode(), languageOf(ctx)));
       return true;
     }
     case 'set': {
       const change = buttonChange(cb.field, cb.value);
+      const current = change && (await deps.follows.get(h.userId(ctx), cb.trader));
+      const risky = current && change && riskyChange(current, change);
+      if (risky) {
+        await ctx.answerCbQuery();
+        await edit(ctx, await askRisky(ctx, deps, risky, cb.trader));
+        return true;
+      }
       const result = change
         ? await h.changeSetting(ctx, cb.trader, change)
         : { error: 'That button has expired.' };
@@ -376,11 +499,16 @@ export async function handleUserButton(
         return true;
       }
       await ctx.answerCbQuery('Saved.');
-      await edit(ctx, followSettingsScreen(result.follow, await h.mode()));
+      await edit(ctx, followSettingsScreen(result.follow, await h.mode(), languageOf(ctx)));
       return true;
     }
     case 'risk': {
       const current = profileOf(ctx).risk;
+      if (cb.action === 'aggressive' && current.profile !== 'AGGRESSIVE') {
+        await ctx.answerCbQuery();
+        await edit(ctx, await askRisky(ctx, deps, 'aggressive'));
+        return true;
+      }
       const next =
         cb.action === 'pause' || cb.action === 'resume'
           ? { ...current, paused: cb.action === 'pause' }
@@ -392,5 +520,33 @@ export async function handleUserButton(
     }
     default:
       return false;
+  }
+}
+
+/**
+ * After Follow on a leaderboard page, only the pressed row changes (its Follow becomes a tick):
+ * the page is not re-read, so rows never re-sort under the user's thumb.
+ */
+async function markFollowedInPlace(ctx: AlfaContext, trader: string): Promise<void> {
+  const message = ctx.callbackQuery?.message;
+  const rows = message && 'reply_markup' in message ? message.reply_markup?.inline_keyboard : undefined;
+  if (!rows) return;
+  const hex = trader.slice(2).toLowerCase();
+  const keyboard = rows.map((row) =>
+    row.map((b) => {
+      const data = 'callback_data' in b ? b.callback_data : undefined;
+      const cb = decodeCallback(data);
+      if (cb?.a !== 'follow' || cb.trader.slice(2) !== hex) return b;
+      return {
+        text: `✓ Following ${cut(b.text.replace(/^Follow\s*/, ''), 12)}`,
+        callback_data: encodeCallback({ a: 'settings', trader }),
+      };
+    }),
+  );
+  try {
+    await ctx.editMessageReplyMarkup({ inline_keyboard: keyboard });
+  } catch (err) {
+    if (err instanceof TelegramError && /message is not modified/i.test(err.description)) return;
+    throw err;
   }
 }

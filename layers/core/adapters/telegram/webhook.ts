@@ -25,6 +25,45 @@ export interface WebhookResponse {
 const updateEnvelope = z.looseObject({ update_id: z.number().int().nonnegative() });
 export type TelegramUpdate = z.infer<typeof updateEnvelope>;
 
+// The Bot API shapes of the update kinds the bot acts on, as far as telegraf and the stores read
+// them. A kind that is there with the wrong shape would throw deep inside and answer 500, so
+// Telegram would redeliver it for a day: refuse it here instead (acknowledged, logged, counted).
+const user = z.looseObject({ id: z.number().int(), is_bot: z.boolean(), first_name: z.string() });
+const chat = z.looseObject({ id: z.number().int(), type: z.string() });
+const entity = z.looseObject({ type: z.string(), offset: z.number().int(), length: z.number().int() });
+const message = z.looseObject({
+  message_id: z.number().int(),
+  date: z.number().int(),
+  chat,
+  from: user.optional(),
+  text: z.string().optional(),
+  entities: z.array(entity).optional(),
+});
+const KNOWN_KINDS = {
+  message,
+  edited_message: message,
+  callback_query: z.looseObject({
+    id: z.string(),
+    from: user,
+    data: z.string().optional(),
+    message: z.looseObject({ message_id: z.number().int(), chat }).optional(),
+  }),
+  my_chat_member: z.looseObject({ chat, from: user, date: z.number().int() }),
+} as const;
+
+/** The first known kind present with a shape the bot cannot read, and why; undefined when fine. */
+function malformedKind(update: Record<string, unknown>): { kind: string; issue: string } | undefined {
+  for (const [kind, schema] of Object.entries(KNOWN_KINDS)) {
+    if (!(kind in update)) continue;
+    const parsed = schema.safeParse(update[kind]);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      return { kind, issue: `${[kind, ...(first?.path ?? [])].join('.')}: ${first?.message ?? 'invalid'}` };
+    }
+  }
+  return undefined;
+}
+
 export interface WebhookDeps {
   readonly webhookSecret: () => Promise<string>;
   /** Processes one update exactly once (deduplicated on update_id). */
@@ -77,6 +116,8 @@ export async function handleWebhookRequest(
   }
   const update = updateEnvelope.safeParse(json);
   if (!update.success) return ignored('NOT_AN_UPDATE');
+  const malformed = malformedKind(update.data);
+  if (malformed) return ignored('MALFORMED_UPDATE', { updateId: update.data.update_id, ...malformed });
 
   const updateId = update.data.update_id;
   logger.appendKeys({ updateId });
