@@ -18,6 +18,8 @@ export interface ControlPlane {
 export interface ControlPlaneOptions {
   /** KMS keys (key id -> secp256k1 private key) for the executor's KMS signer. */
   kmsKeys?: Record<string, string>;
+  /** KMS HMAC keys (key id or alias -> key material): users' delegate keys are derived from one. */
+  hmacKeys?: Record<string, Buffer>;
   port?: number;
   parameters?: Record<string, string>;
   secrets?: Record<string, string>;
@@ -89,6 +91,8 @@ class Store {
   readonly parameters = new Map<string, StoredParameter>();
   readonly secrets = new Map<string, StoredSecret>();
   ssmOutage = false;
+  /** SSM GetParameter calls answered (outage 500s included), for drills that count reads. */
+  ssmGetParameterCalls = 0;
   readonly kms = new KmsStandIn();
 
   putParameter(name: string, value: string, overwrite: boolean, type?: string): number {
@@ -229,6 +233,7 @@ function route(store: Store, target: string): Handler {
     };
   }
   if (service === 'AmazonSSM' && Object.hasOwn(ssmHandlers, operation)) {
+    if (operation === 'GetParameter') store.ssmGetParameterCalls += 1;
     if (store.ssmOutage) {
       return () => {
         throw new AwsError(500, 'InternalServerError', 'An error occurred on the server side.');
@@ -275,6 +280,13 @@ async function handle(store: Store, req: IncomingMessage, res: ServerResponse): 
       .end(JSON.stringify({ ssmOutage: store.ssmOutage }));
     return;
   }
+  // Test control: GET /_alfa/ssm-stats tells how many GetParameter calls arrived (the ssm drill).
+  if (req.method === 'GET' && req.url === '/_alfa/ssm-stats') {
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ getParameterCalls: store.ssmGetParameterCalls, ssmOutage: store.ssmOutage }));
+    return;
+  }
   try {
     const target = req.headers['x-amz-target'];
     const handler = route(store, typeof target === 'string' ? target : '');
@@ -290,6 +302,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   for (const [name, value] of Object.entries(opts.parameters ?? {})) store.putParameter(name, value, true);
   for (const [name, value] of Object.entries(opts.secrets ?? {})) store.putSecret(name, value);
   for (const [id, key] of Object.entries(opts.kmsKeys ?? {})) store.kms.addKey(id, key);
+  for (const [id, key] of Object.entries(opts.hmacKeys ?? {})) store.kms.addHmacKey(id, key);
 
   const server = createServer((req, res) => void handle(store, req, res));
   await new Promise<void>((resolve, reject) => {
