@@ -2,10 +2,13 @@
 // and takes it all down again on Ctrl-C.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { installLogSink } from './log-sink.js';
 import { LocalStackError } from './processes.js';
 import { ROOT, startLocalStack, type LocalStack } from './stack.js';
 
-const STACK_FILE = path.join(ROOT, '.local', 'stack.json');
+// ALFA_STACK_FILE moves it (the startup benchmark runs a second `npm start` beside yours).
+const STACK_FILE = process.env.ALFA_STACK_FILE || path.join(ROOT, '.local', 'stack.json');
+const LOG_DIR = path.join(ROOT, '.local', 'logs');
 const DEFAULT_PORT_BASE = 4700;
 
 function portBase(): number {
@@ -45,6 +48,30 @@ function seed(): number {
   if (!Number.isInteger(n) || n < 0)
     throw new LocalStackError(`ALFA_SEED must be a whole number, got "${raw}".`);
   return n;
+}
+
+/**
+ * When the local chain upgrades from Avantis v1.5 to v2: ALFA_UPGRADE_BLOCK (an absolute block) or,
+ * by default, 60 blocks after the deployment (about a minute with 1 s blocks), as on Base where
+ * history spans both eras.
+ */
+function upgradeOption(): { block: number } | { afterDeployBlocks: number } {
+  const raw = process.env.ALFA_UPGRADE_BLOCK;
+  if (raw === undefined || raw === '') return { afterDeployBlocks: 60 };
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new LocalStackError(`ALFA_UPGRADE_BLOCK must be a block number, got "${raw}".`);
+  return { block: n };
+}
+
+function avantisLines(stack: LocalStack): string[] {
+  const a = stack.info.avantis;
+  if (!a) return [];
+  return [
+    `  batched-market     ${a.batchedMarketUrl}   (POST /market/execute-batched; faults: ${a.faultsUrl})`,
+    `  prices, user-data  ${a.pricesUrl}/{pairIndex}   ${a.userDataUrl}?trader=0x…`,
+    `  TradingRouter      ${a.tradingRouter}   v2 from block ${a.upgradeBlock ?? '(never)'} (ALFA_UPGRADE_BLOCK)`,
+  ];
 }
 
 function chainLines(stack: LocalStack): string[] {
@@ -88,8 +115,10 @@ function banner(stack: LocalStack, seconds: number): string {
     `  SQS (fauxqs)       ${info.endpoints.sqs}`,
     `  SSM/Secrets        ${info.endpoints.awsControlPlane}`,
     ...chainLines(stack),
+    ...avantisLines(stack),
     '',
-    `Everything is also in ${path.relative(process.cwd(), STACK_FILE)}. Try:`,
+    `Everything is also in ${path.relative(process.cwd(), STACK_FILE)}; full JSON logs in ${path.relative(process.cwd(), LOG_DIR)}/.`,
+    'Operator actions: npm run admin -- status. Try:',
     `  ${curl}`,
     `  curl -s ${info.telegram.callsUrl}`,
     '',
@@ -100,18 +129,28 @@ function banner(stack: LocalStack, seconds: number): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // One short line per event on a terminal; the full JSON, labelled with its function, in .local/logs/.
+  const tty = process.stdout.isTTY === true;
+  installLogSink({ dir: LOG_DIR, terminal: tty, color: tty });
   process.stdout.write('Starting the Alfa local stack...\n');
   const rpcUrls = list(process.env.RPC_URLS);
   const stack = await startLocalStack({
     portBase: portBase(),
     blockTimeSeconds: 1,
     adminUserIds: list(process.env.ADMIN_USER_IDS),
-    ...(rpcUrls.length > 0 ? { rpcUrls } : { simulate: { seed: seed() } }),
+    ...(rpcUrls.length > 0 ? { rpcUrls } : { simulate: { seed: seed() }, upgrade: upgradeOption() }),
     env: localLeaderRules(),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   await mkdir(path.dirname(STACK_FILE), { recursive: true });
   await writeFile(STACK_FILE, `${JSON.stringify(stack.info, null, 2)}\n`, { mode: 0o600 });
+  // The upgrade lands later: record its real block in .local/stack.json then.
+  void stack.upgraded
+    ?.then(async (block) => {
+      await writeFile(STACK_FILE, `${JSON.stringify(stack.info, null, 2)}\n`, { mode: 0o600 });
+      process.stdout.write(`Avantis v2 is live from block ${block} (the local chain upgraded in place).\n`);
+    })
+    .catch((err: unknown) => process.stderr.write(`Avantis v2 upgrade failed: ${String(err)}\n`));
   process.stdout.write(banner(stack, (performance.now() - started) / 1000));
 
   let stopping = false;

@@ -64,10 +64,12 @@ const avantisContracts = z
         pairInfos: address,
         pairStorage: address,
         usdc: address,
+        /** The v2 TradingRouter proxy (EIP-712 verifying contract); watched for drift when given. */
+        tradingRouter: address.optional(),
       },
       {
         error:
-          'expected {chainId, tradingCallbacks, trading[], tradingStorage, pairInfos, pairStorage, usdc}',
+          'expected {chainId, tradingCallbacks, trading[], tradingStorage, pairInfos, pairStorage, usdc, tradingRouter?}',
       },
     ),
   );
@@ -100,6 +102,8 @@ const schema = z.object({
   LEADER_ACTIVE_HOURS: wholeNumber(1, 24 * 365).default(72),
   RPC_URLS: commaList(rpcUrl, 'http(s) or ws(s) URLs').default([]),
   AVANTIS_CONTRACTS: avantisContracts.optional(),
+  /** First block of the Avantis v2 layouts; unset: found from the proxies' EIP-1967 Upgraded logs. */
+  AVANTIS_UPGRADE_BLOCK: wholeNumber(0, 1_000_000_000_000).optional(),
   EXECUTOR_ADDRESS: address.optional(),
   EXECUTOR_KMS_KEY_ID: z.string().trim().min(1).optional(),
   CANARY_MAX_NOTIONAL_USD: wholeNumber(0, 10_000_000).default(1_000),
@@ -110,6 +114,26 @@ const schema = z.object({
     .regex(/^(ALL|\d{1,3}(,\d{1,3})*)$/i, 'expected ALL or pair indexes such as 0,1,2')
     .default('ALL'),
   TELEGRAM_API_ROOT: z.url({ error: 'expected the Bot API base URL' }).default('https://api.telegram.org'),
+  /** Set by the stack on functions that may invoke them (resources.ts `invokes`). */
+  ADMIN_FUNCTION_NAME: z.string().trim().min(1).optional(),
+  RECONCILER_FUNCTION_NAME: z.string().trim().min(1).optional(),
+  DELEGATE_ADDRESS_FUNCTION_NAME: z.string().trim().min(1).optional(),
+  /** The KMS HMAC key users' delegate keys are derived from (set by the stack on the signing functions only). */
+  DELEGATE_KMS_KEY_ID: z.string().trim().min(1).optional(),
+  /** Avantis' batched-market service, e.g. https://prod-api.avantisfi.com/batched-market. */
+  AVANTIS_BATCHED_MARKET_URL: z.url({ error: 'expected the batched-market base URL' }).optional(),
+  /** The core API's user-data read (`?trader=0x…`), e.g. https://prod-api.avantisfi.com/core/user-data. */
+  AVANTIS_USER_DATA_URL: z.url({ error: 'expected the user-data URL' }).optional(),
+  /** Current prices by pair (`/{pairIndex}`). */
+  AVANTIS_PRICES_URL: z.url({ error: 'expected the prices base URL' }).optional(),
+  /** Slippage a copy open allows around the price read right before signing, in basis points. */
+  COPY_SLIPPAGE_BPS: wholeNumber(1, 5_000).default(100),
+  /** Telegram paid broadcasts (allow_paid_broadcast): raises the alert rate; costs Telegram Stars. */
+  ALLOW_PAID_BROADCAST: flag.default(false),
+  /** The webhook's public URL, for the admin's `webhook set`; set by the stack. */
+  WEBHOOK_URL: z.url({ error: 'expected the webhook URL' }).optional(),
+  /** false turns every user's daily digest off (the operator report still goes out). */
+  DIGEST_ENABLED: flag.default(true),
   [EXECUTION_MODE_PARAMETER.envVar]: required('the SSM parameter name of the execution mode'),
   [BOT_SECRET.envVar]: required('the Secrets Manager secret id of the bot secret'),
   ...tableNames,
@@ -133,6 +157,8 @@ export interface Config {
     readonly rpcUrls: readonly string[];
     /** Unset: the known deployment for the RPC's chain id (Base mainnet). */
     readonly contracts?: AvantisDeployment;
+    /** First block of the v2 layouts; unset: discovered from the proxies' Upgraded logs. */
+    readonly upgradeBlock?: number;
   };
   readonly leader: {
     readonly minTrades30d: number;
@@ -150,6 +176,25 @@ export interface Config {
   readonly executorAddress?: string;
   /** Sign copies with this AWS KMS key (ECC_SECG_P256K1) instead of the key in the bot secret. */
   readonly executorKmsKeyId?: string;
+  /** Physical names of functions this one may invoke, when the stack gave them. */
+  readonly functionNames: {
+    readonly admin?: string;
+    readonly reconciler?: string;
+    readonly delegateAddress?: string;
+  };
+  /** Copy execution on Avantis v2; each piece is unset until the stack configures it. */
+  readonly copy: {
+    readonly delegateKmsKeyId?: string;
+    readonly batchedMarketUrl?: string;
+    readonly userDataUrl?: string;
+    readonly pricesUrl?: string;
+    /** 1e10 (1% = 1e10), from COPY_SLIPPAGE_BPS. */
+    readonly slippageP: bigint;
+  };
+  readonly allowPaidBroadcast: boolean;
+  readonly webhookUrl?: string;
+  /** Operator's switch for every user's daily digest (users can also turn their own off). */
+  readonly digestEnabled: boolean;
   readonly executionModeParameter: string;
   readonly botSecretId: string;
   readonly tables: Readonly<Record<TableKey, string>>;
@@ -198,6 +243,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       page: v.INDEXER_PAGE,
       rpcUrls: v.RPC_URLS,
       ...(v.AVANTIS_CONTRACTS ? { contracts: v.AVANTIS_CONTRACTS } : {}),
+      ...(v.AVANTIS_UPGRADE_BLOCK === undefined ? {} : { upgradeBlock: v.AVANTIS_UPGRADE_BLOCK }),
     },
     leader: {
       minTrades30d: v.LEADER_MIN_TRADES_30D,
@@ -212,11 +258,66 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     ...(v.EXECUTOR_ADDRESS ? { executorAddress: v.EXECUTOR_ADDRESS } : {}),
     ...(v.EXECUTOR_KMS_KEY_ID ? { executorKmsKeyId: v.EXECUTOR_KMS_KEY_ID } : {}),
+    copy: {
+      ...(v.DELEGATE_KMS_KEY_ID ? { delegateKmsKeyId: v.DELEGATE_KMS_KEY_ID } : {}),
+      ...(v.AVANTIS_BATCHED_MARKET_URL
+        ? { batchedMarketUrl: v.AVANTIS_BATCHED_MARKET_URL.replace(/\/+$/, '') }
+        : {}),
+      ...(v.AVANTIS_USER_DATA_URL ? { userDataUrl: v.AVANTIS_USER_DATA_URL } : {}),
+      ...(v.AVANTIS_PRICES_URL ? { pricesUrl: v.AVANTIS_PRICES_URL.replace(/\/+$/, '') } : {}),
+      slippageP: BigInt(v.COPY_SLIPPAGE_BPS) * 100_000_000n,
+    },
+    allowPaidBroadcast: v.ALLOW_PAID_BROADCAST,
+    functionNames: {
+      ...(v.ADMIN_FUNCTION_NAME ? { admin: v.ADMIN_FUNCTION_NAME } : {}),
+      ...(v.RECONCILER_FUNCTION_NAME ? { reconciler: v.RECONCILER_FUNCTION_NAME } : {}),
+      ...(v.DELEGATE_ADDRESS_FUNCTION_NAME ? { delegateAddress: v.DELEGATE_ADDRESS_FUNCTION_NAME } : {}),
+    },
+    ...(v.WEBHOOK_URL ? { webhookUrl: v.WEBHOOK_URL } : {}),
+    digestEnabled: v.DIGEST_ENABLED,
     executionModeParameter: v[EXECUTION_MODE_PARAMETER.envVar] as string,
     botSecretId: v[BOT_SECRET.envVar] as string,
     tables: pick(TABLES),
     queues: pick(QUEUES),
   };
+}
+
+/** Every setting name the schema knows. */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+
+/** Placeholders for what the stack itself sets, so operator settings can be checked on their own. */
+const STACK_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  [EXECUTION_MODE_PARAMETER.envVar]: '/alfa/synth/execution-mode',
+  [BOT_SECRET.envVar]: 'alfa/synth/bot',
+  ...Object.fromEntries(Object.values(TABLES).map((t) => [t.envVar, 'synth-table'])),
+  ...Object.fromEntries(
+    Object.values(QUEUES).map((q) => [q.envVar, 'https://sqs.us-east-1.amazonaws.com/0/synth.fifo']),
+  ),
+};
+
+/**
+ * The check `cdk synth` runs on the operator's settings (context `alfa:config`): the same schema
+ * the functions parse at cold start, so a value that would fail every function fails synth instead,
+ * with one error listing every bad value. Names the schema does not know are refused too (a typo
+ * would otherwise be silently ignored), except Powertools' own POWERTOOLS_* settings.
+ */
+export function checkOperatorSettings(settings: Readonly<Record<string, string>>): Config {
+  const unknown = Object.keys(settings)
+    .filter((name) => !SETTING_NAMES.includes(name) && !name.startsWith('POWERTOOLS_'))
+    .map(
+      (name) =>
+        `${name}: not a setting Alfa reads (known: ${SETTING_NAMES.filter((n) => !(n in STACK_PLACEHOLDERS)).join(', ')})`,
+    );
+  let parsed: Config | undefined;
+  let problems: string[] = [];
+  try {
+    parsed = loadConfig({ ...STACK_PLACEHOLDERS, ...settings });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems = [...err.problems];
+  }
+  if (unknown.length > 0 || !parsed) throw new ConfigError([...problems, ...unknown].sort());
+  return parsed;
 }
 
 let cached: Config | undefined;

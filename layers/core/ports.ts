@@ -3,7 +3,7 @@ import type { LeaderboardRow, LeaderboardSort } from './domain/analytics/leaderb
 import type { TraderStats } from './domain/analytics/stats.js';
 import type { CopyOrder, Decision, FollowerView } from './domain/decision.js';
 import type { ExecutionMode } from './domain/execution-mode.js';
-import type { Fill } from './domain/fills.js';
+import type { Fill, TradeEventRecord } from './domain/fills.js';
 import type { Follow } from './domain/follows.js';
 import type { RiskPolicy } from './domain/risk.js';
 import type { Position } from './domain/positions.js';
@@ -69,6 +69,8 @@ export interface RecentBlock {
   readonly number: number;
   readonly hash: string;
   readonly traders: readonly string[];
+  /** Watched addresses with quarantined logs in the block, so a reorg removes those too. */
+  readonly quarantined?: readonly string[];
 }
 
 /** The indexer's single state record: lease (who runs), cursor (what is done) and recent blocks. */
@@ -78,6 +80,8 @@ export interface IndexerCheckpoint {
   readonly blockHash: string;
   readonly pageSize: number;
   readonly recent: readonly RecentBlock[];
+  /** When the checkpoint was last saved (ISO), as stored; read-only for status screens. */
+  readonly savedAt?: string;
 }
 
 export interface IndexerStateStore {
@@ -89,17 +93,36 @@ export interface IndexerStateStore {
   save(owner: string, checkpoint: IndexerCheckpoint, now: Date, ttlMs: number): Promise<void>;
 }
 
-export interface FillStore {
-  /** Idempotent: a fill written twice is the same item. */
-  putFills(fills: readonly Fill[]): Promise<void>;
-  fillsOf(trader: string, fromKey?: string): Promise<Fill[]>;
-  /** Deletes a trader's fills at or after a key; returns what was deleted. */
-  deleteFillsFrom(trader: string, fromKey: string): Promise<Fill[]>;
-  /** A trader's latest fills, newest first. */
-  recentOf(trader: string, limit: number): Promise<Fill[]>;
-  /** Every fill, in no particular order (full rebuilds only). */
-  all(): AsyncIterable<Fill>;
+/**
+ * A log of a watched Avantis address the indexer could not decode (an unknown topic0: schema drift,
+ * or a known topic0 with a malformed body), kept raw so the cursor can pass it without losing it:
+ * once its layout is known it can be decoded from here.
+ */
+export interface QuarantinedLog {
+  readonly log: RawLog;
+  readonly reason: 'UNKNOWN_TOPIC' | 'MALFORMED_LOG';
+  readonly detail?: string;
 }
+
+/** Every stored trade event; fills (executions) among them. */
+export interface TradeEventStore {
+  /** Idempotent: a record written twice is the same item. */
+  putEvents(records: readonly TradeEventRecord[]): Promise<void>;
+  eventsOf(trader: string, fromKey?: string): Promise<TradeEventRecord[]>;
+  /** Deletes a trader's events at or after a key; returns what was deleted. */
+  deleteEventsFrom(trader: string, fromKey: string): Promise<TradeEventRecord[]>;
+  /** A trader's latest fills (executions only), newest first: the trader card's "recent trades". */
+  recentOf(trader: string, limit: number): Promise<Fill[]>;
+  /** Every stored event, in no particular order (full rebuilds only). */
+  all(): AsyncIterable<TradeEventRecord>;
+  /** Keeps logs that could not be decoded; idempotent by (block, logIndex). */
+  putQuarantined(logs: readonly QuarantinedLog[]): Promise<void>;
+  /** Deletes an address's quarantined logs at or after a key (reorg rollback); returns them. */
+  deleteQuarantinedFrom(address: string, fromKey: string): Promise<QuarantinedLog[]>;
+}
+
+/** @deprecated the old name of TradeEventStore (it always held every trade event, not only fills). */
+export type FillStore = TradeEventStore;
 
 export interface PositionStore {
   getMany(keys: readonly { trader: string; positionKey: string }[]): Promise<Map<string, Position>>;
@@ -153,33 +176,13 @@ export interface FollowStore {
   followersOf(trader: string): AsyncIterable<FollowerView[]>;
 }
 
-/** One (signal, follower) to act on: the unit of work of the follower function. */
-export interface FanoutMessage {
-  readonly signal: Signal;
-  readonly userId: string;
-  readonly chatId: string;
-  /** The follow as routed, so the follower can decide again with fresh numbers (equity sizing). */
-  readonly follower: FollowerView;
-  readonly decision: Decision;
-}
-
-/** A plain message to one user (e.g. "your copy filled"), delivered by the follower function. */
-export interface NoticeMessage {
-  readonly notice: string;
-  /** Dedupe key: the same notice is sent once. */
-  readonly noticeId: string;
-  readonly userId: string;
-  readonly chatId: string;
-}
-
-export interface FanoutQueue {
-  publish(messages: readonly (FanoutMessage | NoticeMessage)[]): Promise<void>;
-}
-
 export interface Profile {
   readonly user: User;
   readonly risk: RiskPolicy;
+  /** Linked: it has delegated to the user's own key (checked at link time and before every copy). */
   readonly wallet?: string;
+  /** Asked for with /wallet but not (yet) delegated to the user's key: nothing is copied with it. */
+  readonly pendingWallet?: string;
 }
 
 export interface ProfileStore {
@@ -205,6 +208,8 @@ export interface RecordedError {
   readonly at: string;
   readonly reason: string;
   readonly message: string;
+  /** The function that recorded it (admin status shows each function's latest). */
+  readonly source?: string;
 }
 
 export interface ErrorJournal {
@@ -212,83 +217,9 @@ export interface ErrorJournal {
   recent(limit: number): Promise<RecordedError[]>;
 }
 
-// --- Copies -----------------------------------------------------------------------------------
+// --- Copies: see ports/copy.ts -------------------------------------------------------------
 
-export type IntentState = 'CREATED' | 'SENT' | 'MINED' | 'FAILED' | 'SIMULATED';
-
-export interface CopyIntent {
-  /** `signalId:userId`: one signal is copied at most once per user. */
-  readonly intentId: string;
-  readonly signalId: string;
-  readonly userId: string;
-  readonly chatId?: string;
-  readonly trader: string;
-  /** The trader's slot the signal is about: a close finds the follower's mirrored position by it. */
-  readonly traderSlot?: { readonly pairIndex: number; readonly tradeIndex: number };
-  readonly wallet?: string;
-  readonly state: IntentState;
-  readonly mode: ExecutionMode;
-  readonly order: CopyOrder;
-  readonly reason: string;
-  readonly createdAt: string;
-  readonly txHash?: string;
-  readonly nonce?: number;
-}
-
-/** The follower's own position that mirrors a trader's slot. */
-export interface Mirror {
-  readonly wallet: string;
-  readonly pairIndex: number;
-  readonly index: number;
-}
-
-export interface IntentStore {
-  /** Claims the intent; false when it already exists (a redelivery: nothing more to do). */
-  claim(intent: CopyIntent): Promise<boolean>;
-  get(intentId: string): Promise<CopyIntent | undefined>;
-  /** CREATED -> SENT, remembering the transaction so the indexer can find the intent by it. */
-  markSent(intentId: string, tx: SentCopy): Promise<void>;
-  /** The same nonce sent again with a higher fee: the intent follows the new transaction. */
-  markReplaced(intentId: string, tx: SentCopy): Promise<void>;
-  /** SENT intents of an executor, for the sweeper. */
-  pendingOf(executor: string): Promise<PendingCopy[]>;
-  markFailed(intentId: string, reason: string): Promise<void>;
-  /** SENT -> MINED; false when it was not SENT (already MINED: a replayed page). */
-  markMined(
-    intentId: string,
-    fill: { price: string; collateralUsdc: string; block: number },
-  ): Promise<boolean>;
-  /** Intent ids of the given transactions, for the ones that are copies. */
-  byTx(txHashes: readonly string[]): Promise<Map<string, string>>;
-  putMirror(key: MirrorKey, mirror: Mirror): Promise<void>;
-  mirrorOf(key: MirrorKey): Promise<Mirror | undefined>;
-  deleteMirror(key: MirrorKey): Promise<void>;
-}
-
-export interface SentCopy {
-  readonly txHash: string;
-  readonly nonce: number;
-  readonly maxFeePerGas: string;
-  readonly sentBy: string;
-  readonly sentBlock: number;
-  /** The signed call's data, so a stuck send can be replaced with the same call. */
-  readonly calldata: string;
-}
-
-export interface PendingCopy extends SentCopy {
-  readonly intentId: string;
-  readonly userId: string;
-  readonly chatId?: string;
-}
-
-export interface MirrorKey {
-  readonly userId: string;
-  readonly trader: string;
-  readonly pairIndex: number;
-  readonly tradeIndex: number;
-}
-
-/** Telegram sends from the follower function; errors carry Telegram's code and retry_after. */
+/** Telegram sends from the alerter function; errors carry Telegram's code and retry_after. */
 export interface Messenger {
   send(chatId: string, html: string): Promise<void>;
 }

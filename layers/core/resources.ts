@@ -29,7 +29,7 @@ const s = (name: string): KeyDef => ({ name, type: 'S' });
 export const TABLES = {
   /** Telegram users: chat id, settings, risk policy, linked wallet, active flag. */
   users: { partitionKey: s('userId'), pointInTimeRecovery: true, envVar: 'TABLE_USERS' },
-  /** Follow = user -> trader with CopySettings; byTrader is the reverse index used for fanout. */
+  /** Follow = user -> trader with CopySettings; byTrader is the reverse index routing reads. */
   follows: {
     partitionKey: s('userId'),
     sortKey: s('trader'),
@@ -69,16 +69,27 @@ export const TABLES = {
   },
   /** Per-trader stats and leaderboard snapshots; derivable from fills, so no PITR. */
   stats: { partitionKey: s('pk'), sortKey: s('sk'), pointInTimeRecovery: false, envVar: 'TABLE_STATS' },
-  /** CopyIntents, key `signalId:userId`: the record that a copy is never sent twice. */
+  /**
+   * CopyIntents, key `signalId:userId`: the record that a copy is made once, with its signed intent
+   * and nonce. Mirror items (`mirror#...`) in the same table map a trader's position to each user's
+   * copy of it.
+   */
   intents: {
     partitionKey: s('intentId'),
     indexes: [
       {
-        // Sparse: only SENT intents carry `sentBy`, so the sweeper reads just the unsettled ones.
-        name: 'bySender',
-        partitionKey: s('sentBy'),
+        // Sparse: only CREATED/ACCEPTED/INITIATED intents carry `unsettledUser`: a user's copies in
+        // flight (risk), and the reconciler's whole work list.
+        name: 'unsettled',
+        partitionKey: s('unsettledUser'),
         sortKey: s('intentId'),
-        nonKeyAttributes: ['txHash', 'nonce', 'maxFeePerGas', 'sentBlock', 'calldata', 'userId', 'chatId'],
+      },
+      {
+        // Sparse: only mirror items carry `mirrorSlot` (trader#pair#index), so a trader's close
+        // reaches every copy of that position, whatever became of the follow.
+        name: 'bySlot',
+        partitionKey: s('mirrorSlot'),
+        sortKey: s('intentId'),
       },
     ],
     pointInTimeRecovery: true,
@@ -101,7 +112,7 @@ export const TABLES = {
 export type TableKey = keyof typeof TABLES;
 
 export interface QueueDef {
-  /** FIFO: group = trader for signals, userId for fanout, so order holds per key. */
+  /** FIFO: group = trader for signals, userId for alerts and copies, so order holds per key. */
   readonly fifo: true;
   readonly visibilityTimeoutSeconds: number;
   /** Receives before a message goes to the DLQ. */
@@ -110,20 +121,36 @@ export interface QueueDef {
   readonly envVar: string;
 }
 
+/**
+ * AWS asks for a queue's visibility timeout to be at least six times its consumer's timeout, so a
+ * batch retried inside one invocation is not redelivered meanwhile; synth refuses less.
+ */
+export const VISIBILITY_TO_TIMEOUT_RATIO = 6;
+
 export const QUEUES = {
   signals: {
     fifo: true,
-    visibilityTimeoutSeconds: 60,
+    visibilityTimeoutSeconds: 330,
     maxReceiveCount: 5,
     retentionDays: 4,
     envVar: 'QUEUE_SIGNALS_URL',
   },
-  fanout: {
+  /** Telegram messages (alerts, copy outcomes), group = user, paced by the alerter. */
+  alerts: {
     fifo: true,
-    visibilityTimeoutSeconds: 60,
+    visibilityTimeoutSeconds: 330,
     maxReceiveCount: 8,
     retentionDays: 4,
-    envVar: 'QUEUE_FANOUT_URL',
+    envVar: 'QUEUE_ALERTS_URL',
+  },
+  /** Copies to sign and submit, group = user (a user's copies in order), never behind alerts. */
+  copies: {
+    fifo: true,
+    // 6 x the copier's 90 s timeout.
+    visibilityTimeoutSeconds: 540,
+    maxReceiveCount: 10,
+    retentionDays: 4,
+    envVar: 'QUEUE_COPIES_URL',
   },
 } as const satisfies Record<string, QueueDef>;
 
@@ -142,11 +169,23 @@ export const BOT_SECRET = {
 } as const;
 export type BotSecretField = (typeof BOT_SECRET.fields)[number];
 
+/** Every queue key, for the functions that watch them all (admin). */
+const ALL_QUEUES = Object.keys(QUEUES) as readonly QueueKey[];
+
 export type Access = 'read' | 'readWrite';
 export type Trigger =
   | { readonly kind: 'url' }
-  | { readonly kind: 'schedule'; readonly everyMinutes: number }
-  | { readonly kind: 'queue'; readonly queue: QueueKey; readonly batchSize: number };
+  /** Every `everyMinutes`; with `hourUtc`, once a day at that hour (everyMinutes is then 1440). */
+  | { readonly kind: 'schedule'; readonly everyMinutes: number; readonly hourUtc?: number }
+  /** Direct invocation only (lambda:InvokeFunction by a granted principal): no URL, no schedule. */
+  | { readonly kind: 'invoke' }
+  | {
+      readonly kind: 'queue';
+      readonly queue: QueueKey;
+      readonly batchSize: number;
+      /** The event source mapping's maximum concurrency (ScalingConfig); unset: Lambda's default. */
+      readonly maxConcurrency?: number;
+    };
 
 export interface FunctionDef {
   /** Path from the repo root to the handler module; it exports `handler`. */
@@ -164,7 +203,40 @@ export interface FunctionDef {
   readonly executionMode: 'none' | Access;
   /** Which secret fields the function needs (the grant is on the whole secret). */
   readonly secretFields: readonly BotSecretField[];
+  /** Tables it may Scan (whole-table reads); every other read grant excludes Scan. */
+  readonly scans?: readonly TableKey[];
+  /**
+   * For a readWrite table: writes only to items whose partition key is one of these (IAM
+   * dynamodb:LeadingKeys), e.g. the webhook may append to the error journal but not set flags.
+   */
+  readonly writeOnlyKeys?: Partial<Record<TableKey, readonly string[]>>;
+  /** Functions it may invoke directly (their catalog names). */
+  readonly invokes?: readonly string[];
+  /** Queues whose DLQ it may drain back into the queue (receive+delete on the DLQ, send on the queue). */
+  readonly queuesRedrive?: readonly QueueKey[];
+  /**
+   * kms:GenerateMac on the delegate key (DELEGATE_KEY): the function can derive users' delegate
+   * keys. Only the copier (it signs) and delegate-address (it returns public addresses) have it.
+   */
+  readonly delegateKey?: 'mac';
+  /** Reads Avantis (batched-market service, user-data, prices) over HTTPS. */
+  readonly avantisApi?: boolean;
+  /**
+   * Renders charts (adapters/charts/png.ts): the bundle ships resvg's .wasm and the DejaVu font
+   * next to the handler (lib/functions.ts CHART_ASSET_FILES).
+   */
+  readonly chartAssets?: boolean;
 }
+
+/**
+ * The key every user's Avantis delegate key is derived from: an AWS KMS HMAC key
+ * (HMAC_256, GENERATE_VERIFY_MAC). Its material never leaves KMS; see adapters/kms/delegate-keys.ts.
+ */
+export const DELEGATE_KEY = {
+  envVar: 'DELEGATE_KMS_KEY_ID',
+  keySpec: 'HMAC_256',
+  keyUsage: 'GENERATE_VERIFY_MAC',
+} as const;
 
 export const FUNCTIONS = {
   'telegram-webhook': {
@@ -182,10 +254,16 @@ export const FUNCTIONS = {
       positions: 'read',
     },
     queuesSend: [],
-    queuesMonitor: ['signals', 'fanout'],
-    // Admins switch DRY/LIVE from the chat.
-    executionMode: 'readWrite',
+    queuesMonitor: ['signals', 'alerts', 'copies'],
+    // It shows the mode; admins change it through the admin function, never with its own role.
+    executionMode: 'read',
     secretFields: ['botToken', 'webhookSecret'],
+    // The state table: read the cursor and flags, append to the error journal, nothing else.
+    writeOnlyKeys: { state: ['errors'] },
+    // Bot admin commands (/copy mode, /emergency, /autocopy_off_all) are admin-function actions.
+    invokes: ['admin', 'delegate-address'],
+    // /trader and /stats answer with PNG charts.
+    chartAssets: true,
   },
   indexer: {
     entry: 'functions/indexer/handler.ts',
@@ -198,10 +276,8 @@ export const FUNCTIONS = {
       positions: 'readWrite',
       stats: 'readWrite',
       state: 'readWrite',
-      intents: 'readWrite',
     },
-    // signals for followers; fanout for "your copy filled" notices.
-    queuesSend: ['signals', 'fanout'],
+    queuesSend: ['signals'],
     queuesMonitor: [],
     executionMode: 'none',
     secretFields: [],
@@ -216,52 +292,165 @@ export const FUNCTIONS = {
     queuesMonitor: [],
     executionMode: 'none',
     secretFields: [],
+    scans: ['stats'],
   },
   'signal-router': {
     entry: 'functions/signal-router/handler.ts',
     trigger: { kind: 'queue', queue: 'signals', batchSize: 10 },
     memoryMb: 1024,
     timeoutSeconds: 55,
-    tables: { follows: 'read', users: 'read', state: 'read' },
-    queuesSend: ['fanout'],
+    // intents: the mirrors, so a close reaches every copy of the position.
+    tables: { follows: 'read', users: 'read', state: 'read', intents: 'read' },
+    queuesSend: ['alerts', 'copies'],
     queuesMonitor: [],
     executionMode: 'read',
     secretFields: [],
   },
-  follower: {
-    entry: 'functions/follower/handler.ts',
-    trigger: { kind: 'queue', queue: 'fanout', batchSize: 10 },
+  /** alerts.fifo -> Telegram: every alert and copy message once, paced to Telegram's limits. */
+  alerter: {
+    entry: 'functions/alerter/handler.ts',
+    trigger: { kind: 'queue', queue: 'alerts', batchSize: 10 },
     memoryMb: 512,
     timeoutSeconds: 55,
     // Telegram's 30 messages/s is per bot; the pacer counts per container, so one container sends.
     reservedConcurrency: 1,
+    tables: { users: 'readWrite', dedupe: 'readWrite' },
+    queuesSend: [],
+    queuesMonitor: [],
+    executionMode: 'none',
+    secretFields: ['botToken'],
+  },
+  /**
+   * copies.fifo -> Avantis: each copy a v2 intent signed by the user's delegate key, submitted to
+   * the batched-market service and followed over its stream. Groups (users) run in parallel.
+   */
+  copier: {
+    entry: 'functions/copier/handler.ts',
+    trigger: { kind: 'queue', queue: 'copies', batchSize: 10, maxConcurrency: 100 },
+    memoryMb: 1024,
+    // A stream lives up to 60 s (V2.md §4); the rest is margin to record its end.
+    timeoutSeconds: 90,
     tables: {
-      users: 'readWrite',
+      users: 'read',
       follows: 'read',
-      positions: 'read',
       stats: 'read',
       intents: 'readWrite',
+      state: 'read',
+    },
+    queuesSend: ['alerts'],
+    queuesMonitor: [],
+    executionMode: 'read',
+    secretFields: [],
+    delegateKey: 'mac',
+    avantisApi: true,
+  },
+  /**
+   * Every minute (and on the admin's reconcile): drives every non-terminal intent to a terminal
+   * state (replay by trackingId, a crash after submission found by its used nonce, outages retried
+   * with backoff), tells users once, counts IntentsStuck. It resubmits stored signed intents only:
+   * it never signs, so it has no delegate key grant.
+   */
+  reconciler: {
+    entry: 'functions/reconciler/handler.ts',
+    trigger: { kind: 'schedule', everyMinutes: 1 },
+    memoryMb: 512,
+    timeoutSeconds: 75,
+    tables: { intents: 'readWrite', state: 'read' },
+    queuesSend: ['alerts'],
+    queuesMonitor: [],
+    executionMode: 'read',
+    secretFields: [],
+    scans: ['intents'],
+    avantisApi: true,
+  },
+  /** Direct invocation by the webhook: a user's delegate address (public), never a key. */
+  'delegate-address': {
+    entry: 'functions/delegate-address/handler.ts',
+    trigger: { kind: 'invoke' },
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    tables: {},
+    queuesSend: [],
+    queuesMonitor: [],
+    executionMode: 'none',
+    secretFields: [],
+    delegateKey: 'mac',
+  },
+  /**
+   * Operator actions (status, mode, emergency, backfill, redrive, reconcile, webhook): direct
+   * invocation only, by the operator's IAM principal or the webhook's admin commands; every action
+   * is audit-logged. Backfill runs inside it, hence the long timeout.
+   */
+  admin: {
+    entry: 'functions/admin/handler.ts',
+    trigger: { kind: 'invoke' },
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    tables: { state: 'readWrite', follows: 'readWrite', intents: 'read', fills: 'readWrite', users: 'read' },
+    queuesSend: [],
+    // Every queue and its DLQ: status shows them all, redrive takes any of them.
+    queuesMonitor: ALL_QUEUES,
+    queuesRedrive: ALL_QUEUES,
+    executionMode: 'readWrite',
+    // getWebhookInfo / setWebhook need the token and the secret Telegram will echo back.
+    secretFields: ['botToken', 'webhookSecret'],
+    // autocopy-off-all scans follows; intents by state scans intents (no state index yet).
+    scans: ['follows', 'intents'],
+    invokes: ['reconciler'],
+  },
+  /** Daily, 08:00 UTC: each user's digest (unless turned off) and the admins' operator report. */
+  digest: {
+    entry: 'functions/digest/handler.ts',
+    trigger: { kind: 'schedule', everyMinutes: 1440, hourUtc: 8 },
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    tables: {
+      users: 'read',
+      follows: 'read',
+      fills: 'read',
+      stats: 'read',
+      intents: 'read',
+      state: 'read',
       dedupe: 'readWrite',
-      state: 'readWrite',
     },
     queuesSend: [],
     queuesMonitor: [],
-    executionMode: 'read',
-    // The executor key signs LIVE copies; the state table holds the executor's send lease.
-    secretFields: ['botToken', 'executorKey'],
-  },
-  'copy-sweeper': {
-    entry: 'functions/copy-sweeper/handler.ts',
-    trigger: { kind: 'schedule', everyMinutes: 1 },
-    memoryMb: 256,
-    timeoutSeconds: 60,
-    tables: { intents: 'readWrite', state: 'readWrite' },
-    queuesSend: ['fanout'],
-    queuesMonitor: [],
     executionMode: 'none',
-    secretFields: ['executorKey'],
+    secretFields: ['botToken'],
+    scans: ['users', 'intents'],
   },
 } as const satisfies Record<string, FunctionDef>;
+
+/**
+ * Which functions emit each custom metric the alarms and the dashboard read (namespace Alfa,
+ * dimension `service` = function name, as Powertools Metrics writes them). Every source is a
+ * function of FUNCTIONS whose code path emits the name (test/infra/metric-sources.test.ts): an alarm
+ * on a metric nobody emits would stay quiet forever.
+ */
+export const METRIC_SOURCES = {
+  IndexerLagBlocks: ['indexer'],
+  IndexerErrors: ['indexer'],
+  UnknownTopicLogs: ['indexer'],
+  UndecodableLogs: ['indexer'],
+  UpdateFailed: ['telegram-webhook'],
+  AlertsSent: ['alerter'],
+  TelegramRetryAfter: ['alerter', 'digest'],
+  TelegramForbidden: ['alerter', 'digest'],
+  CopyExecuted: ['copier', 'reconciler'],
+  CopyCanceled: ['copier', 'reconciler'],
+  CopyFailed: ['copier', 'reconciler'],
+  IntentsStuck: ['reconciler'],
+  /** Milliseconds from the block's timestamp to the alert sent. */
+  ChainToAlertMs: ['alerter'],
+  /** Milliseconds from the signal to MarketOrderAccepted of its copy. */
+  SignalToAcceptedMs: ['copier', 'reconciler'],
+  /** Milliseconds from the signal to the copy's EXECUTED. */
+  SignalToExecutedMs: ['copier', 'reconciler'],
+  /** 1 each time the admin function sets the switch LIVE or sets the emergency stop. */
+  ModeSetLive: ['admin'],
+  EmergencyStopSet: ['admin'],
+} as const satisfies Record<string, readonly string[]>;
+export type MetricName = keyof typeof METRIC_SOURCES;
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -273,7 +462,12 @@ export const physicalName = {
   executionModeParameter: (stage: string): string => `/alfa/${stage}/execution-mode`,
   botSecret: (stage: string): string => `alfa/${stage}/bot`,
   function: (stage: string, name: string): string => `alfa-${stage}-${name}`,
+  alarm: (stage: string, what: string): string => `alfa-${stage}-${what}`,
 };
+
+/** The env var holding a function's physical name, for a function that invokes it (e.g. ADMIN_FUNCTION_NAME). */
+export const functionNameEnvVar = (name: string): string =>
+  `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_FUNCTION_NAME`;
 
 /** The env vars every function receives: names of the resources it may touch. */
 export const RESOURCE_ENV_VARS = [

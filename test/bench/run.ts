@@ -8,7 +8,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { FUNCTIONS } from '../../layers/core/resources.js';
 import { ROOT, startLocalStack } from '../../local/stack.js';
 import { analyticsBench } from './analytics.bench.js';
+import { backtestReplayBench, backtestWebhookBench, chartBench } from './backtest.bench.js';
 import { decodeBench, ethersBaselineBench } from './decode.bench.js';
+import { startupBench } from './startup.bench.js';
 import { persistBench, signalLatencyBench } from './indexer.bench.js';
 import { alertRateBench, routingBench } from './signals.bench.js';
 import { webhookBench } from './webhook.bench.js';
@@ -24,6 +26,12 @@ const TARGETS = {
   'alerts under Telegram limits': '29/s sustained, zero 429, zero lost',
   'block mined -> alert sent p95 ms': '<= 1,300',
   'copy mined': 'in the next block',
+  'copy: trader fill -> follower intent ACCEPTED, N = 1,000': 'p95 <= 2 s',
+  'copy: trader fill -> follower copy EXECUTED, N = 1,000': 'within 3 blocks',
+  'npm start up (s)': '<= 20 on 2 cores',
+  'npm start -> leaderboard has traders (s)': '<= 90',
+  '/backtest over 1,000 fills p99': '<= 2 s',
+  'PnL chart PNG, warm, p99': '<= 500 ms',
 };
 
 async function main(): Promise<void> {
@@ -35,9 +43,21 @@ async function main(): Promise<void> {
   const analytics = analyticsBench();
   results['stats rebuild and incremental update'] = analytics;
   console.log('stats rebuild (1M fills, 10k traders) and incremental update', analytics);
+  const replay = backtestReplayBench();
+  results['backtest replay, 1,000 fills (ms)'] = replay;
+  console.log('backtest replay, 1,000 fills (ms)', replay);
+  const chart = await chartBench();
+  results['PnL chart PNG, warm (ms)'] = chart;
+  console.log('PnL chart PNG, warm (ms)', chart);
 
-  // Without the router and follower, so the signal-latency bench reads signals.fifo itself.
-  const { 'signal-router': _router, follower: _follower, ...upToSignals } = FUNCTIONS;
+  // Without the router and the copy path, so the signal-latency bench reads signals.fifo itself.
+  const {
+    'signal-router': _router,
+    alerter: _alerter,
+    copier: _copier,
+    reconciler: _reconciler,
+    ...upToSignals
+  } = FUNCTIONS;
   const quiet = { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };
   const stack = await startLocalStack({ blockTimeSeconds: 1, functions: upToSignals, env: quiet });
   const sqs = new SQSClient({
@@ -60,6 +80,9 @@ async function main(): Promise<void> {
     const alerts = await alertRateBench(stack);
     results['alerts under Telegram limits'] = alerts;
     console.log('alerts under Telegram limits', alerts);
+    const backtestCommand = await backtestWebhookBench(stack);
+    results['webhook /backtest, 1,000 fills (ms)'] = backtestCommand;
+    console.log('webhook /backtest, 1,000 fills (ms)', backtestCommand);
     const webhook = await webhookBench(stack);
     results.webhook = webhook;
     console.table(webhook);
@@ -75,6 +98,26 @@ async function main(): Promise<void> {
   const e2e = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
   results['block mined -> alert sent (ms), copy mined (blocks after the trader)'] = e2e;
   console.log('block mined -> alert sent, copy mined', e2e);
+
+  // `npm start` itself, in a process of its own on other ports (issue 9).
+  const startup = await startupBench();
+  results['npm start up (s)'] = startup.upSeconds;
+  results['npm start -> leaderboard has traders (s)'] = startup.leaderboardSeconds;
+  results['npm start (details)'] = startup;
+  console.log('npm start up, leaderboard has traders', startup);
+
+  // Copies on Avantis v2: N = 100 and 1,000 AUTO followers, LIVE, in a process of its own.
+  const copyOut = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test/bench/copy-live.ts')],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  const copies = JSON.parse(copyOut.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+  results['copy: trader fill -> ACCEPTED / EXECUTED (ms), blocks, alerts (ms)'] = copies;
+  console.log('copies (N = 100, 1,000)', copies);
 
   const file = path.join(ROOT, 'bench-results', 'latest.json');
   await mkdir(path.dirname(file), { recursive: true });

@@ -103,6 +103,12 @@ export async function webhookBench(stack: LocalStack): Promise<Record<string, La
   };
   const text = (command: string, userId: number) =>
     post(textMessageUpdate((updateId += 1), { id: userId, firstName: 'Bench' }, command));
+  const followData = (trader: number) =>
+    encodeCallback({
+      a: 'follow',
+      trader: `0x${(0xbe00 + trader).toString(16).padStart(40, '0')}`,
+      back: { sort: 'score', offset: 0, limit: 50 },
+    });
   const follow = (userId: number, trader: number) =>
     post({
       update_id: (updateId += 1),
@@ -115,12 +121,12 @@ export async function webhookBench(stack: LocalStack): Promise<Record<string, La
           date: 0,
           chat: { id: userId, type: 'private', first_name: 'Bench' },
           text: 'Top 50',
+          // As Telegram sends it: the pressed message with its keyboard (Follow ticks its own row).
+          reply_markup: {
+            inline_keyboard: [[{ text: `Follow #${trader + 1}`, callback_data: followData(trader) }]],
+          },
         },
-        data: encodeCallback({
-          a: 'follow',
-          trader: `0x${(0xbe00 + trader).toString(16).padStart(40, '0')}`,
-          back: { sort: 'score', offset: 0, limit: 50 },
-        }),
+        data: followData(trader),
       },
     });
 

@@ -15,6 +15,7 @@ import type { TradeEvent } from '../../layers/core/domain/trade-events.js';
 import { LocalTrader, USDC_UNIT } from '../../local/chain/trader.js';
 import { marketClose, marketOpen } from '../fixtures/avantis-logs.js';
 import { TEST_ADMIN_ID } from '../support/global-setup.js';
+import { V2Account, provider as v2Provider } from '../support/v2-trading.js';
 import { ChatDriver } from '../support/chat-driver.js';
 import { clients, stackInfo, uniqueId } from '../support/stack-clients.js';
 import { groupChat, textMessageUpdate } from '../support/telegram-updates.js';
@@ -54,7 +55,7 @@ async function rankedTrader(n = 12, pnlEach = 3n * USDC): Promise<string> {
   ]).flat();
   const events = logs.map((l) => (decodeLog(l) as { ok: true; event: TradeEvent }).event);
   const fills = [...fillsFromEvents(events, (b) => start + b * 100).fills];
-  await new DynamoFillStore(doc, info.tables.fills).putFills(fills);
+  await new DynamoFillStore(doc, info.tables.fills).putEvents(fills);
   await new DynamoStatsStore(doc, info.tables.stats).putMany([statsFromFills(trader, fills)]);
   return trader;
 }
@@ -148,7 +149,7 @@ describe('bot: leaderboard', () => {
     expect(only(await ada.say('/alfa lots')).text).toContain('/alfa top20');
   });
 
-  it('Follow on the leaderboard follows and redraws the same message with a tick', async () => {
+  it('Follow on the leaderboard follows and ticks its row in the same message, naming the trader', async () => {
     const ada = user();
     const board = only(await ada.say('/alfa'));
     const row = board.buttons.find((b) => b.text.startsWith('Follow #'));
@@ -156,10 +157,11 @@ describe('bot: leaderboard', () => {
 
     const after = await ada.press(board.messageId as number, row?.text ?? '');
 
-    expect(only(after, 'answerCallbackQuery').params.text).toContain('Following');
-    const edited = only(after, 'editMessageText');
+    expect(only(after, 'answerCallbackQuery').params.text).toContain(`Following ${trader.slice(0, 6)}`);
+    const edited = only(after, 'editMessageReplyMarkup');
     expect(edited.messageId).toBe(board.messageId);
-    expect(edited.buttons.some((b) => b.text.startsWith('✓'))).toBe(true);
+    expect(edited.buttons.some((b) => b.text.startsWith('✓ Following'))).toBe(true);
+    expect(after.filter((s) => s.method === 'editMessageText')).toHaveLength(0);
     expect(await followItem(ada.person.id, trader)).toMatchObject({ mode: 'ALERTS', notify: true });
   });
 
@@ -237,19 +239,21 @@ describe('bot: traders and follows', () => {
     const screen = only(await ada.say(`/follow ${star}`));
     const id = screen.messageId as number;
 
-    const auto = only(await ada.press(id, 'Auto copy'), 'editMessageText');
+    const ask = only(await ada.press(id, 'Auto copy'), 'editMessageText');
+    expect(ask.text).toContain('Turn on Auto copy');
+    const auto = only(await ada.press(id, 'Yes, Auto copy'), 'editMessageText');
     expect(auto.text).toContain('Mode: AUTO');
     expect(auto.text).toContain('(DRY)');
     await ada.press(id, '$50');
     await ada.press(id, '≤20x');
     await ada.press(id, 'max $1k');
     await ada.press(id, 'BTC');
-    const last = only(await ada.press(id, '🔔 On'), 'editMessageText');
+    const last = only(await ada.press(id, '🔕 Silent'), 'editMessageText');
 
-    expect(last.text).toContain('Size: $50.00 per trade');
-    expect(last.text).toContain('Max leverage: 20x · max position: $1,000.00');
+    expect(last.text).toContain('Size: $50.00 collateral per trade');
+    expect(last.text).toContain('Max leverage: 20x · max collateral per copy: $1,000.00');
     expect(last.text).toContain('Pairs: BTC/USD');
-    expect(last.text).toContain('Notifications: off');
+    expect(last.text).toContain('Notifications: silent');
     expect(await followItem(ada.person.id, star)).toMatchObject({
       mode: 'AUTO',
       sizing: { kind: 'FIXED_USD', amount: '50000000' },
@@ -257,6 +261,7 @@ describe('bot: traders and follows', () => {
       maxPositionUsdc: '1000000000',
       pairs: [1],
       notify: false,
+      notifications: 'SILENT',
     });
   });
 
@@ -265,6 +270,9 @@ describe('bot: traders and follows', () => {
     await ada.say(`/follow ${star}`);
 
     expect(only(await ada.say(`/set ${star} size 5%`)).text).toContain("5% of your wallet's USDC");
+    expect(only(await ada.say(`/set ${star} maxpos 1k`)).text).toContain(
+      'max collateral per copy: $1,000.00',
+    );
     expect(only(await ada.say(`/set ${star} size 0.5x`)).text).toContain("0.5x the trader's collateral");
     expect(only(await ada.say(`/set ${star} pairs ETH, sol`)).text).toContain('Pairs: ETH/USD, SOL/USD');
     expect(only(await ada.say(`/set ${star} lev 150`)).text).toContain('Max leverage: 150x'); // at the limit: allowed
@@ -292,7 +300,12 @@ describe('bot: risk, wallet, portfolio', () => {
     const screen = only(await ada.say('/settings'));
     expect(screen.text).toContain('Profile: conservative');
 
-    const aggressive = only(await ada.press(screen.messageId as number, 'Aggressive'), 'editMessageText');
+    const ask = only(await ada.press(screen.messageId as number, 'Aggressive'), 'editMessageText');
+    expect(ask.text).toContain('Switch to the Aggressive risk profile?');
+    const aggressive = only(
+      await ada.press(screen.messageId as number, 'Yes, Aggressive'),
+      'editMessageText',
+    );
     expect(aggressive.text).toContain('Max leverage: 50x');
     expect(only(await ada.say('/settings dailyloss 200')).text).toContain('Daily loss limit: $200.00');
     expect(only(await ada.say('/settings floor 1000000')).text).toContain('must not be above the ceiling');
@@ -304,26 +317,31 @@ describe('bot: risk, wallet, portfolio', () => {
     expect(await followItem(ada.person.id, star)).toMatchObject({ paused: false });
   });
 
-  it('/wallet links a wallet and reads its delegation and approval on chain, with the steps left', async () => {
-    if (info.chain.mode !== 'local') throw new Error('needs the local chain');
+  it('/wallet shows the user’s own delegate key, and links the wallet once it has delegated to it', async () => {
+    if (!info.avantis) throw new Error('needs the local Avantis v2');
     const ada = user();
-    const wallet = await LocalTrader.create(
-      info.endpoints.rpc,
-      info.chain.addresses,
-      700 + (uniqueId() % 200),
-      1_000n * USDC_UNIT,
-    );
+    const chain = v2Provider(info.endpoints.rpc);
+    const wallet = await V2Account.create(chain, info.avantis, 1_000n * USDC_UNIT);
+    const key = (await (
+      await fetch(info.delegates.invokeUrl, {
+        method: 'POST',
+        body: JSON.stringify({ userId: String(ada.person.id) }),
+      })
+    ).json()) as { delegate: string };
 
     const before = only(await ada.say(`/wallet ${wallet.address}`));
-    expect(before.text).toContain('USDC balance: $1,000.00');
-    expect(before.text).toContain("Delegated to Alfa's executor: no");
-    expect(before.text).toContain(`setDelegate(${info.executorAddress.toLowerCase()})`);
+    expect(before.text).toContain(`Your Alfa delegate key: <code>${key.delegate}</code>`);
+    expect(before.text).toContain('has not delegated to your Alfa key');
+    expect(before.text).toContain(`setDelegate(${key.delegate}`);
+    expect(before.text).toContain('USDC $1,000.00');
 
-    await wallet.delegateTo(info.executorAddress);
+    const block = await chain.getBlock('latest');
+    await wallet.setDelegate(key.delegate, (block?.timestamp ?? 0) + 86_400);
     const after = only(await ada.say('/wallet'));
-    expect(after.text).toContain("Delegated to Alfa's executor: yes ✓");
-    expect(after.text).toContain('Ready for copy trading');
+    expect(after.text).toMatch(/linked, ✅ delegated to your key until/);
+    expect(after.text).toContain('Ready: Auto copy follows can trade from this wallet.');
     expect(after.text).toContain('(DRY)');
+    chain.destroy();
 
     expect(only(await ada.say('/wallet 0xabc')).text).toContain('40 hex digits');
   });
@@ -337,7 +355,7 @@ describe('bot: risk, wallet, portfolio', () => {
       info.chain.addresses,
       900 + (uniqueId() % 90),
     );
-    await wallet.open({ pairIndex: 0, collateralUsdc: 300n * USDC_UNIT, leverage: 3, buy: false });
+    await wallet.openAndWaitFill({ pairIndex: 0, collateralUsdc: 300n * USDC_UNIT, leverage: 3, buy: false });
     await ada.say(`/wallet ${wallet.address}`);
 
     let text = '';
@@ -394,11 +412,14 @@ describe('bot: admin', () => {
     const op = admin();
     expect(only(await op.say('/emergency stop')).text).toContain('Emergency stop');
     expect(only(await op.say('/status admin')).text).toContain('Emergency stop: ⛔ ON');
-    expect(only(await op.say('/emergency start')).text).toContain('cleared');
+    // Clearing the stop asks first; the tap re-checks the flag before anything is sent.
+    const q = only(await op.say('/emergency start'));
+    expect(only(await op.press(q.messageId as number, 'Yes, restart'), 'editMessageText').text).toContain('cleared');
     const status = only(await op.say('/status admin')).text;
     expect(status).toContain('Emergency stop: off');
     expect(status).toContain('Mode: <b>DRY</b>');
     expect(status).toMatch(/Indexer: block \d+/);
+    expect(status).toMatch(/saved 20\d\d-\d\d-\d\dT/); // when the indexer last saved, not "-"
     expect(status).toMatch(/Queue signals: \d+ waiting · DLQ 0/);
   });
 
@@ -406,7 +427,8 @@ describe('bot: admin', () => {
     const op = admin();
     const ada = user();
     await ada.say(`/follow ${second}`);
-    await ada.say(`/set ${second} mode auto`);
+    const ask = only(await ada.say(`/set ${second} mode auto`));
+    await ada.press(ask.messageId as number, 'Yes, Auto copy');
 
     const reply = only(await op.say('/autocopy_off_all')).text;
 

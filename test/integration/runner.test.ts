@@ -43,7 +43,7 @@ async function run(
     root: '.',
     functions,
     sqs,
-    queueUrls: { signals: queueUrl, fanout: queueUrl },
+    queueUrls: { signals: queueUrl, alerts: queueUrl, copies: queueUrl },
     urlPort: () => 0,
     log: () => undefined,
     load: async (entry) => handlers[entry] as LambdaHandler,

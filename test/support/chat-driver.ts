@@ -108,6 +108,8 @@ export class ChatDriver {
           date: Math.floor(Date.now() / 1000),
           chat: { id: this.person.id, type: 'private', first_name: this.person.firstName },
           text: message.text,
+          // As Telegram does: the pressed message comes with its keyboard.
+          ...(message.params.reply_markup ? { reply_markup: message.params.reply_markup } : {}),
         },
         data: button.data,
       },

@@ -14,6 +14,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const verbose = process.env.ALFA_TEST_LOGS === '1';
   const stack = await startLocalStack({
     adminUserIds: [TEST_ADMIN_ID],
+    // Avantis on Base runs v2: the shared chain is upgraded before any test trades on it.
+    upgrade: 'start',
     env: {
       POWERTOOLS_LOG_LEVEL: verbose ? 'DEBUG' : 'SILENT',
       POWERTOOLS_METRICS_DISABLED: verbose ? 'false' : 'true',

@@ -99,7 +99,7 @@ describe('Function: loadConfig', () => {
     const problems = problemsOf({});
 
     expect(problems).toContain('TABLE_USERS: required: a DynamoDB table name, got unset');
-    expect(problems).toContain('QUEUE_FANOUT_URL: expected an SQS queue URL, got unset');
+    expect(problems).toContain('QUEUE_COPIES_URL: expected an SQS queue URL, got unset');
     expect(problems).toContain(
       'SECRET_ID: required: the Secrets Manager secret id of the bot secret, got unset',
     );

@@ -24,10 +24,42 @@ describe('Function: handleWebhookRequest', () => {
   it('dispatches a valid update once and answers 200', async () => {
     const processOnce = vi.fn(async () => ({ ok: true }));
 
-    const res = await handleWebhookRequest(request('{"update_id":7,"message":{}}'), deps(processOnce));
+    const update = {
+      update_id: 7,
+      message: { message_id: 1, date: 0, chat: { id: 5, type: 'private' }, text: 'hi' },
+    };
+
+    const res = await handleWebhookRequest(request(JSON.stringify(update)), deps(processOnce));
 
     expect(res.statusCode).toBe(200);
-    expect(processOnce).toHaveBeenCalledWith({ update_id: 7, message: {} });
+    expect(processOnce).toHaveBeenCalledWith(update);
+  });
+
+  it.each([
+    ['a message that is a string', { message: 'hi' }],
+    ['a message that is null', { message: null }],
+    [
+      'a sender without a first name',
+      {
+        message: { message_id: 1, date: 0, chat: { id: 5, type: 'private' }, from: { id: 5, is_bot: false } },
+      },
+    ],
+    ['a callback query without its sender', { callback_query: { id: 'q', data: 'x' } }],
+    [
+      'command entities of the wrong type',
+      { message: { message_id: 1, date: 0, chat: { id: 5, type: 'private' }, entities: 'bot_command' } },
+    ],
+  ])('acknowledges an update of a known kind with %s with 200, without dispatching', async (_what, body) => {
+    const processOnce = vi.fn(async () => ({ ok: true }));
+
+    const res = await handleWebhookRequest(
+      request(JSON.stringify({ update_id: 8, ...body })),
+      deps(processOnce),
+    );
+
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ ignored: 'MALFORMED_UPDATE' });
+    expect(processOnce).not.toHaveBeenCalled();
   });
 
   it.each([

@@ -1,23 +1,27 @@
 // What the bot shows: each screen as text (Telegram HTML) plus its inline keyboard. Pure, so every
 // screen is tested without Telegram, and the adapter only turns buttons into reply markup.
-import { encodeCallback, type Callback, type SortKey } from './callbacks.js';
+import { encodeCallback, type Callback, type SettingsField, type SortKey } from './callbacks.js';
 import type { LeaderboardRow } from './analytics/leaderboard.js';
 import type { TraderView } from './analytics/leaderboard.js';
 import type { WindowStats } from './analytics/stats.js';
-import { pairName } from './avantis/pairs.js';
+import type { BacktestResult } from './backtest.js';
+import { confirmCallback } from './confirmations.js';
+import { pairLimits, pairName } from './avantis/pairs.js';
 import type { ExecutionMode } from './execution-mode.js';
-import type { Fill } from './fills.js';
-import { FOLLOW_LIMIT, type Follow, type Sizing } from './follows.js';
+import { executionOf, type Fill } from './fills.js';
+import { FOLLOW_LIMIT, notifyLevelOf, type Follow, type NotifyLevel, type Sizing } from './follows.js';
 import { escapeHtml, tagMode } from './messages.js';
 import type { Position } from './positions.js';
 import type { RiskPolicy } from './risk.js';
 import {
+  formatAllowance,
   formatChainLeverage,
   formatDuration,
   formatLeverage,
   formatPercent,
   formatPrice,
   formatUsd,
+  formatUsdFor,
   shortAddress,
 } from './format.js';
 
@@ -60,19 +64,21 @@ export function leaderboardScreen(input: {
   const page = visible.slice(offset, offset + PAGE_SIZE);
   const lines = page.map(
     (r) =>
-      `<b>${r.rank}.</b> <code>${shortAddress(r.trader)}</code> ${formatUsd(BigInt(r.realizedPnl30dUsdc), { sign: true })} · ` +
+      `<b>${r.rank}.</b> <code>${shortAddress(r.trader)}</code> PnL ${formatUsd(BigInt(r.realizedPnl30dUsdc), { sign: true })} · ` +
       `ROI ${formatPercent(r.roi30d)} · win ${formatPercent(r.winRate30d, 0)} · ${r.trades30d} trades · ` +
-      `${formatLeverage(r.medianLeverage30d)} · score ${r.score}`,
+      `median ${formatLeverage(r.medianLeverage30d)} leverage · score ${r.score}`,
   );
   const title = `<b>Top ${visible.length} by ${sort === 'score' ? 'copyability score' : '30-day PnL'}</b> (${offset + 1}-${offset + page.length})`;
+  // View before Follow: each row opens the trader's card, and follows only on its own button.
   const keyboard: Button[][] = page.map((r) => [
+    button(`🔍 #${r.rank} ${shortAddress(r.trader)}`, {
+      a: 'trader',
+      trader: r.trader,
+      back: { sort, offset, limit },
+    }),
     input.followed.has(r.trader)
-      ? button(`✓ #${r.rank} ${shortAddress(r.trader)}`, { a: 'trader', trader: r.trader })
-      : button(`Follow #${r.rank} ${shortAddress(r.trader)}`, {
-          a: 'follow',
-          trader: r.trader,
-          back: { sort, offset, limit },
-        }),
+      ? button(`✓ Following #${r.rank}`, { a: 'settings', trader: r.trader })
+      : button(`Follow #${r.rank}`, { a: 'follow', trader: r.trader, back: { sort, offset, limit } }),
   ]);
   const nav: Button[] = [];
   if (offset > 0) nav.push(button('‹ Prev', { a: 'board', sort, offset: offset - PAGE_SIZE, limit }));
@@ -88,9 +94,13 @@ export function leaderboardScreen(input: {
     nav.push(button('Next ›', { a: 'board', sort, offset: offset + PAGE_SIZE, limit }));
   keyboard.push(nav);
   return {
-    text: [title, '', ...lines, '', 'PnL is realized, after fees. /trader &lt;address&gt; for details.'].join(
-      '\n',
-    ),
+    text: [
+      title,
+      '',
+      ...lines,
+      '',
+      'PnL: realized over 30 days, after fees, in USDC. ROI: PnL / collateral of the closed trades. 🔍 shows a trader before you follow.',
+    ].join('\n'),
     keyboard,
   };
 }
@@ -100,18 +110,51 @@ export function leaderboardScreen(input: {
 function statsLine(label: string, s: WindowStats): string {
   return (
     `${label}: ${formatUsd(s.realizedPnlUsdc, { sign: true })} · ROI ${formatPercent(s.roi)} · win ${formatPercent(s.winRate, 0)} · ` +
-    `${s.trades} trades · vol ${formatUsd(s.volumeUsdc)} · DD ${formatUsd(s.maxDrawdownUsdc)}`
+    `${s.trades} trades · volume ${formatUsd(s.volumeUsdc)} notional · max drawdown ${formatUsd(s.maxDrawdownUsdc)}`
   );
 }
 
-function fillLine(f: Fill): string | undefined {
-  const e = f.event;
-  if (e.kind !== 'MarketExecuted' && e.kind !== 'LimitExecuted') return undefined;
-  const open = e.kind === 'MarketExecuted' ? e.open : e.orderType === 'OPEN';
-  const what = open ? 'open' : e.kind === 'LimitExecuted' ? e.orderType : 'close';
-  const side = e.trade.buy ? 'long' : 'short';
-  const when = new Date(f.timestamp * 1000).toISOString().slice(5, 16).replace('T', ' ');
-  return `${when} ${what} ${side} ${pairName(e.trade.pairIndex)} ${formatUsd(e.positionSizeUsdc)} @ ${formatPrice(e.price)} ${formatChainLeverage(e.trade.leverage)}`;
+const CLOSE_WORDS = { MARKET: 'close', TP: 'TP', SL: 'SL', LIQ: 'liquidation' } as const;
+
+/**
+ * One execution as the trader card shows it, said as what it did (executionOf): an open, an increase
+ * (v2: what was added and the position after it), or a close, partial ones with the share closed
+ * (v2 partial TP/SL close part of the position, not all of it).
+ */
+function fillLine(f: Fill): string {
+  const x = executionOf(f.event);
+  const t = x.trade;
+  const side = t.buy ? 'long' : 'short';
+  const when = `${new Date(f.timestamp * 1000).toISOString().slice(5, 16).replace('T', ' ')} UTC`;
+  const notional = (collateral: bigint, leverage: bigint) =>
+    formatUsd((collateral * leverage) / 10_000_000_000n);
+  const pair = pairName(t.pairIndex);
+  switch (x.action) {
+    case 'OPEN':
+      return (
+        `${when} open ${side} ${pair} ${formatUsd(x.collateral)} collateral × ${formatChainLeverage(t.leverage)} = ` +
+        `${notional(x.collateral, t.leverage)} notional @ ${formatPrice(x.price)}`
+      );
+    case 'INCREASE':
+      return (
+        `${when} increase ${side} ${pair} +${formatUsd(x.added)} collateral × ${formatChainLeverage(x.addedLeverage)} @ ` +
+        `${formatPrice(x.price)}, now ${formatUsd(t.initialPosToken)} × ${formatChainLeverage(t.leverage)} = ` +
+        `${notional(t.initialPosToken, t.leverage)} notional`
+      );
+    case 'CLOSE': {
+      const word = CLOSE_WORDS[x.reason];
+      if (x.full)
+        return (
+          `${when} ${word} ${side} ${pair} ${formatUsd(x.closed)} collateral × ${formatChainLeverage(t.leverage)} = ` +
+          `${notional(x.closed, t.leverage)} notional @ ${formatPrice(x.price)}`
+        );
+      const percent = x.before > 0n ? Number((x.closed * 1000n) / x.before) / 10 : 0;
+      return (
+        `${when} partial ${word} ${percent}% ${side} ${pair} ${formatUsd(x.closed)} of ${formatUsd(x.before)} collateral × ` +
+        `${formatChainLeverage(t.leverage)} = ${notional(x.closed, t.leverage)} notional @ ${formatPrice(x.price)}`
+      );
+    }
+  }
 }
 
 export function traderScreen(input: {
@@ -120,13 +163,12 @@ export function traderScreen(input: {
   recent: readonly Fill[];
   following: boolean;
   indexed: boolean;
+  /** The leaderboard page the card was opened from, for the way back. */
+  back?: { sort: SortKey; offset: number; limit: number };
 }): Screen {
   const { view } = input;
   const c = view.copyability;
-  const recent = input.recent
-    .map(fillLine)
-    .filter((l): l is string => l !== undefined)
-    .slice(0, 5);
+  const recent = input.recent.slice(0, 5).map(fillLine);
   const text = [
     `<b>Trader</b> <code>${view.trader}</code>`,
     input.indexed ? '' : 'No trades indexed for this address yet.',
@@ -145,6 +187,8 @@ export function traderScreen(input: {
     }`,
     '',
     recent.length ? `<b>Recent trades</b>\n${recent.map(escapeHtml).join('\n')}` : 'No recent trades.',
+    '',
+    'Max drawdown: the deepest fall of cumulative realized PnL from a high. Volume: notional opened + closed.',
   ]
     .filter((l, i, all) => l !== '' || (i > 0 && all[i - 1] !== ''))
     .join('\n');
@@ -155,7 +199,11 @@ export function traderScreen(input: {
           button('Unfollow', { a: 'unfollow', trader: view.trader }),
         ]
       : [button('Follow', { a: 'follow', trader: view.trader })],
-    [button('‹ Leaderboard', { a: 'board', sort: 'score', offset: 0, limit: 50 })],
+    [
+      button('📈 PnL chart', { a: 'chart', trader: view.trader }),
+      button('🧪 Backtest my settings', { a: 'backtest', trader: view.trader }),
+    ],
+    [button('‹ Leaderboard', { a: 'board', ...(input.back ?? { sort: 'score', offset: 0, limit: 50 }) })],
   ];
   return { text, keyboard };
 }
@@ -168,10 +216,10 @@ function exclusionText(e: string): string {
 
 // --- Follows and their settings ---------------------------------------------------------------
 
-export function sizingText(s: Sizing): string {
+export function sizingText(s: Sizing, languageCode?: string): string {
   switch (s.kind) {
     case 'FIXED_USD':
-      return `${formatUsd(s.usdc)} per trade`;
+      return `${formatUsdFor(s.usdc, languageCode)} collateral per trade`;
     case 'PCT_EQUITY':
       return `${(s.bps / 100).toString()}% of your wallet's USDC`;
     case 'MULTIPLIER':
@@ -191,7 +239,7 @@ export function followingScreen(follows: readonly Follow[], mode: ExecutionMode)
   const lines = follows.map(
     (f) =>
       `<code>${shortAddress(f.trader)}</code> · ${f.mode === 'AUTO' ? tagMode('AUTO copy', mode) : 'alerts'} · ${sizingText(f.sizing)}` +
-      `${f.notify ? '' : ' · muted'}`,
+      `${notifyLevelOf(f) === 'ALL' ? '' : notifyLevelOf(f) === 'COPIES' ? ' · copies only' : ' · silent'}`,
   );
   return {
     text: [`<b>You follow ${follows.length} of at most ${FOLLOW_LIMIT} traders</b>`, '', ...lines].join('\n'),
@@ -203,31 +251,80 @@ export function followingScreen(follows: readonly Follow[], mode: ExecutionMode)
 
 const mark = (on: boolean, text: string) => (on ? `✓ ${text}` : text);
 
-export function followSettingsScreen(f: Follow, mode: ExecutionMode): Screen {
-  const set = (
-    field: 'mode' | 'size' | 'lev' | 'maxpos' | 'pair' | 'allpairs' | 'notify',
-    value: string,
-    text: string,
-    on: boolean,
-  ) => button(mark(on, text), { a: 'set', trader: f.trader, field, value });
+const NOTIFY_TEXT: Readonly<Record<NotifyLevel, string>> = {
+  ALL: 'all (alerts and your copies)',
+  COPIES: 'copies only (no alerts)',
+  SILENT: 'silent (nothing)',
+};
+
+const MAJORS: readonly number[] = [0, 1];
+
+/**
+ * What a fixed size must reach to copy on every pair the follow allows: the pair needing the most
+ * collateral (its minimum position, collateral x leverage, USDC 1e6, over the leverage a copy can
+ * use there: the pair's cap, the follow's cap and the trader's usual leverage when known).
+ */
+export function sizeFloor(
+  f: Pick<Follow, 'pairs' | 'maxLeverage'>,
+  traderLeverage?: number,
+): { minPositionUsdc: bigint; leverage: number; minCollateralUsdc: bigint } {
+  // For all pairs the majors stand in (ETH/USD, BTC/USD: most copied trades); a smaller pair may need more.
+  const pairs = f.pairs === 'ALL' ? MAJORS : f.pairs;
+  let worst: { minPositionUsdc: bigint; leverage: number; minCollateralUsdc: bigint } | undefined;
+  for (const p of pairs) {
+    const limits = pairLimits(p);
+    if (!limits?.listed) continue;
+    const leverage = Math.max(
+      1,
+      Math.floor(Math.min(limits.maxLeverage, f.maxLeverage, traderLeverage ?? Number.POSITIVE_INFINITY)),
+    );
+    // Rounded up to a whole dollar: the button amounts are whole dollars.
+    const lev = BigInt(leverage) * USDC;
+    const minCollateralUsdc = ((limits.minPositionUsdc + lev - 1n) / lev) * USDC;
+    if (!worst || minCollateralUsdc > worst.minCollateralUsdc)
+      worst = { minPositionUsdc: limits.minPositionUsdc, leverage, minCollateralUsdc };
+  }
+  return worst ?? { minPositionUsdc: 100n * USDC, leverage: 1, minCollateralUsdc: 100n * USDC };
+}
+
+export function followSettingsScreen(f: Follow, mode: ExecutionMode, languageCode?: string): Screen {
+  const usd = (n: bigint) => formatUsdFor(n, languageCode);
+  const set = (field: SettingsField, value: string, text: string, on: boolean) =>
+    button(mark(on, text), { a: 'set', trader: f.trader, field, value });
   const size = f.sizing;
+  const level = notifyLevelOf(f);
+  const floor = sizeFloor(f);
+  const minCollateral = floor.minCollateralUsdc;
   const text = [
     tagMode(`<b>Copy settings</b> for <code>${f.trader}</code>`, mode),
     '',
     `Mode: ${f.mode === 'AUTO' ? 'AUTO (alerts + copy trades)' : 'ALERTS only'}`,
-    `Size: ${sizingText(size)}`,
-    `Max leverage: ${f.maxLeverage}x · max position: ${formatUsd(f.maxPositionUsdc)}`,
+    `Size: ${sizingText(size, languageCode)}`,
+    `Max leverage: ${f.maxLeverage}x · max collateral per copy: ${usd(f.maxPositionUsdc)} ` +
+      `(up to ${usd(f.maxPositionUsdc * BigInt(f.maxLeverage))} notional at ${f.maxLeverage}x)`,
     `Pairs: ${pairsText(f)}`,
-    `Notifications: ${f.notify ? 'on' : 'off'}`,
+    `Notifications: ${NOTIFY_TEXT[level]}`,
+    `Direction: ${f.direction === 'REVERSE' ? 'REVERSE (the opposite side of every trade)' : 'same side as the trader'}`,
+    `Stop-loss per copy: ${
+      !f.stopLoss
+        ? 'off'
+        : f.stopLoss.kind === 'PCT'
+          ? `${f.stopLoss.bps / 100}% of the copy's collateral`
+          : `${usd(f.stopLoss.usdc)} loss`
+    } · skip trades below: ${f.minTraderLeverage ? `${f.minTraderLeverage}x` : 'off'}`,
     '',
-    `Other values: <code>/set ${f.trader} size 37.5</code> (also 5%, 0.5x, lev, maxpos, pairs ETH,BTC).`,
+    `Avantis' smallest position is ${usd(floor.minPositionUsdc)} notional (collateral × leverage): ` +
+      `to copy on ${f.pairs === 'ALL' ? 'ETH and BTC' : 'every pair you allow'} (at ${floor.leverage}x there), a fixed size needs at least ${usd(minCollateral)} collateral.`,
+    `Other values: <code>/set ${f.trader} size 37.5</code> (also 5%, 0.5x, lev, maxpos, pairs ETH,BTC, notify copies, reverse on, sl 20, minlev 5).`,
   ].join('\n');
   const quick = [0, 1, 2];
   const keyboard: Button[][] = [
     [set('mode', 'A', 'Alerts', f.mode === 'ALERTS'), set('mode', 'U', 'Auto copy', f.mode === 'AUTO')],
-    [10, 25, 50, 100].map((d) =>
-      set('size', `F${d}`, `$${d}`, size.kind === 'FIXED_USD' && size.usdc === BigInt(d) * USDC),
-    ),
+    // Fixed sizes that cannot reach the pair minimum are not offered.
+    [10, 25, 50, 100, 250]
+      .filter((d) => BigInt(d) * USDC >= minCollateral)
+      .slice(0, 4)
+      .map((d) => set('size', `F${d}`, `$${d}`, size.kind === 'FIXED_USD' && size.usdc === BigInt(d) * USDC)),
     [
       ...[100, 500].map((bps) =>
         set('size', `P${bps}`, `${bps / 100}%`, size.kind === 'PCT_EQUITY' && size.bps === bps),
@@ -257,7 +354,21 @@ export function followSettingsScreen(f: Follow, mode: ExecutionMode): Screen {
       ),
     ],
     [
-      set('notify', f.notify ? '0' : '1', f.notify ? '🔔 On' : '🔕 Off', false),
+      set('dir', 'S', 'Same side', f.direction !== 'REVERSE'),
+      set('dir', 'R', '⇄ Reverse', f.direction === 'REVERSE'),
+    ],
+    [
+      set('sl', 'off', 'No SL', !f.stopLoss),
+      set('sl', 'P2500', 'SL 25%', f.stopLoss?.kind === 'PCT' && f.stopLoss.bps === 2500),
+      set('sl', 'P5000', 'SL 50%', f.stopLoss?.kind === 'PCT' && f.stopLoss.bps === 5000),
+    ],
+    [
+      set('notify', 'A', '🔔 All', level === 'ALL'),
+      set('notify', 'C', '💼 Copies only', level === 'COPIES'),
+      set('notify', 'S', '🔕 Silent', level === 'SILENT'),
+    ],
+    [
+      button('🧪 Backtest', { a: 'backtest', trader: f.trader }),
       button('Unfollow', { a: 'unfollow', trader: f.trader }),
       button('‹ Following', { a: 'following' }),
     ],
@@ -274,7 +385,7 @@ export function riskScreen(p: RiskPolicy, mode: ExecutionMode): Screen {
     p.paused ? '⏸ Paused: no alerts and no copies until you resume.' : '▶ Active',
     `Profile: ${p.profile.toLowerCase()}`,
     `Max leverage: ${p.maxLeverage}x`,
-    `Max position: ${formatUsd(p.maxPositionUsdc)}`,
+    `Max collateral per copy: ${formatUsd(p.maxPositionUsdc)} (notional = collateral × leverage, up to ${formatUsd(p.maxPositionUsdc * BigInt(p.maxLeverage))} at ${p.maxLeverage}x)`,
     `Daily loss limit: ${formatUsd(p.dailyLossLimitUsdc)} (copying stops for the day when reached)`,
     `Capital floor: ${formatUsd(p.capitalFloorUsdc)} · ceiling: ${formatUsd(p.capitalCeilingUsdc)}`,
     '',
@@ -327,6 +438,8 @@ export function walletScreen(
     };
   const delegated = s.delegatedTo?.toLowerCase() === s.executor.toLowerCase();
   const approved = s.allowanceUsdc > 0n;
+  // An "unlimited" approval is type(uint256).max or close to it; nobody reads a 78-digit dollar amount.
+  const allowance = formatAllowance(s.allowanceUsdc);
   const steps: string[] = [];
   if (!delegated) {
     steps.push(
@@ -345,7 +458,7 @@ export function walletScreen(
     '',
     `USDC balance: ${formatUsd(s.balanceUsdc)}`,
     `Delegated to Alfa's executor: ${delegated ? 'yes ✓' : 'no'}`,
-    `USDC approved for trading: ${approved ? `${formatUsd(s.allowanceUsdc)} ✓` : 'no'}`,
+    `USDC approved for trading: ${approved ? `${allowance} ✓` : 'no'}`,
     '',
     steps.length
       ? `<b>To enable copy trading</b>\n${steps.join('\n')}`
@@ -364,7 +477,8 @@ export function portfolioScreen(input: {
     return { text: 'Link your wallet first: <code>/wallet 0xYourAddress</code>.', keyboard: [] };
   const lines = input.positions.map(
     (p) =>
-      `${pairName(p.pairIndex)} ${p.buy ? 'long' : 'short'} ${formatUsd(p.collateral)} ${formatChainLeverage(p.leverage)} @ ${formatPrice(p.openPrice)}`,
+      `${pairName(p.pairIndex)} ${p.buy ? 'long' : 'short'} ${formatUsd(p.collateral)} collateral × ${formatChainLeverage(p.leverage)} = ` +
+      `${formatUsd((p.collateral * BigInt(p.leverage)) / 10_000_000_000n)} notional @ ${formatPrice(p.openPrice)}`,
   );
   const r = input.realized;
   const text = [
@@ -440,4 +554,97 @@ export function confirmLiveScreen(): Screen {
       [button('Yes, go LIVE', { a: 'live', confirm: true }), button('Cancel', { a: 'live', confirm: false })],
     ],
   };
+}
+
+// --- Confirmations ----------------------------------------------------------------------------
+
+/** A question with "yes" bound to the state it was asked about (see confirmations.ts) and Cancel. */
+export function confirmScreen(title: string, body: string, yesText: string, yes: Callback): Screen {
+  return {
+    text: `<b>${title}</b>\n\n${body}\n\nThis question expires in 2 minutes.`,
+    keyboard: [[button(yesText, yes), button('Cancel', { a: 'cancel' })]],
+  };
+}
+
+// --- Backtest ---------------------------------------------------------------------------------
+
+const SKIP_TEXT: Readonly<Record<string, string>> = {
+  PAIR_NOT_ALLOWED: 'pair not in your list',
+  PAIR_NOT_LISTED: 'pair not listed on Avantis',
+  BELOW_MIN: "below the pair's minimum position",
+  LEVERAGE_BELOW_MIN: "leverage below the pair's minimum",
+  CAPITAL_CEILING: 'your capital ceiling was reached',
+  OPENED_BEFORE: 'closes of trades opened before the period',
+  INCREASE_NOT_COPIED: 'size increases (not replayed)',
+  TRADER_LEVERAGE_BELOW: 'below your minimum trader leverage',
+};
+
+export function backtestScreen(input: {
+  trader: string;
+  days: number;
+  result: BacktestResult;
+  settings: {
+    sizing: Sizing;
+    maxLeverage: number;
+    maxPositionUsdc: bigint;
+    pairs: Follow['pairs'];
+    direction?: 'SAME' | 'REVERSE';
+  };
+  equityUsdc: bigint;
+  languageCode?: string;
+}): Screen {
+  const { result: r, settings: s } = input;
+  const usd = (n: bigint, sign = false) => formatUsdFor(n, input.languageCode, { sign });
+  const skips = Object.entries(r.skipped)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([k, n]) => `  ${n} × ${SKIP_TEXT[k] ?? k}`);
+  const fmtDate = (t: number) => new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ');
+  const text = [
+    `<b>Backtest</b> of <code>${shortAddress(input.trader)}</code>, last ${input.days} days`,
+    `${fmtDate(r.from)} – ${fmtDate(r.to)} UTC`,
+    `With: ${sizingText(s.sizing, input.languageCode)} · max ${s.maxLeverage}x · max collateral ${usd(s.maxPositionUsdc)} · ${
+      s.pairs === 'ALL' ? 'all pairs' : s.pairs.map(pairName).join(', ')
+    }`,
+    '',
+    `Trader opened ${r.traderOpens} trades: ${r.copied} copied, ${r.traderOpens - r.copied} skipped`,
+    ...(skips.length ? ['Skipped:', ...skips] : []),
+    '',
+    `Realized PnL: <b>${usd(r.realizedPnlUsdc, true)}</b> after ${usd(r.feesUsdc)} fees (${r.closes} closes, ${
+      r.closes ? formatPercent(r.wins / r.closes, 0) : '0%'
+    } won)`,
+    `The trader on the same closes: ${usd(r.traderPnlUsdc, true)}`,
+    `Max drawdown: ${usd(r.maxDrawdownUsdc)} (deepest fall of cumulative PnL from a high)`,
+    `Capital used: ${usd(r.capitalUsedUsdc)} collateral at most at once · ROI ${(Number(r.roiBps) / 100).toFixed(1)}%`,
+    ...(r.stillOpen ? [`${r.stillOpen} cop${r.stillOpen === 1 ? 'y' : 'ies'} still open (not counted)`] : []),
+    '',
+    `${s.direction === 'REVERSE' ? 'Reverse copy: the opposite side of each trade. ' : ''}` +
+      `Copies fill at the trader's price; opening and closing fees are Avantis' per pair; funding and per-copy stop-losses are not replayed.` +
+      (s.sizing.kind === 'PCT_EQUITY' ? ` % sizing starts from ${usd(input.equityUsdc)}.` : ''),
+    `Try other settings: <code>/backtest ${input.trader} size 50 lev 10 days 7</code>`,
+  ].join('\n');
+  return { text, keyboard: [[button('‹ Trader', { a: 'trader', trader: input.trader })]] };
+}
+
+/**
+ * For the admin commands ("ops"): `/emergency start` asks first, and the yes is bound to the flag
+ * as it is now; on the press, checkConfirmation(cb, { emergencyStop: <flag now> }, now).
+ */
+export function confirmEmergencyStartScreen(emergencyStop: boolean, now: Date): Screen {
+  return confirmScreen(
+    'Restart copy execution?',
+    'Copies will be signed and sent again as the mode switch says (LIVE sends real trades).',
+    'Yes, restart',
+    confirmCallback('emergency_start', { emergencyStop }, now),
+  );
+}
+
+/** For "ops": "go LIVE", bound to the switch value now; on the press, checkConfirmation(cb, { switch: <value now> }, now). */
+export function confirmLiveBoundScreen(switchValue: string, now: Date): Screen {
+  return confirmScreen(
+    'Switch copy execution to LIVE?',
+    'Followers in Auto copy will have real trades sent from their delegated wallets. ' +
+      'This needs the deploy ceiling COPY_EXECUTION_MODE=LIVE too.',
+    'Yes, go LIVE',
+    confirmCallback('live', { switch: switchValue }, now),
+  );
 }

@@ -4,7 +4,23 @@ export const CALLBACK_VERSION = '1';
 const MAX_BYTES = 64;
 
 export type SortKey = 'score' | 'pnl';
-export type SettingsField = 'mode' | 'size' | 'lev' | 'maxpos' | 'pair' | 'allpairs' | 'notify';
+export type SettingsField =
+  'mode' | 'size' | 'lev' | 'maxpos' | 'pair' | 'allpairs' | 'notify' | 'dir' | 'sl';
+
+/**
+ * Risky changes that need a second tap: the Aggressive preset, Auto copy on, 100% sizing,
+ * unfollowing with open positions, and (for the admin commands) /emergency start and LIVE.
+ */
+export type ConfirmKind = 'aggressive' | 'auto' | 'pct100' | 'unfollow' | 'emergency_start' | 'live';
+const CONFIRM_CODES: Readonly<Record<ConfirmKind, string>> = {
+  aggressive: 'ag',
+  auto: 'au',
+  pct100: 'pc',
+  unfollow: 'un',
+  emergency_start: 'es',
+  live: 'lv',
+};
+const CONFIRM_KINDS = new Map(Object.entries(CONFIRM_CODES).map(([k, v]) => [v, k as ConfirmKind]));
 
 export interface BoardPage {
   readonly sort: SortKey;
@@ -14,7 +30,22 @@ export interface BoardPage {
 
 export type Callback =
   | { readonly a: 'board'; readonly sort: SortKey; readonly offset: number; readonly limit: number }
-  | { readonly a: 'trader'; readonly trader: string }
+  /** `back`: the leaderboard page the card was opened from. */
+  | { readonly a: 'trader'; readonly trader: string; readonly back?: BoardPage }
+  | { readonly a: 'backtest'; readonly trader: string }
+  | { readonly a: 'chart'; readonly trader: string }
+  /**
+   * A confirmation: `at` (unix seconds) makes it expire; `token` is a digest of the state it was
+   * asked about, so a "yes" after the state changed confirms nothing (see confirmations.ts).
+   */
+  | {
+      readonly a: 'confirm';
+      readonly kind: ConfirmKind;
+      readonly trader?: string;
+      readonly at: number;
+      readonly token: string;
+    }
+  | { readonly a: 'cancel' }
   /** `back`: the leaderboard page the button sits on, re-drawn in place after following. */
   | { readonly a: 'follow'; readonly trader: string; readonly back?: BoardPage }
   | { readonly a: 'unfollow'; readonly trader: string }
@@ -34,7 +65,15 @@ export function encodeCallback(c: Callback): string {
       case 'board':
         return ['b', c.sort === 'score' ? 's' : 'p', String(c.offset), String(c.limit)];
       case 'trader':
-        return ['t', strip(c.trader)];
+        return c.back ? ['t', strip(c.trader), ...pageParts(c.back)] : ['t', strip(c.trader)];
+      case 'backtest':
+        return ['k', strip(c.trader)];
+      case 'chart':
+        return ['g', strip(c.trader)];
+      case 'confirm':
+        return ['c', CONFIRM_CODES[c.kind], c.trader ? strip(c.trader) : '-', c.at.toString(36), c.token];
+      case 'cancel':
+        return ['x'];
       case 'follow':
         return c.back
           ? [
@@ -64,6 +103,12 @@ export function encodeCallback(c: Callback): string {
   return data;
 }
 
+const pageParts = (p: BoardPage): string[] => [
+  p.sort === 'score' ? 's' : 'p',
+  String(p.offset),
+  String(p.limit),
+];
+
 const SETTINGS_FIELDS: ReadonlySet<string> = new Set([
   'mode',
   'size',
@@ -72,6 +117,8 @@ const SETTINGS_FIELDS: ReadonlySet<string> = new Set([
   'pair',
   'allpairs',
   'notify',
+  'dir',
+  'sl',
 ]);
 const RISK_ACTIONS: ReadonlySet<string> = new Set([
   'pause',
@@ -106,12 +153,41 @@ export function decodeCallback(data: string | undefined): Callback | undefined {
       const back = boardPage(args.slice(1));
       return back && args.length === 4 ? { a: 'follow', trader, back } : undefined;
     }
-    case 't':
+    case 't': {
+      const trader = addr(args[0]);
+      if (!trader) return undefined;
+      if (args.length === 1) return { a: 'trader', trader };
+      const back = boardPage(args.slice(1));
+      return back && args.length === 4 ? { a: 'trader', trader, back } : undefined;
+    }
+    case 'k':
+    case 'g': {
+      const trader = addr(args[0]);
+      if (!trader || args.length !== 1) return undefined;
+      return kind === 'k' ? { a: 'backtest', trader } : { a: 'chart', trader };
+    }
+    case 'c': {
+      const kind = CONFIRM_KINDS.get(args[0] ?? '');
+      const trader = args[1] === '-' ? undefined : addr(args[1]);
+      const at = /^[0-9a-z]{1,8}$/.test(args[2] ?? '') ? parseInt(args[2] as string, 36) : Number.NaN;
+      const token = args[3];
+      if (
+        !kind ||
+        (args[1] !== '-' && !trader) ||
+        !Number.isSafeInteger(at) ||
+        !token ||
+        !/^[\w-]{4,12}$/.test(token)
+      )
+        return undefined;
+      return args.length === 4 ? { a: 'confirm', kind, ...(trader ? { trader } : {}), at, token } : undefined;
+    }
+    case 'x':
+      return args.length === 0 ? { a: 'cancel' } : undefined;
     case 'u':
     case 's': {
       const trader = addr(args[0]);
       if (!trader || args.length !== 1) return undefined;
-      const a = ({ t: 'trader', u: 'unfollow', s: 'settings' } as const)[kind];
+      const a = ({ u: 'unfollow', s: 'settings' } as const)[kind];
       return { a, trader };
     }
     case 'l':

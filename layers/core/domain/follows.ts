@@ -1,8 +1,27 @@
 // Follow = a user following a trader, with the CopySettings that say what to do on their signals.
 // Settings are validated here, once, whether they come from a button or typed text.
 import { pairIndexOf } from './avantis/pairs.js';
+import { cut } from './format.js';
 
 export type FollowMode = 'ALERTS' | 'AUTO';
+
+/**
+ * What the user hears about a follow: every alert and copy message (ALL), only messages about
+ * their own copies (COPIES), or nothing at all (SILENT). `notify` stays the "alerts on" flag the
+ * decision reads; the copy path's alerter must also drop copy messages when the level is SILENT.
+ */
+export type NotifyLevel = 'ALL' | 'COPIES' | 'SILENT';
+export const NOTIFY_LEVELS: readonly NotifyLevel[] = ['ALL', 'COPIES', 'SILENT'];
+
+/** Copin's "more ways to copy": take the trader's side, or the opposite one. */
+export type CopyDirection = 'SAME' | 'REVERSE';
+
+/**
+ * A stop-loss placed on each copied position (as the copy's own SL): the most the copy may lose,
+ * in USDC, or as a share of its collateral in basis points (2500 = 25%).
+ */
+export type CopyStopLoss =
+  { readonly kind: 'USD'; readonly usdc: bigint } | { readonly kind: 'PCT'; readonly bps: number };
 
 /** How big a copy is: fixed USDC, a share of the wallet's USDC, or a multiple of the trader's collateral. */
 export type Sizing =
@@ -22,8 +41,22 @@ export interface Follow {
   readonly maxPositionUsdc: bigint;
   /** Pair allow-list; 'ALL' copies every pair. */
   readonly pairs: readonly number[] | 'ALL';
+  /** Alerts on: true exactly when the notification level is ALL. */
   readonly notify: boolean;
+  /** Absent on follows stored before levels existed: read it with notifyLevelOf. */
+  readonly notifications?: NotifyLevel;
+  /** Absent = SAME. REVERSE opens the opposite side of every trade (closes still follow). */
+  readonly direction?: CopyDirection;
+  /** Absent = no stop-loss of our own (the trader's SL, if any, is not copied). */
+  readonly stopLoss?: CopyStopLoss;
+  /** Whole x; trades opened below this leverage are not copied (absent = every leverage). */
+  readonly minTraderLeverage?: number;
   readonly createdAt: string;
+}
+
+/** The level of a follow; a follow from before levels existed maps its on/off flag to ALL/COPIES. */
+export function notifyLevelOf(f: Pick<Follow, 'notify' | 'notifications'>): NotifyLevel {
+  return f.notifications ?? (f.notify ? 'ALL' : 'COPIES');
 }
 
 /** Follows per user: each one fans out alerts and, in AUTO, money. */
@@ -50,6 +83,7 @@ export function newFollow(userId: string, chatId: string, trader: string, now: D
     maxPositionUsdc: 250n * USDC,
     pairs: 'ALL',
     notify: true,
+    notifications: 'ALL',
     createdAt: now.toISOString(),
   };
 }
@@ -61,7 +95,11 @@ export type SettingChange =
   | { readonly field: 'maxPosition'; readonly value: bigint }
   | { readonly field: 'pairs'; readonly value: readonly number[] | 'ALL' }
   | { readonly field: 'togglePair'; readonly value: number }
-  | { readonly field: 'notify'; readonly value: boolean };
+  | { readonly field: 'notify'; readonly value: boolean }
+  | { readonly field: 'notifications'; readonly value: NotifyLevel }
+  | { readonly field: 'direction'; readonly value: CopyDirection }
+  | { readonly field: 'stopLoss'; readonly value: CopyStopLoss | undefined }
+  | { readonly field: 'minTraderLeverage'; readonly value: number | undefined };
 
 export type Checked<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -79,7 +117,35 @@ export function applySetting(follow: Follow, change: SettingChange): Checked<Fol
     case 'mode':
       return ok({ ...follow, mode: change.value });
     case 'notify':
-      return ok({ ...follow, notify: change.value });
+      return ok({ ...follow, notify: change.value, notifications: change.value ? 'ALL' : 'COPIES' });
+    case 'notifications':
+      return ok({ ...follow, notify: change.value === 'ALL', notifications: change.value });
+    case 'direction':
+      return ok({ ...follow, direction: change.value });
+    case 'stopLoss': {
+      const sl = change.value;
+      if (sl === undefined) {
+        const { stopLoss: _dropped, ...rest } = follow;
+        return ok(rest);
+      }
+      if (sl.kind === 'PCT' && !(Number.isInteger(sl.bps) && sl.bps >= 100 && sl.bps <= 10_000))
+        return fail("a stop-loss share is from 1% to 100% of the copy's collateral");
+      if (sl.kind === 'USD' && !(sl.usdc >= USDC && sl.usdc <= 100_000n * USDC))
+        return fail('a stop-loss in dollars is from $1 to $100,000');
+      return ok({ ...follow, stopLoss: sl });
+    }
+    case 'minTraderLeverage': {
+      const x = change.value;
+      if (x === undefined) {
+        const { minTraderLeverage: _dropped, ...rest } = follow;
+        return ok(rest);
+      }
+      return Number.isInteger(x) && inRange(x, LIMITS.maxLeverage)
+        ? ok({ ...follow, minTraderLeverage: x })
+        : fail(
+            `minlev is a whole number from ${LIMITS.maxLeverage.min}x to ${LIMITS.maxLeverage.max}x, or off`,
+          );
+    }
     case 'sizing': {
       const s = change.value;
       if (s.kind === 'FIXED_USD' && !inRange(Number(s.usdc) / 1e6, LIMITS.fixedUsd))
@@ -136,7 +202,10 @@ export const SETTING_HELP: readonly (readonly [string, string])[] = [
   ['lev', 'lev 10'],
   ['maxpos', 'maxpos 500'],
   ['pairs', 'pairs ETH,BTC  (or all)'],
-  ['notify', 'notify off  (or on)'],
+  ['notify', 'notify all  |  notify copies  |  notify off'],
+  ['reverse', 'reverse on  (or off): copy the opposite side'],
+  ['sl', 'sl 25%  |  sl 20  (dollars)  |  sl off: a stop-loss on each copy'],
+  ['minlev', 'minlev 5  (or off): skip trades below 5x'],
 ];
 
 /** Parses `<field> <value>` as typed after `/set <address>`. */
@@ -184,18 +253,45 @@ export function parseSettingText(field: string, value: string): Checked<SettingC
       const unknown = names.filter((_n, i) => indexes[i] === undefined);
       if (names.length === 0 || unknown.length > 0) {
         return fail(
-          `unknown pair${unknown.length > 1 ? 's' : ''} ${unknown.join(', ') || '(none given)'}; use names like ETH, BTC, SOL/USD, or all`,
+          `unknown pair${unknown.length > 1 ? 's' : ''} ${cut(unknown.join(', ')) || '(none given)'}; use names like ETH, BTC, SOL/USD, or all`,
         );
       }
       return ok({ field: 'pairs', value: indexes as number[] });
     }
     case 'notify': {
+      const level = (
+        { on: 'ALL', all: 'ALL', copies: 'COPIES', off: 'SILENT', silent: 'SILENT', none: 'SILENT' } as const
+      )[v.toLowerCase() as 'on'];
+      return level
+        ? ok({ field: 'notifications', value: level })
+        : fail('notify is all (alerts and copies), copies (only your copies) or off (silent)');
+    }
+    case 'reverse':
+    case 'direction': {
       const on = v.toLowerCase();
-      return on === 'on' || on === 'off'
-        ? ok({ field: 'notify', value: on === 'on' })
-        : fail('notify is on or off');
+      return on === 'on' || on === 'off' || on === 'same' || on === 'reverse'
+        ? ok({ field: 'direction', value: on === 'on' || on === 'reverse' ? 'REVERSE' : 'SAME' })
+        : fail('reverse is on (copy the opposite side) or off');
+    }
+    case 'sl':
+    case 'stoploss': {
+      if (v.toLowerCase() === 'off') return ok({ field: 'stopLoss', value: undefined });
+      const pct = /^(\d+(?:\.\d+)?)%$/.exec(v);
+      if (pct)
+        return ok({ field: 'stopLoss', value: { kind: 'PCT', bps: Math.round(Number(pct[1]) * 100) } });
+      const usd = parseUsd(v);
+      return usd === undefined
+        ? fail('sl is a share of the copy (25%), dollars (20) or off')
+        : ok({ field: 'stopLoss', value: { kind: 'USD', usdc: usd } });
+    }
+    case 'minlev': {
+      if (v.toLowerCase() === 'off') return ok({ field: 'minTraderLeverage', value: undefined });
+      const n = /^(\d+)x?$/i.exec(v);
+      return n
+        ? ok({ field: 'minTraderLeverage', value: Number(n[1]) })
+        : fail('minlev is a whole number of x (skip trades below it), or off');
     }
     default:
-      return fail(`unknown setting "${field}"; settings are ${SETTING_HELP.map(([f]) => f).join(', ')}`);
+      return fail(`unknown setting "${cut(field)}"; settings are ${SETTING_HELP.map(([f]) => f).join(', ')}`);
   }
 }

@@ -28,6 +28,11 @@ export const COMMANDS: readonly CommandHelp[] = [
     description: 'get alerts when a trader opens or closes',
     example: `/follow ${EXAMPLE_TRADER}`,
   },
+  {
+    command: 'backtest',
+    description: 'what copying a trader would have returned with your settings (7 or 30 days)',
+    example: `/backtest ${EXAMPLE_TRADER} size 50 days 7`,
+  },
   { command: 'unfollow', description: 'stop following a trader', example: `/unfollow ${EXAMPLE_TRADER}` },
   {
     command: 'following',

@@ -1,4 +1,5 @@
-// A Telegram user of Alfa, as stored in the users table.
+// A Telegram user of Alfa, as stored in the users table, and the wallet address they link.
+import { parseAddress, type AddressCheck } from './addresses.js';
 
 export interface User {
   readonly userId: string;
@@ -28,4 +29,21 @@ export function userFromTelegram(from: TelegramSender, chatId: number): User {
     ...(from.language_code === undefined ? {} : { languageCode: from.language_code }),
     active: true,
   };
+}
+
+/** The zero address and the common burn address: nobody can sign for them, so no copy can ever trade there. */
+const UNUSABLE_WALLETS: ReadonlySet<string> = new Set([
+  '0x0000000000000000000000000000000000000000',
+  '0x000000000000000000000000000000000000dead',
+]);
+
+/** A wallet address as a user links it: a valid address that someone could actually sign for. */
+export function parseWalletAddress(input: string): AddressCheck {
+  const parsed = parseAddress(input);
+  if (parsed.ok && UNUSABLE_WALLETS.has(parsed.address))
+    return {
+      ok: false,
+      error: `${parsed.address} is not a wallet anyone controls (nobody can sign for it); send the address of your own wallet`,
+    };
+  return parsed;
 }

@@ -14,7 +14,7 @@ import {
   statsFromFills,
   type TraderStats,
 } from '../../../layers/core/domain/analytics/stats.js';
-import { fillsFromEvents, type Fill } from '../../../layers/core/domain/fills.js';
+import { fillsFromEvents, type TradeEventRecord } from '../../../layers/core/domain/fills.js';
 import type { TradeEvent } from '../../../layers/core/domain/trade-events.js';
 import { scheduledEvent, lambdaContext } from '../../../local/lambda-events.js';
 import { createTables } from '../../../local/provision.js';
@@ -29,7 +29,7 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 const now = () => new Date();
 
 /** `n` round trips for a trader: open 100 USDC, close it for `pnl` each, a day apart ending now. */
-function history(trader: string, n: number, pnlEach: bigint): Fill[] {
+function history(trader: string, n: number, pnlEach: bigint): TradeEventRecord[] {
   const start = Math.floor(Date.now() / 1000) - n * 3600;
   const logs = Array.from({ length: n }, (_, i) => {
     const tx = `0x${(i + 1).toString(16).padStart(64, 'a')}`;
@@ -83,7 +83,7 @@ describe('stats and leaderboards in DynamoDB', () => {
     const store = new DynamoStatsStore(doc, tables.stats);
     const traders = [someone(), someone()];
     const all = traders.flatMap((t, i) => history(t, 8 + i, BigInt(i + 1) * USDC));
-    await fills.putFills(all);
+    await fills.putEvents(all);
     const incremental = traders.map((t) => {
       const s = emptyStats(t);
       for (const f of all.filter((x) => x.trader === t)) applyFillToStats(s, f);
