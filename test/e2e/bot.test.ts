@@ -356,6 +356,14 @@ describe('bot: risk, wallet, portfolio', () => {
       900 + (uniqueId() % 90),
     );
     await wallet.openAndWaitFill({ pairIndex: 0, collateralUsdc: 300n * USDC_UNIT, leverage: 3, buy: false });
+    // A wallet counts as Ada's only once it has delegated to her own Alfa key.
+    const key = (await (
+      await fetch(info.delegates.invokeUrl, {
+        method: 'POST',
+        body: JSON.stringify({ userId: String(ada.person.id) }),
+      })
+    ).json()) as { delegate: string };
+    await wallet.setDelegate(key.delegate);
     await ada.say(`/wallet ${wallet.address}`);
 
     let text = '';
@@ -414,7 +422,9 @@ describe('bot: admin', () => {
     expect(only(await op.say('/status admin')).text).toContain('Emergency stop: ⛔ ON');
     // Clearing the stop asks first; the tap re-checks the flag before anything is sent.
     const q = only(await op.say('/emergency start'));
-    expect(only(await op.press(q.messageId as number, 'Yes, restart'), 'editMessageText').text).toContain('cleared');
+    expect(only(await op.press(q.messageId as number, 'Yes, restart'), 'editMessageText').text).toContain(
+      'cleared',
+    );
     const status = only(await op.say('/status admin')).text;
     expect(status).toContain('Emergency stop: off');
     expect(status).toContain('Mode: <b>DRY</b>');

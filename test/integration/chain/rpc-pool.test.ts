@@ -84,7 +84,8 @@ describe('RpcPool', () => {
     const reset = await proxy();
     reset.inject({ kind: 'DOWN' });
     const healthy = await proxy();
-    const p = pool([refused, reset.url, healthy.url]);
+    // A cooldown longer than the two calls take, so "tried once, then cooling down" is what is seen.
+    const p = pool([refused, reset.url, healthy.url], { backoff: { baseMs: 2_000, maxMs: 4_000 } });
 
     expect(await p.blockNumber()).toBe(6);
     expect((await p.getLogs(logsQuery())).length).toBe(5);
