@@ -174,7 +174,7 @@ export class Functions extends Construct {
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
       logGroup,
       loggingFormat: LoggingFormat.JSON,
-      // X-Ray traces of every invocation (Powertools Tracer adds the handler's own segment).
+      // X-Ray traces of every invocation from Lambda itself (no Tracer in the code: see observability.ts).
       tracing: Tracing.ACTIVE,
       environment: {
         ...props.operatorEnv,
@@ -285,17 +285,6 @@ export class Functions extends Construct {
         new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [props.delegateKey.keyArn] }),
       );
       fn.addEnvironment(DELEGATE_KEY.envVar, props.delegateKey.keyArn);
-    }
-    // A KMS executor key: the functions that sign copies may sign with it and read its public key.
-    const kmsKeyId = props.operatorEnv.EXECUTOR_KMS_KEY_ID;
-    if (kmsKeyId && def.secretFields.includes('executorKey')) {
-      const stack = Stack.of(this);
-      const arn = kmsKeyId.startsWith('arn:')
-        ? kmsKeyId
-        : `arn:${stack.partition}:kms:${stack.region}:${stack.account}:key/${kmsKeyId}`;
-      fn.addToRolePolicy(
-        new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [arn] }),
-      );
     }
   }
 

@@ -56,7 +56,8 @@ export function assertJava(): void {
 export interface ManagedChild {
   readonly name: string;
   readonly process: ChildProcess;
-  stop(): Promise<void>;
+  /** SIGTERM by default (SIGKILL after 3 s); SIGKILL at once to simulate a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 const children = new Set<ChildProcess>();
@@ -97,10 +98,10 @@ export async function startChild(opts: {
   });
   child.once('error', (err) => (exited = err.message));
 
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (exited !== undefined) return;
     const gone = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
+    child.kill(signal);
     const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
     await gone;
     clearTimeout(killer);

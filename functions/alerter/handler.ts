@@ -1,7 +1,8 @@
 // Alerter (alerts.fifo -> Telegram): every alert and copy message sent once (Powertools
 // Idempotency on its id, one day), paced to Telegram's limits (one a second per chat, 29 a second
 // overall; more with paid broadcasts when the operator enables ALLOW_PAID_BROADCAST). A 429 puts
-// the message back for retry_after seconds; a 403 (blocked) marks the user inactive.
+// the message back for retry_after seconds; a 403 (blocked) marks the user inactive; any other
+// failure comes back within seconds to a minute.
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -16,7 +17,7 @@ import {
   TelegramMessenger,
 } from '../../layers/core/adapters/telegram/messenger.js';
 import { config } from '../../layers/core/config.js';
-import { parseAlertJob } from '../../layers/core/copy/jobs.js';
+import { parseAlertJob, retrySeconds } from '../../layers/core/copy/jobs.js';
 import type { AlertJob } from '../../layers/core/ports/copy.js';
 import { lambdaHandler, logger, metrics, MetricUnit } from '../../layers/core/observability.js';
 
@@ -43,6 +44,21 @@ const sendOnce = once(
   { tableName: cfg.tables.dedupe, keyPrefix: 'alert', keyPath: 'id', expiresAfterSeconds: 86_400 },
 );
 
+/** This invocation's records put back with a delay of their own, and each chat's (group's) delay. */
+const retried = new Set<string>();
+const groupDelay = new Map<string, number>();
+function putBack(record: SQSRecord, seconds: number) {
+  retried.add(record.messageId);
+  groupDelay.set(record.attributes.MessageGroupId ?? '', seconds);
+  return sqsClient().send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: cfg.queues.alerts,
+      ReceiptHandle: record.receiptHandle,
+      VisibilityTimeout: seconds,
+    }),
+  );
+}
+
 async function deliver(record: SQSRecord): Promise<void> {
   const job = parseAlertJob(record.body);
   try {
@@ -55,13 +71,7 @@ async function deliver(record: SQSRecord): Promise<void> {
     }
   } catch (err) {
     if (err instanceof RetryLaterError) {
-      await sqsClient().send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: cfg.queues.alerts,
-          ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: err.retryAfterSeconds,
-        }),
-      );
+      await putBack(record, err.retryAfterSeconds);
       metrics.addMetric('TelegramRetryAfter', MetricUnit.Count, 1);
       throw err;
     }
@@ -76,15 +86,39 @@ async function deliver(record: SQSRecord): Promise<void> {
       messageId: record.messageId,
       error: err as Error,
     });
+    // A Telegram 5xx or a network fault: back in 1, 2, 4 … 60 s, not after the queue's visibility
+    // timeout (the user's later alerts wait behind it, in order).
+    const receives = Number(record.attributes.ApproximateReceiveCount ?? '1');
+    await putBack(record, retrySeconds(receives)).catch(() => undefined);
     throw err;
   }
 }
 
 export const handler = lambdaHandler(async (event: SQSEvent, context: Context) => {
   sendOnce.registerContext(context);
-  return processPartialResponse(event, deliver, processor, {
+  retried.clear();
+  groupDelay.clear();
+  const out = await processPartialResponse(event, deliver, processor, {
     context,
     skipGroupOnError: true,
     throwOnFullBatchFailure: false,
   });
+  // The records skipped behind a failed one of their chat come back with it, not after the queue's
+  // visibility timeout: FIFO keeps them in order, and a 5xx must not hold a chat for minutes.
+  const failed = new Set(out.batchItemFailures.map((f) => f.itemIdentifier));
+  const skipped = event.Records.filter((r) => failed.has(r.messageId) && !retried.has(r.messageId));
+  await Promise.all(
+    skipped.map((r) =>
+      sqsClient()
+        .send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: cfg.queues.alerts,
+            ReceiptHandle: r.receiptHandle,
+            VisibilityTimeout: groupDelay.get(r.attributes.MessageGroupId ?? '') ?? 1,
+          }),
+        )
+        .catch(() => undefined),
+    ),
+  );
+  return out;
 });

@@ -9,7 +9,7 @@ import { processFifoGroups } from '../../layers/core/adapters/sqs/fifo-groups.js
 import { config } from '../../layers/core/config.js';
 import { copyDeps, delegateKeys } from '../../layers/core/copy/compose.js';
 import { copySignal } from '../../layers/core/copy/copy.js';
-import { parseCopyJob } from '../../layers/core/copy/jobs.js';
+import { retrySeconds, parseCopyJob } from '../../layers/core/copy/jobs.js';
 import { appLog, lambdaHandler, logger, metrics, MetricUnit } from '../../layers/core/observability.js';
 
 const cfg = config();
@@ -24,17 +24,30 @@ class WaitError extends Error {
   override readonly name = 'WaitError';
 }
 
+/** Back soon, not after the queue's long visibility timeout; the group's later records wait too. */
+const retryIn = (record: SQSRecord, seconds: number) =>
+  sqsClient().send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: cfg.queues.copies,
+      ReceiptHandle: record.receiptHandle,
+      VisibilityTimeout: seconds,
+    }),
+  );
+
 async function copy(record: SQSRecord): Promise<void> {
-  const outcome = await copySignal(parseCopyJob(record.body), deps);
+  const job = parseCopyJob(record.body);
+  let outcome: Awaited<ReturnType<typeof copySignal>>;
+  try {
+    outcome = await copySignal(job, deps);
+  } catch (err) {
+    // A read or the service failed before anything was signed (or the claim makes a retry safe):
+    // retry in 1, 2, 4 … 60 s rather than in 9 minutes, while the trader's price is still near.
+    const receives = Number(record.attributes.ApproximateReceiveCount ?? '1');
+    await retryIn(record, retrySeconds(receives)).catch(() => undefined);
+    throw err;
+  }
   if (outcome.status === 'WAIT') {
-    // Back soon, not after the queue's long visibility timeout; the group's later records wait too.
-    await sqsClient().send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: cfg.queues.copies,
-        ReceiptHandle: record.receiptHandle,
-        VisibilityTimeout: Math.max(1, Math.ceil(outcome.retryAfterMs / 1000)),
-      }),
-    );
+    await retryIn(record, Math.max(1, Math.ceil(outcome.retryAfterMs / 1000)));
     throw new WaitError('waiting for the copy’s open to fill');
   }
 }

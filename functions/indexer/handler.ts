@@ -4,7 +4,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
 import { sqsClient } from '../../layers/core/adapters/sqs/client.js';
 import { config } from '../../layers/core/config.js';
-import { connectChain, indexerDeps, type ChainAccess } from '../../layers/core/indexer/compose.js';
+import { connectIndexerChain, indexerDeps, type ChainAccess } from '../../layers/core/indexer/compose.js';
 import { DEFAULT_SETTINGS, runIndexer } from '../../layers/core/indexer/run.js';
 import { appLog, lambdaHandler, logger, metrics, MetricUnit } from '../../layers/core/observability.js';
 
@@ -17,7 +17,7 @@ const cfg = config();
 let chain: Promise<ChainAccess> | undefined;
 
 export const handler = lambdaHandler(async (_event: ScheduledEvent, context: Context) => {
-  chain ??= connectChain(cfg, (e) => {
+  chain ??= connectIndexerChain(cfg, (e) => {
     if (e.type !== 'recovered')
       logger.warn('rpc endpoint event', { reason: `RPC_${e.type.toUpperCase()}`, ...e });
   }).catch((err: unknown) => {

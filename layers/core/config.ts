@@ -2,6 +2,7 @@
 // with one error that lists every bad variable and what it expects, never with the first only.
 import { z } from 'zod';
 import type { AvantisDeployment } from './domain/avantis/addresses.js';
+import type { ExecutionMode } from './domain/execution-mode.js';
 import {
   BOT_SECRET,
   EXECUTION_MODE_PARAMETER,
@@ -104,8 +105,6 @@ const schema = z.object({
   AVANTIS_CONTRACTS: avantisContracts.optional(),
   /** First block of the Avantis v2 layouts; unset: found from the proxies' EIP-1967 Upgraded logs. */
   AVANTIS_UPGRADE_BLOCK: wholeNumber(0, 1_000_000_000_000).optional(),
-  EXECUTOR_ADDRESS: address.optional(),
-  EXECUTOR_KMS_KEY_ID: z.string().trim().min(1).optional(),
   CANARY_MAX_NOTIONAL_USD: wholeNumber(0, 10_000_000).default(1_000),
   CANARY_MAX_LEVERAGE: wholeNumber(1, 150).default(10),
   CANARY_PAIRS: z
@@ -140,8 +139,6 @@ const schema = z.object({
   ...queueUrls,
 });
 
-export type ExecutionMode = 'DRY' | 'LIVE';
-
 export interface Config {
   readonly stage: string;
   readonly adminUserIds: ReadonlySet<string>;
@@ -172,10 +169,6 @@ export interface Config {
     readonly maxLeverage: number;
     readonly allowedPairs: readonly number[] | 'ALL';
   };
-  /** The public address of the copy executor, shown to users who delegate to it (the key stays in Secrets Manager). */
-  readonly executorAddress?: string;
-  /** Sign copies with this AWS KMS key (ECC_SECG_P256K1) instead of the key in the bot secret. */
-  readonly executorKmsKeyId?: string;
   /** Physical names of functions this one may invoke, when the stack gave them. */
   readonly functionNames: {
     readonly admin?: string;
@@ -256,8 +249,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxLeverage: v.CANARY_MAX_LEVERAGE,
       allowedPairs: v.CANARY_PAIRS.toUpperCase() === 'ALL' ? 'ALL' : v.CANARY_PAIRS.split(',').map(Number),
     },
-    ...(v.EXECUTOR_ADDRESS ? { executorAddress: v.EXECUTOR_ADDRESS } : {}),
-    ...(v.EXECUTOR_KMS_KEY_ID ? { executorKmsKeyId: v.EXECUTOR_KMS_KEY_ID } : {}),
     copy: {
       ...(v.DELEGATE_KMS_KEY_ID ? { delegateKmsKeyId: v.DELEGATE_KMS_KEY_ID } : {}),
       ...(v.AVANTIS_BATCHED_MARKET_URL

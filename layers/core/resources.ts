@@ -91,6 +91,32 @@ export const TABLES = {
         partitionKey: s('mirrorSlot'),
         sortKey: s('intentId'),
       },
+      {
+        // A user's copies newest first (/copies, /portfolio). Sparse by its sort key: mirror and
+        // marker items have no createdAt. It carries what the views read, so one query answers.
+        name: 'byUser',
+        partitionKey: s('userId'),
+        sortKey: s('createdAt'),
+        nonKeyAttributes: [
+          'signalId',
+          'chatId',
+          'trader',
+          'slot',
+          'kind',
+          'state',
+          'reason',
+          'mode',
+          'order',
+          // The amount signed (a close's side, an add's collateral): what the fees are taken from.
+          'signed',
+          'fill',
+          'code',
+          'message',
+          'settledAt',
+          'signalTs',
+          'signalBlock',
+        ],
+      },
     ],
     pointInTimeRecovery: true,
     envVar: 'TABLE_INTENTS',
@@ -162,7 +188,11 @@ export const EXECUTION_MODE_PARAMETER = {
   envVar: 'PARAM_EXECUTION_MODE',
 } as const;
 
-/** One JSON secret: `{ botToken, webhookSecret, executorKey }`. */
+/**
+ * One JSON secret: `{ botToken, webhookSecret, executorKey }`. `executorKey` is read by nothing (the
+ * shared executor gave way to per-user delegate keys) but stays in the generated template: dropping
+ * it changes GenerateSecretString, which makes CloudFormation regenerate a deployed secret's value.
+ */
 export const BOT_SECRET = {
   envVar: 'SECRET_ID',
   fields: ['botToken', 'webhookSecret', 'executorKey'] as const,
@@ -252,6 +282,8 @@ export const FUNCTIONS = {
       stats: 'read',
       fills: 'read',
       positions: 'read',
+      // /copies and /portfolio read the user's copies (the byUser index).
+      intents: 'read',
     },
     queuesSend: [],
     queuesMonitor: ['signals', 'alerts', 'copies'],
@@ -328,7 +360,7 @@ export const FUNCTIONS = {
     entry: 'functions/copier/handler.ts',
     trigger: { kind: 'queue', queue: 'copies', batchSize: 10, maxConcurrency: 100 },
     memoryMb: 1024,
-    // A stream lives up to 60 s (V2.md §4); the rest is margin to record its end.
+    // A stream lives up to 60 s (docs/avantis.md v2 §4); the rest is margin to record its end.
     timeoutSeconds: 90,
     tables: {
       users: 'read',

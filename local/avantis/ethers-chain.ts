@@ -58,8 +58,6 @@ export interface EthersChainOptions {
   readonly relayer: BaseWallet;
   /** A keeper registered on TradingCallbacks (setKeeper). */
   readonly keeper: BaseWallet;
-  /** Pair indices the keeper watches for TP/SL/liquidations and /user-data lists. */
-  readonly pairs: readonly number[];
   /** First block whose logs can hold a trade (the deployment). */
   readonly fromBlock: number;
   /** How long a send waits for its receipt before the attempt counts as failed (default 60 s). */
@@ -108,7 +106,6 @@ export class EthersMarketChain implements MarketChain {
   private readonly a: EthersChainAddresses;
   private readonly relayer: NonceSender;
   private readonly keeper: NonceSender;
-  private readonly pairs: readonly number[];
   private readonly say: (line: string) => void;
   private readonly receiptTimeoutMs: number;
   private readonly router = contractInterface('TradingRouter');
@@ -131,7 +128,6 @@ export class EthersMarketChain implements MarketChain {
     this.tradingRouter = opts.addresses.tradingRouter;
     this.relayer = new NonceSender(opts.relayer, opts.provider);
     this.keeper = new NonceSender(opts.keeper, opts.provider);
-    this.pairs = opts.pairs;
     this.scannedTo = opts.fromBlock - 1;
     this.say = opts.log ?? (() => undefined);
     this.receiptTimeoutMs = opts.receiptTimeoutMs ?? 60_000;
@@ -366,8 +362,20 @@ export class EthersMarketChain implements MarketChain {
     return this.v2;
   }
 
+  private refreshing: Promise<void> | undefined;
+  /** One scan at a time: callers arriving during a scan wait for the next one, which covers them. */
+  private refreshOpenTrades(): Promise<void> {
+    const run = (): Promise<void> =>
+      (this.refreshing = this.scanOpenTrades().finally(() => {
+        this.refreshing = undefined;
+      }));
+    return this.refreshing
+      ? this.refreshing.catch(() => undefined).then(() => this.refreshing ?? run())
+      : run();
+  }
+
   /** Re-reads the trades of every (trader, pair) a log touched since the last scan. */
-  private async refreshOpenTrades(): Promise<void> {
+  private async scanOpenTrades(): Promise<void> {
     const latest = await this.provider.getBlockNumber();
     if (latest <= this.scannedTo) return;
     const logs = await this.provider.getLogs({
@@ -415,8 +423,15 @@ export class EthersMarketChain implements MarketChain {
     }
   }
 
+  /**
+   * Avantis' /user-data answers from its indexer, not with one chain read per pair: so does ours,
+   * from the open-trade index the keeper keeps (brought to the head first, so a fill mined before
+   * the call is in the answer). One read per pair per call made a burst of copies time out.
+   */
   async openPositions(trader: string): Promise<readonly OpenPosition[]> {
-    const all = await Promise.all(this.pairs.map((p) => this.tradesOf(trader, BigInt(p))));
+    await this.refreshOpenTrades();
+    const prefix = `${trader.toLowerCase()}:`;
+    const all = [...this.openTrades].filter(([key]) => key.startsWith(prefix)).map(([, trades]) => trades);
     return all.flat().map((t) => ({
       trader: t.trader,
       pairIndex: t.pairIndex,
@@ -438,14 +453,18 @@ export class EthersMarketChain implements MarketChain {
       pairIndex,
     ]);
     const count = Number(countRaw as bigint);
-    const [maxRaw] =
-      count > 0 ? await this.view(this.storage, this.a.tradingStorage, 'maxTradesPerPair', []) : [0n];
-    const max = Number(maxRaw as bigint);
+    if (count === 0) return [];
+    const max = await this.maxTradesPerPair();
     const out: ChainTrade[] = [];
-    for (let i = 0; i < max && out.length < count; i += 8) {
+    // Read as many slots as trades are still missing (usually exactly the first `count`): a burst
+    // of copies touches hundreds of traders' pairs per block, and eight reads each cost a core.
+    for (let i = 0; i < max && out.length < count;) {
+      const n = Math.min(count - out.length, max - i);
+      const from = i;
+      i += n;
       const slots = await Promise.all(
-        Array.from({ length: Math.min(8, max - i) }, (_, k) =>
-          this.view(this.storage, this.a.tradingStorage, 'openTrades', [trader, pairIndex, i + k]),
+        Array.from({ length: n }, (_, k) =>
+          this.view(this.storage, this.a.tradingStorage, 'openTrades', [trader, pairIndex, from + k]),
         ),
       );
       for (const [t] of slots) {
@@ -454,6 +473,16 @@ export class EthersMarketChain implements MarketChain {
       }
     }
     return out;
+  }
+
+  private maxTrades: Promise<number> | undefined;
+  /** A protocol constant (the upgrade keeps it): read once. */
+  private maxTradesPerPair(): Promise<number> {
+    this.maxTrades ??= this.view(this.storage, this.a.tradingStorage, 'maxTradesPerPair', []).then(([raw]) =>
+      Number(raw as bigint),
+    );
+    this.maxTrades.catch(() => (this.maxTrades = undefined));
+    return this.maxTrades;
   }
 
   async delegation(trader: string, delegate: string): Promise<Delegation> {

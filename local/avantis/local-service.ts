@@ -63,7 +63,6 @@ export async function startAvantisService(
     addresses,
     relayer,
     keeper,
-    pairs: deployed.pairs.map((p) => p.index),
     fromBlock: deployed.deployBlock,
     ...(opts.log ? { log: opts.log } : {}),
   });

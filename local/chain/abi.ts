@@ -2,6 +2,7 @@
 // the deployer, simulator and tests share: the Trade struct, scales and enums, and a decoder that
 // turns receipt logs into typed events, checking each comes from the contract Avantis emits it from.
 import { Interface, type Log, type Result } from 'ethers';
+import type { TradeInput } from '../../layers/core/domain/avantis/intents.js';
 import { compileContracts, type CompiledContract, type ContractName } from './compile.js';
 
 /** Price, leverage and percent scale (Avantis PRECISION). */
@@ -12,20 +13,8 @@ export const USDC_UNIT = 10n ** 6n;
 /** LimitExecuted.orderType and executeLimit's orderType. */
 export const LIMIT_ORDER = { TP: 0, SL: 1, LIQ: 2 } as const;
 
-/** Avantis' Trade struct, field order as on Base. */
-export interface Trade {
-  readonly trader: string;
-  readonly pairIndex: bigint;
-  readonly index: bigint;
-  readonly initialPosToken: bigint;
-  readonly positionSizeUSDC: bigint;
-  readonly openPrice: bigint;
-  readonly buy: boolean;
-  readonly leverage: bigint;
-  readonly tp: bigint;
-  readonly sl: bigint;
-  readonly timestamp: bigint;
-}
+/** Avantis' Trade struct, field order as on Base: the one definition the signed intents use. */
+export type Trade = TradeInput;
 
 /** Where each local contract lives. */
 export interface AvantisAddresses {
@@ -199,19 +188,22 @@ export type AvantisEvent = EventBase &
 export type AvantisEventKind = AvantisEvent['kind'];
 type EventOf<K extends AvantisEventKind> = Extract<AvantisEvent, { kind: K }>;
 
-const EMITTERS: readonly (readonly [keyof AvantisAddresses, ContractName])[] = [
-  ['trading', 'Trading'],
-  ['tradingCallbacks', 'TradingCallbacks'],
-  ['tradingStorage', 'TradingStorage'],
-  ['pairInfos', 'PairInfos'],
+/** Which ABI decodes the logs at each address, and the label the event kinds are named with. */
+export type Emitters = readonly (readonly [keyof AvantisAddresses, string, ContractName])[];
+
+const EMITTERS: Emitters = [
+  ['trading', 'Trading', 'Trading'],
+  ['tradingCallbacks', 'TradingCallbacks', 'TradingCallbacks'],
+  ['tradingStorage', 'TradingStorage', 'TradingStorage'],
+  ['pairInfos', 'PairInfos', 'PairInfos'],
 ];
 
-const big = (r: Result, k: string): bigint => BigInt(r.getValue(k) as bigint);
-const bool = (r: Result, k: string): boolean => Boolean(r.getValue(k));
-const str = (r: Result, k: string): string => String(r.getValue(k));
+export const big = (r: Result, k: string): bigint => BigInt(r.getValue(k) as bigint);
+export const bool = (r: Result, k: string): boolean => Boolean(r.getValue(k));
+export const str = (r: Result, k: string): string => String(r.getValue(k));
 
-function typed(contract: ContractName, name: string, a: Result): Record<string, unknown> | undefined {
-  switch (`${contract}.${name}`) {
+function typed(kind: string, a: Result): Record<string, unknown> | undefined {
+  switch (kind) {
     case 'Trading.MarketOrderInitiated':
       return {
         trader: str(a, 'trader'),
@@ -237,7 +229,7 @@ function typed(contract: ContractName, name: string, a: Result): Record<string, 
         trader: str(a, 'trader'),
         pairIndex: big(a, 'pairIndex'),
         index: big(a, 'index'),
-        price: big(a, name === 'TpUpdated' ? 'newTp' : 'newSl'),
+        price: big(a, kind === 'Trading.TpUpdated' ? 'newTp' : 'newSl'),
         timestamp: big(a, 'timestamp'),
       };
     case 'Trading.MarginUpdated':
@@ -301,23 +293,40 @@ function typed(contract: ContractName, name: string, a: Result): Record<string, 
  * contract at its address, so an event from the wrong contract is simply not found.
  */
 export function decodeAvantisLogs(logs: readonly Log[], addresses: AvantisAddresses): AvantisEvent[] {
-  const byAddress = new Map(EMITTERS.map(([key, name]) => [addresses[key].toLowerCase(), name]));
-  const events: AvantisEvent[] = [];
+  return decodeLogsWith<AvantisEvent>(logs, addresses, EMITTERS, typed);
+}
+
+/**
+ * The decode loop both layouts share (v1 here, v2 in v2.ts): each log parsed with the ABI of its
+ * address, named `<label>.<event>`, and kept when `typed` knows the kind. `E` is the caller's union
+ * of event shapes, which `typed` is written to produce.
+ */
+export function decodeLogsWith<E>(
+  logs: readonly Log[],
+  addresses: AvantisAddresses,
+  emitters: Emitters,
+  typed: (kind: string, args: Result) => Record<string, unknown> | undefined,
+): E[] {
+  const byAddress = new Map(
+    emitters.map(([key, label, name]) => [addresses[key].toLowerCase(), [label, name] as const]),
+  );
+  const events: E[] = [];
   for (const log of logs) {
-    const contract = byAddress.get(log.address.toLowerCase());
-    if (!contract) continue;
-    const parsed = contractInterface(contract).parseLog({ topics: [...log.topics], data: log.data });
+    const emitter = byAddress.get(log.address.toLowerCase());
+    if (!emitter) continue;
+    const parsed = contractInterface(emitter[1]).parseLog({ topics: [...log.topics], data: log.data });
     if (!parsed) continue;
-    const fields = typed(contract, parsed.name, parsed.args);
+    const kind = `${emitter[0]}.${parsed.name}`;
+    const fields = typed(kind, parsed.args);
     if (!fields) continue;
     events.push({
-      kind: `${contract}.${parsed.name}`,
+      kind,
       address: log.address.toLowerCase(),
       logIndex: log.index,
       transactionHash: log.transactionHash,
       blockNumber: log.blockNumber,
       ...fields,
-    } as AvantisEvent);
+    } as E);
   }
   return events;
 }

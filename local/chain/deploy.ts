@@ -72,7 +72,7 @@ const pct = (p: string): bigint => parseUnits(p, 10);
 const px = (p: string): bigint => parseUnits(p, 10);
 const usdc = (n: number): bigint => BigInt(n) * USDC_UNIT;
 
-/** Indices and names as on Base (FACTS §4); ranges and minimums from the v1.5 snapshot, fees rounded. */
+/** Indices and names as on Base (docs/avantis.md v1 §4); ranges and minimums from the v1.5 snapshot, fees rounded. */
 export const LOCAL_PAIRS: readonly LocalPair[] = [
   pair(0, 'ETH', 'USD', 0, 1, 75, '0.06', '0.06', 100, '3500'),
   pair(1, 'BTC', 'USD', 0, 1, 75, '0.06', '0.06', 100, '95000'),

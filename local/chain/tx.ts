@@ -1,7 +1,7 @@
 // Sending transactions to a local chain quickly and without nonce races: one nonce counter per
 // wallet (so sends from one wallet never wait for each other's receipts), explicit gas limits and
-// fees (no estimate round trip, and a revert is mined rather than thrown), and receipts polled
-// every few ms (ethers' own wait polls every 4 s, far too slow for anvil).
+// fees (no estimate round trip, and a revert is mined rather than thrown), and receipts looked up
+// once per new block (ethers' own wait polls every 4 s, far too slow for anvil).
 import type { BaseWallet, JsonRpcProvider, TransactionReceipt } from 'ethers';
 
 const GWEI = 10n ** 9n;
@@ -84,18 +84,70 @@ export class NonceSender {
   }
 }
 
-/** Polls for a receipt; JsonRpcProvider batches concurrent polls into one HTTP request. */
+/**
+ * The chain head as every waiter of one provider sees it: one eth_blockNumber every 20 ms while
+ * anyone waits, however many wait. Waiting for a receipt is waiting for a block: polling each
+ * pending transaction every few ms made a burst of 200 relayer and keeper transactions cost the
+ * local Avantis service a core in receipt calls alone.
+ */
+class HeadWatch {
+  private head = -1;
+  private readonly waiters = new Set<{ since: number; wake: () => void }>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly provider: JsonRpcProvider) {}
+
+  get seen(): number {
+    return this.head;
+  }
+
+  /** Resolves once a head above `since` is seen, or after `maxMs`. */
+  after(since: number, maxMs: number): Promise<void> {
+    if (this.head > since) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = {
+        since,
+        wake: () => {
+          clearTimeout(cap);
+          this.waiters.delete(waiter);
+          resolve();
+        },
+      };
+      const cap = setTimeout(waiter.wake, maxMs);
+      this.waiters.add(waiter);
+      this.timer ??= setTimeout(() => void this.tick(), 20);
+    });
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const n = Number(await this.provider.send('eth_blockNumber', []));
+      if (n > this.head) this.head = n;
+    } catch {
+      // a failed poll is retried on the next tick; the waiters' caps bound the wait
+    }
+    for (const w of [...this.waiters]) if (this.head > w.since) w.wake();
+    this.timer = this.waiters.size > 0 ? setTimeout(() => void this.tick(), 20) : undefined;
+  }
+}
+const heads = new WeakMap<JsonRpcProvider, HeadWatch>();
+
+/** Waits for a receipt: one look now, then one per new block (at most a second apart). */
 export async function waitReceipt(
   provider: JsonRpcProvider,
   hash: string,
   timeoutMs = 60_000,
 ): Promise<TransactionReceipt> {
   const deadline = Date.now() + timeoutMs;
-  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+  let watch = heads.get(provider);
+  if (!watch) heads.set(provider, (watch = new HeadWatch(provider)));
+  for (;;) {
+    const since = watch.seen;
     const receipt = await provider.getTransactionReceipt(hash);
     if (receipt) return receipt;
-    if (Date.now() > deadline) throw new Error(`no receipt for ${hash} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, delay));
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`no receipt for ${hash} after ${timeoutMs} ms`);
+    await watch.after(since, Math.min(left, 1_000));
   }
 }
 

@@ -19,7 +19,17 @@ import {
   type IntentKind,
   type IntentMessages,
 } from '../../layers/core/domain/avantis/intents.js';
-import { contractInterface, toTrade, type AvantisAddresses, type Trade } from './abi.js';
+import {
+  big,
+  bool,
+  contractInterface,
+  decodeLogsWith,
+  str,
+  toTrade,
+  type AvantisAddresses,
+  type Emitters,
+  type Trade,
+} from './abi.js';
 import type { ContractName } from './compile.js';
 import { V2_PAIRS } from './pairs-v2.js';
 
@@ -257,17 +267,13 @@ export type AvantisV2Event = EventBase &
 export type AvantisV2EventKind = AvantisV2Event['kind'];
 export type V2EventOf<K extends AvantisV2EventKind> = Extract<AvantisV2Event, { kind: K }>;
 
-const EMITTERS_V2: readonly (readonly [keyof AvantisAddresses, string, ContractName])[] = [
+const EMITTERS_V2: Emitters = [
   ['trading', 'Trading', 'TradingV2'],
   ['tradingCallbacks', 'TradingCallbacks', 'TradingCallbacksV2'],
   ['tradingStorage', 'TradingStorage', 'TradingStorageV2'],
   ['pairInfos', 'PairInfos', 'PairInfosV2'],
   ['tradingRouter', 'TradingRouter', 'TradingRouter'],
 ];
-
-const big = (r: Result, k: string): bigint => BigInt(r.getValue(k) as bigint);
-const bool = (r: Result, k: string): boolean => Boolean(r.getValue(k));
-const str = (r: Result, k: string): string => String(r.getValue(k));
 
 function typedV2(kind: string, a: Result): Record<string, unknown> | undefined {
   switch (kind) {
@@ -405,28 +411,7 @@ function typedV2(kind: string, a: Result): Record<string, unknown> | undefined {
 
 /** The v2 Avantis events among `logs`, typed, in log order; decoded only with the ABI of their address. */
 export function decodeV2Logs(logs: readonly Log[], addresses: AvantisAddresses): AvantisV2Event[] {
-  const byAddress = new Map(
-    EMITTERS_V2.map(([key, label, name]) => [addresses[key].toLowerCase(), [label, name] as const]),
-  );
-  const events: AvantisV2Event[] = [];
-  for (const log of logs) {
-    const emitter = byAddress.get(log.address.toLowerCase());
-    if (!emitter) continue;
-    const parsed = contractInterface(emitter[1]).parseLog({ topics: [...log.topics], data: log.data });
-    if (!parsed) continue;
-    const kind = `${emitter[0]}.${parsed.name}`;
-    const fields = typedV2(kind, parsed.args);
-    if (!fields) continue;
-    events.push({
-      kind,
-      address: log.address.toLowerCase(),
-      logIndex: log.index,
-      transactionHash: log.transactionHash,
-      blockNumber: log.blockNumber,
-      ...fields,
-    } as AvantisV2Event);
-  }
-  return events;
+  return decodeLogsWith<AvantisV2Event>(logs, addresses, EMITTERS_V2, typedV2);
 }
 
 export function v2EventsOf<K extends AvantisV2EventKind>(

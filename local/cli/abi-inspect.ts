@@ -3,7 +3,7 @@
 // with ethers decode through decodeLog into exactly the fields the mapping promises. Exit code 1 on any FAIL.
 // `npm run abi-inspect -- --rpc <url> --from <block> --to <block> [--address a,b,...] [--json]`: fetches every
 // log of the watched Avantis addresses in the range (no topic0 filter), lists the topic0s the decoder does
-// not know with their counts per address, and tries candidate signatures built from V2.md's field lists: a
+// not know with their counts per address, and tries candidate signatures built from docs/avantis.md's field lists: a
 // keccak match names the layout. Addresses: --address, else AVANTIS_CONTRACTS, else the known deployment of
 // the RPC's chain. Exit code 1 when unknown topic0s were seen.
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -20,7 +20,7 @@ import {
 } from '../../layers/core/domain/avantis/abi.js';
 import { watchedAddresses, type AvantisDeployment } from '../../layers/core/domain/avantis/addresses.js';
 import { decodeLog } from '../../layers/core/domain/avantis/decode.js';
-import { resolveDeployment } from '../../layers/core/indexer/compose.js';
+import { resolveDeployment } from '../../layers/core/adapters/chain/connect.js';
 
 /** Seeds per variant: 4 covers every LimitExecuted orderType and both margin update types. */
 const SEEDS = [0, 1, 2, 3];

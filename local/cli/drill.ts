@@ -1,21 +1,38 @@
 // `npm run drill -- <name> [--minutes N] [--updates N] [--messages N] [--seed N]` runs one scripted,
 // bounded drill against the running local stack (`npm start`, found via .local/stack.json; loopback
 // only) and prints one JSON result, also written to .local/drills/<name>-<timestamp>.json. Exit 0
-// when the drill passed, 1 when it failed, 2 for a usage error. Built: fuzz, ssm. The other drills
-// of issue 15 are named here so their absence is explicit.
+// when the drill passed, 1 when it failed, 2 for a usage error.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runAvantis } from '../drills/avantis.js';
+import { runDynamodb } from '../drills/dynamodb.js';
+import { runEmergency } from '../drills/emergency.js';
 import { runFuzz } from '../drills/fuzz.js';
+import { runLoad } from '../drills/load.js';
 import { writeResult, type DrillResult } from '../drills/result.js';
+import { runRpc } from '../drills/rpc.js';
+import { runSoak } from '../drills/soak.js';
+import { runSqs } from '../drills/sqs.js';
 import { runSsm } from '../drills/ssm.js';
+import { runTelegram } from '../drills/telegram.js';
 import { ROOT, type LocalStackInfo } from '../stack.js';
 import { UsageError, runCli } from './cli.js';
 
-const BUILT = ['fuzz', 'ssm'] as const;
-const PLANNED = ['dynamodb', 'sqs', 'rpc', 'avantis', 'telegram', 'emergency', 'load', 'soak'] as const;
+const BUILT = [
+  'fuzz',
+  'ssm',
+  'emergency',
+  'avantis',
+  'telegram',
+  'rpc',
+  'dynamodb',
+  'sqs',
+  'load',
+  'soak',
+] as const;
 const USAGE = [
   'usage: npm run drill -- <name> [--minutes N] [--updates N] [--messages N] [--seed N]',
-  `  drills: ${BUILT.join(', ')} (not yet built: ${PLANNED.join(', ')})`,
+  `  drills: ${BUILT.join(', ')}`,
   '  fuzz: --updates N Telegram updates (default 10000), --messages N malformed queue messages (default 1000)',
 ].join('\n');
 
@@ -35,7 +52,6 @@ export interface DrillArgs {
 export function parseDrillArgs(argv: readonly string[]): DrillArgs {
   const [name, ...rest] = argv;
   if (!name) throw new UsageError('a drill name is required');
-  if ((PLANNED as readonly string[]).includes(name)) throw new UsageError(`drill "${name}" is not built yet`);
   if (!(BUILT as readonly string[]).includes(name))
     throw new UsageError(`unknown drill "${name.slice(0, 80)}"`);
   const flags: Partial<Record<Flag, number>> = {};
@@ -62,7 +78,11 @@ async function runningStack(): Promise<LocalStackInfo> {
     throw new Error('no local stack is running (start one with `npm start`; .local/stack.json is missing)');
   }
   // Drills fault and flood the stack: loopback only, never a deployed one.
-  const urls = [info.webhook.url, ...Object.values(info.endpoints)];
+  const urls = [
+    info.webhook.url,
+    ...Object.values(info.endpoints),
+    ...(info.control ? [info.control.url] : []),
+  ];
   if (!urls.every((u) => new URL(u).hostname === '127.0.0.1'))
     throw new Error('.local/stack.json names endpoints off this machine: drills run on loopback only');
   const alive = await fetch(info.endpoints.dynamodb, { signal: AbortSignal.timeout(1_000) }).catch(
@@ -71,6 +91,8 @@ async function runningStack(): Promise<LocalStackInfo> {
   if (!alive) throw new Error('the stack in .local/stack.json is not running (start it with `npm start`)');
   return info;
 }
+
+const minutes = (args: DrillArgs) => (args.flags.minutes ? { minutes: args.flags.minutes } : {});
 
 export async function runDrill(
   info: LocalStackInfo,
@@ -88,6 +110,22 @@ export async function runDrill(
       });
     case 'ssm':
       return runSsm(info, { log });
+    case 'emergency':
+      return runEmergency(info, { ...minutes(args), log });
+    case 'avantis':
+      return runAvantis(info, { ...minutes(args), log });
+    case 'telegram':
+      return runTelegram(info, { ...minutes(args), log });
+    case 'rpc':
+      return runRpc(info, { minutes: args.flags.minutes ?? 2, log });
+    case 'dynamodb':
+      return runDynamodb(info, { ...minutes(args), log });
+    case 'sqs':
+      return runSqs(info, { ...minutes(args), log });
+    case 'load':
+      return runLoad(info, { minutes: args.flags.minutes ?? 1, log });
+    case 'soak':
+      return runSoak(info, { minutes: args.flags.minutes ?? 30, log });
   }
 }
 

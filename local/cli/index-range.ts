@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
 import { DynamoFillStore } from '../../layers/core/adapters/dynamo/fill-store.js';
 import { loadConfig } from '../../layers/core/config.js';
-import { connectChain } from '../../layers/core/indexer/compose.js';
+import { connectIndexerChain } from '../../layers/core/indexer/compose.js';
 import { indexRange } from '../../layers/core/indexer/range.js';
 import { UsageError, runCli } from './cli.js';
 import { connect } from './connect.js';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const connection = await connect({ log });
   try {
     const cfg = loadConfig();
-    const chain = await connectChain(cfg);
+    const chain = await connectIndexerChain(cfg);
     const to = blockArg('to-block', values['to-block'], await chain.reader.headNumber());
     if (to < from) throw new UsageError(`--to-block (${to}) is before --from-block (${from})`);
     const pageSize = values.page === undefined ? cfg.indexer.page : blockArg('page', values.page);

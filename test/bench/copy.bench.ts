@@ -11,7 +11,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Contract, Wallet } from 'ethers';
 import { batchWrite } from '../../layers/core/adapters/dynamo/batch.js';
 import { followToItem } from '../../layers/core/adapters/dynamo/follow-store.js';
-import { toJson } from '../../layers/core/adapters/dynamo/codec.js';
+import { toJson } from '../../layers/core/codec.js';
 import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
 import { KmsDelegateKeys } from '../../layers/core/adapters/kms/delegate-keys.js';
 import { newFollow } from '../../layers/core/domain/follows.js';

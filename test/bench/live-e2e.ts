@@ -5,6 +5,7 @@ import { endToEndBench } from './signals.bench.js';
 
 const live = await startLocalStack({
   blockTimeSeconds: 1,
+  upgrade: 'start',
   env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', COPY_EXECUTION_MODE: 'LIVE' },
 });
 try {

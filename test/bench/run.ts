@@ -1,7 +1,9 @@
 // `npm run bench`: every benchmark against embedded local stacks (anvil with 1 s blocks). Prints
 // the results and writes bench-results/latest.json with the machine they were measured on.
+// `npm run bench -- copy stack` runs only those sections (pure, stack, live, startup, copy) and
+// merges their results into latest.json, each section stamped with when it was measured.
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -34,8 +36,38 @@ const TARGETS = {
   'PnL chart PNG, warm, p99': '<= 500 ms',
 };
 
+const SECTIONS = ['pure', 'stack', 'live', 'startup', 'copy'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function sectionsOf(argv: readonly string[]): ReadonlySet<Section> {
+  const unknown = argv.filter((a) => !(SECTIONS as readonly string[]).includes(a));
+  if (unknown.length > 0) {
+    console.error(`unknown bench section(s): ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+    process.exit(2);
+  }
+  return new Set(argv.length ? (argv as Section[]) : SECTIONS);
+}
+
 async function main(): Promise<void> {
+  const run = sectionsOf(process.argv.slice(2));
   const results: Record<string, unknown> = {};
+  const measuredAt: Partial<Record<Section, string>> = {};
+  const stamp = (s: Section) => (measuredAt[s] = new Date().toISOString());
+  if (run.has('pure')) await pure(results).then(() => stamp('pure'));
+  if (run.has('stack')) await stackBenches(results).then(() => stamp('stack'));
+  if (run.has('live')) {
+    live(results);
+    stamp('live');
+  }
+  if (run.has('startup')) await startup(results).then(() => stamp('startup'));
+  if (run.has('copy')) {
+    copy(results);
+    stamp('copy');
+  }
+  await write(results, measuredAt);
+}
+
+async function pure(results: Record<string, unknown>): Promise<void> {
   const decode = decodeBench(200_000);
   results['decode events/s'] = decode.eventsPerSecond;
   results['ethers AbiCoder baseline events/s'] = ethersBaselineBench(20_000).eventsPerSecond;
@@ -49,7 +81,9 @@ async function main(): Promise<void> {
   const chart = await chartBench();
   results['PnL chart PNG, warm (ms)'] = chart;
   console.log('PnL chart PNG, warm (ms)', chart);
+}
 
+async function stackBenches(results: Record<string, unknown>): Promise<void> {
   // Without the router and the copy path, so the signal-latency bench reads signals.fifo itself.
   const {
     'signal-router': _router,
@@ -90,7 +124,9 @@ async function main(): Promise<void> {
     sqs.destroy();
     await stack.stop();
   }
+}
 
+function live(results: Record<string, unknown>): void {
   // The whole flow LIVE (a ceiling that allows it, the switch turned LIVE), in a process of its own.
   const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/live-e2e.ts')], {
     encoding: 'utf8',
@@ -98,14 +134,18 @@ async function main(): Promise<void> {
   const e2e = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
   results['block mined -> alert sent (ms), copy mined (blocks after the trader)'] = e2e;
   console.log('block mined -> alert sent, copy mined', e2e);
+}
 
+async function startup(results: Record<string, unknown>): Promise<void> {
   // `npm start` itself, in a process of its own on other ports (issue 9).
   const startup = await startupBench();
   results['npm start up (s)'] = startup.upSeconds;
   results['npm start -> leaderboard has traders (s)'] = startup.leaderboardSeconds;
   results['npm start (details)'] = startup;
   console.log('npm start up, leaderboard has traders', startup);
+}
 
+function copy(results: Record<string, unknown>): void {
   // Copies on Avantis v2: N = 100 and 1,000 AUTO followers, LIVE, in a process of its own.
   const copyOut = execFileSync(
     process.execPath,
@@ -118,8 +158,17 @@ async function main(): Promise<void> {
   const copies = JSON.parse(copyOut.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
   results['copy: trader fill -> ACCEPTED / EXECUTED (ms), blocks, alerts (ms)'] = copies;
   console.log('copies (N = 100, 1,000)', copies);
+}
 
+async function write(
+  results: Record<string, unknown>,
+  measuredAt: Partial<Record<Section, string>>,
+): Promise<void> {
   const file = path.join(ROOT, 'bench-results', 'latest.json');
+  // A partial run keeps the other sections' last results.
+  const before = await readFile(file, 'utf8')
+    .then((t) => JSON.parse(t) as { results?: Record<string, unknown>; measuredAt?: Record<string, string> })
+    .catch(() => ({}) as { results?: Record<string, unknown>; measuredAt?: Record<string, string> });
   await mkdir(path.dirname(file), { recursive: true });
   const cpus = os.cpus();
   const machine = {
@@ -130,7 +179,17 @@ async function main(): Promise<void> {
   };
   await writeFile(
     file,
-    `${JSON.stringify({ at: new Date().toISOString(), machine, targets: TARGETS, results }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine,
+        targets: TARGETS,
+        measuredAt: { ...before.measuredAt, ...measuredAt },
+        results: { ...before.results, ...results },
+      },
+      null,
+      2,
+    )}\n`,
   );
   console.log(`written to ${path.relative(process.cwd(), file)}`);
 }

@@ -119,7 +119,7 @@ export async function alertRateBench(stack: LocalStack, n = 290) {
 /**
  * End to end on anvil with 1 s blocks: a trader opens; measured from the block being first served
  * (polled every 10 ms) to the follower's alert reaching the Bot API stand-in, and in blocks from
- * the trader's block to the follower's copy being mined (LIVE stacks only).
+ * the trader's fill block to the follower's copy's fill block (LIVE stacks on Avantis v2).
  */
 export async function endToEndBench(stack: LocalStack, trades = 10) {
   const chain = stack.info.chain;
@@ -144,18 +144,13 @@ export async function endToEndBench(stack: LocalStack, trades = 10) {
   const wallet = await LocalTrader.create(rpc, chain.addresses, 2_500, 100_000n * USDC_UNIT);
   const follower = new ChatDriver(stack.info, { id: 95_000_001, firstName: 'Bench' });
   const linked = await follower.say(`/wallet ${wallet.address}`);
-  const v2 = await isUpgradedToV2(provider, chain.addresses);
-  if (v2) {
-    // v2: the follower registers their own Alfa key, which /wallet shows, on the TradingRouter.
-    const shown = linked.map((m) => m.text).join('\n');
-    const key = /delegate key: <code>(0x[0-9a-fA-F]{40})<\/code>/.exec(shown)?.[1];
-    if (!key) throw new Error('/wallet showed no Alfa delegate key');
-    await wallet.setDelegate(key);
-    await follower.say('/wallet');
-  } else {
-    await wallet.delegateTo(stack.info.executorAddress);
-    await follower.say('/wallet');
-  }
+  if (!(await isUpgradedToV2(provider, chain.addresses))) throw new Error('needs a stack on Avantis v2');
+  // The follower registers their own Alfa key, which /wallet shows, on the TradingRouter.
+  const shown = linked.map((m) => m.text).join('\n');
+  const key = /delegate key: <code>(0x[0-9a-fA-F]{40})<\/code>/.exec(shown)?.[1];
+  if (!key) throw new Error('/wallet showed no Alfa delegate key');
+  await wallet.setDelegate(key);
+  await follower.say('/wallet');
   await follower.say('/settings maxpos 100000');
   await follower.say('/settings ceiling 1000000');
   const alertMs: number[] = [];
@@ -199,35 +194,18 @@ export async function endToEndBench(stack: LocalStack, trades = 10) {
       if (Date.now() > copyDeadline) break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    if (v2) {
-      // The copy's block: the follower wallet's open MarketExecuted (the service's relayer sends it).
-      const { decodeV2Logs } = await import('../../local/chain/v2.js');
-      const logs = await provider.getLogs({
-        address: chain.addresses.tradingCallbacks,
-        fromBlock: receipt.blockNumber,
-        toBlock: 'latest',
-      });
-      const copy = decodeV2Logs(logs, chain.addresses).find(
-        (e) =>
-          e.kind === 'TradingCallbacks.MarketExecuted' &&
-          e.open &&
-          e.t.trader.toLowerCase() === wallet.address,
-      );
-      if (copy) copyBlocks.push(copy.blockNumber - receipt.blockNumber);
-    } else if ((await provider.getTransactionCount(stack.info.executorAddress, 'latest')) > 0) {
-      // The copy's block: the block holding the executor's last mined transaction.
-      for (let b = await provider.getBlockNumber(); b >= receipt.blockNumber; b--) {
-        const block = await provider.getBlock(b, true);
-        if (
-          block?.prefetchedTransactions.some(
-            (t) => t.from.toLowerCase() === stack.info.executorAddress.toLowerCase(),
-          )
-        ) {
-          copyBlocks.push(b - receipt.blockNumber);
-          break;
-        }
-      }
-    }
+    // The copy's block: the follower wallet's open MarketExecuted (the service's keeper fills it).
+    const { decodeV2Logs } = await import('../../local/chain/v2.js');
+    const logs = await provider.getLogs({
+      address: chain.addresses.tradingCallbacks,
+      fromBlock: receipt.blockNumber,
+      toBlock: 'latest',
+    });
+    const copy = decodeV2Logs(logs, chain.addresses).find(
+      (e) =>
+        e.kind === 'TradingCallbacks.MarketExecuted' && e.open && e.t.trader.toLowerCase() === wallet.address,
+    );
+    if (copy) copyBlocks.push(copy.blockNumber - receipt.blockNumber);
   }
   polling = false;
   await poller;

@@ -12,7 +12,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import type { JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpBatchedMarket } from '../../layers/core/adapters/avantis/batched-market.js';
-import { toJson } from '../../layers/core/adapters/dynamo/codec.js';
+import { toJson } from '../../layers/core/codec.js';
 import { DynamoIntentStore } from '../../layers/core/adapters/dynamo/intent-store.js';
 import { DynamoOperatorFlags } from '../../layers/core/adapters/dynamo/operator-state.js';
 import { KmsDelegateKeys } from '../../layers/core/adapters/kms/delegate-keys.js';
@@ -75,6 +75,22 @@ const copyOf = (txHash: string, state?: CopyIntent['state'] | readonly CopyInten
       return found && (!wanted || wanted.includes(found.state)) ? found : undefined;
     },
     ms,
+  );
+
+/**
+ * Waits until none of Bob's copies is in flight: a fault armed for his wallet must meet the order
+ * the test sends next, not a close of an earlier test still on its way to the keeper.
+ */
+const settled = () =>
+  until(
+    'no copy of Bob in flight',
+    async () => {
+      const busy = (await intentsOf(bob.person.id)).filter((i) =>
+        ['CREATED', 'ACCEPTED', 'INITIATED'].includes(i.state),
+      );
+      return busy.length === 0 ? true : undefined;
+    },
+    45_000,
   );
 
 const setSwitch = (value: 'LIVE' | 'DRY') =>
@@ -208,6 +224,7 @@ describe('LIVE copy on Avantis v2', () => {
   });
 
   it('records an injected cancellation as CANCELED and tells the reason and the fee kept', async () => {
+    await settled();
     await arm(avantis, { cancelNext: 1, trader: wallet.address });
     const fill = await trader.open({
       pairIndex: 0,
@@ -230,6 +247,7 @@ describe('LIVE copy on Avantis v2', () => {
   });
 
   it('replays a stream that timed out by its tracking id, and tells the fill once', async () => {
+    await settled();
     await arm(avantis, { streamTimeoutNext: 1, trader: wallet.address });
     const fill = await trader.open({
       pairIndex: 1,

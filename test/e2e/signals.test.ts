@@ -7,7 +7,7 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoOperatorFlags } from '../../layers/core/adapters/dynamo/operator-state.js';
 import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { toJson } from '../../layers/core/adapters/dynamo/codec.js';
+import { toJson } from '../../layers/core/codec.js';
 import type { Signal } from '../../layers/core/domain/signals.js';
 import type { AlertJob, CopyJob } from '../../layers/core/ports/copy.js';
 import { ChatDriver } from '../support/chat-driver.js';

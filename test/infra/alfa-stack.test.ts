@@ -40,7 +40,6 @@ beforeAll(() => {
     operatorEnv: {
       ADMIN_USER_IDS: '42',
       RPC_URLS: 'https://rpc.example',
-      EXECUTOR_KMS_KEY_ID: 'arn:aws:kms:us-east-1:111122223333:key/executor',
     },
   });
   assembly = app.synth(); // throws if a policy rule fails
@@ -300,11 +299,9 @@ describe('least privilege: telegram-webhook', () => {
     ).toEqual([]);
   });
 
-  it('lets only the functions whose definition holds the executor key use the KMS executor key', () => {
-    const signs = (name: string) => actionsOf(statementsOf(name)).includes('kms:Sign');
-    for (const [name, def] of Object.entries(FUNCTIONS) as [string, { secretFields: readonly string[] }][])
-      expect(signs(name), name).toBe(def.secretFields.includes('executorKey'));
-    expect(signs('telegram-webhook')).toBe(false);
+  it('lets no function use kms:Sign: copies are signed by per-user delegate keys derived with GenerateMac', () => {
+    for (const name of Object.keys(FUNCTIONS))
+      expect(actionsOf(statementsOf(name)), name).not.toContain('kms:Sign');
   });
 
   it('runs the Telegram sender in one container, so the pacer holds for the whole bot', () => {

@@ -86,7 +86,7 @@ describe('operator settings are checked at synth with the schema the functions u
     ['RPC_URLS', 'ftp://rpc.example', /http\(s\) or ws\(s\)/],
     ['CANARY_MAX_LEVERAGE', '500', /at most 150/],
     ['CANARY_PAIRS', 'BTC', /ALL or pair indexes/],
-    ['EXECUTOR_ADDRESS', '0x12', /20-byte addresses/],
+    ['AVANTIS_UPGRADE_BLOCK', 'soon', /expected a whole number/],
     ['AVANTIS_CONTRACTS', '{', /expected JSON/],
     ['TELEGRAM_API_ROOT', 'not a url', /Bot API base URL/],
     ['COPY_EXECUTION_MOD', 'LIVE', /not a setting Alfa reads/],

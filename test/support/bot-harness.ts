@@ -10,7 +10,8 @@ import type { Follow } from '../../layers/core/domain/follows.js';
 import type { Position } from '../../layers/core/domain/positions.js';
 import { defaultRiskPolicy, type RiskPolicy } from '../../layers/core/domain/risk.js';
 import type { User } from '../../layers/core/domain/users.js';
-import type { Leaderboard, Profile, RecordedError } from '../../layers/core/ports.js';
+import type { RecordedError } from '../../layers/core/ports/operator.js';
+import type { Leaderboard, Profile } from '../../layers/core/ports/stores.js';
 import { startBotApi, type BotApiStandIn, type RecordedCall } from '../../local/standins/telegram-bot-api.js';
 
 export const BOT_TOKEN = '424242:test-token';

@@ -10,18 +10,16 @@ import {
 import { positionKey, type Position } from '../../layers/core/domain/positions.js';
 import type { Signal } from '../../layers/core/domain/signals.js';
 import type { RawLog } from '../../layers/core/domain/trade-events.js';
+import type { BlockHeader, ChainReader, LogPage } from '../../layers/core/ports/chain.js';
+import type { SignalQueue } from '../../layers/core/ports/queues.js';
 import type {
-  BlockHeader,
-  ChainReader,
   IndexerCheckpoint,
   IndexerStateStore,
-  LogPage,
   PositionStore,
   QuarantinedLog,
-  SignalQueue,
   StatsStore,
   TradeEventStore,
-} from '../../layers/core/ports.js';
+} from '../../layers/core/ports/stores.js';
 import type { TraderStats } from '../../layers/core/domain/analytics/stats.js';
 
 export class MemoryFills implements TradeEventStore {

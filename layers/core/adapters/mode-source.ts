@@ -8,16 +8,12 @@ import {
 } from '../domain/execution-mode.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config.js';
-import type { ExecutionSwitch, OperatorFlags } from '../ports.js';
+import type { ExecutionSwitch, ModeReading, OperatorFlags } from '../ports/operator.js';
 import { DynamoOperatorFlags } from './dynamo/operator-state.js';
 import { SsmExecutionSwitch } from './ssm/execution-switch.js';
 
-export interface ModeReading {
-  readonly mode: ExecutionMode;
-  /** What the switch said, or why it could not be read. */
-  readonly switchValue: string;
-  readonly emergencyStop: boolean;
-}
+// Re-exported for callers that read the mode through this adapter; the type lives with the ports.
+export type { ModeReading };
 
 export class ModeSource {
   private health: SwitchHealth = INITIAL_SWITCH_HEALTH;
@@ -35,10 +31,39 @@ export class ModeSource {
     },
   ) {}
 
+  private inFlight: Promise<ModeReading> | undefined;
+  private queued: Promise<ModeReading> | undefined;
+
+  /**
+   * A fresh read always starts after the caller asked (a stop set a moment ago is seen), but callers
+   * asking together share one: those arriving while a read is in flight wait for the one queued
+   * behind it. A burst of 1,000 copies makes two reads a round trip, not 1,000.
+   */
   async read(options: { fresh?: boolean } = {}): Promise<ModeReading> {
     const now = (this.deps.now ?? Date.now)();
     if (!options.fresh && this.cached && now - this.cached.at < this.deps.maxAgeMs)
       return this.cached.reading;
+    if (!this.inFlight) return this.start();
+    if (!options.fresh) return this.inFlight;
+    this.queued ??= this.inFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.inFlight ?? this.start();
+      });
+    return this.queued;
+  }
+
+  private start(): Promise<ModeReading> {
+    const read = this.readNow().finally(() => {
+      if (this.inFlight === read) this.inFlight = undefined;
+    });
+    this.inFlight = read;
+    return read;
+  }
+
+  private async readNow(): Promise<ModeReading> {
+    const now = (this.deps.now ?? Date.now)();
     const [switchRead, flag] = await Promise.all([
       this.deps.switch.read().then(
         (value) => ({ ok: true as const, value }),

@@ -48,7 +48,6 @@ export const adminRequestSchema = z.discriminatedUnion('action', [
   }),
 ]);
 export type AdminRequest = z.infer<typeof adminRequestSchema>;
-export type AdminAction = AdminRequest['action'];
 /** What a caller builds: defaults may be left out. */
 export type AdminRequestInput = z.input<typeof adminRequestSchema>;
 

@@ -9,7 +9,8 @@ import {
 import type { LeaderRules } from '../domain/analytics/score.js';
 import { statsFromFills } from '../domain/analytics/stats.js';
 import type { TradeEventRecord } from '../domain/fills.js';
-import type { AppLog, TradeEventStore, Leaderboard, StatsStore } from '../ports.js';
+import type { AppLog } from '../ports/runtime.js';
+import type { Leaderboard, StatsStore, TradeEventStore } from '../ports/stores.js';
 
 export const LEADERBOARD_SIZE = 200;
 const SORTS: readonly LeaderboardSort[] = ['score', 'pnl'];

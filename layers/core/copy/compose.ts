@@ -21,8 +21,9 @@ import { tradingDomain } from '../domain/avantis/intents.js';
 import { pairCatalog } from '../domain/avantis/pairs.js';
 import { dayOf } from '../domain/analytics/stats.js';
 import { nonceFromBytes } from '../domain/copy/orders.js';
-import { Interface } from 'ethers';
-import type { AppLog } from '../ports.js';
+import { Interface, id, zeroPadValue } from 'ethers';
+import { z } from 'zod';
+import type { AppLog } from '../ports/runtime.js';
 import type { DelegateKeys } from '../ports/copy.js';
 import type { CopyDeps, CopyPair, MetricName } from './copy.js';
 import type { RouteDeps } from './route.js';
@@ -134,8 +135,42 @@ export function copyDeps(
     metric: options.metric,
     log: options.log,
     emergencySince: () => flags.emergencySince(),
+    refundIn: async (txHash, wallet) => {
+      try {
+        const receipt = receiptLogs.parse(await pool().send('eth_getTransactionReceipt', [txHash]));
+        if (!receipt) return undefined;
+        const usdc = contracts().usdc.toLowerCase();
+        const to = zeroPadValue(wallet, 32).toLowerCase();
+        return receipt.logs
+          .filter(
+            (l) =>
+              l.address.toLowerCase() === usdc &&
+              l.topics[0] === TRANSFER &&
+              l.topics[2]?.toLowerCase() === to,
+          )
+          .reduce((sum, l) => sum + BigInt(l.data), 0n);
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
+
+const TRANSFER = id('Transfer(address,address,uint256)');
+const receiptLogs = z
+  .object({
+    logs: z.array(
+      z
+        .object({
+          address: z.string(),
+          topics: z.array(z.string()),
+          data: z.string().regex(/^0x[0-9a-fA-F]*$/),
+        })
+        .loose(),
+    ),
+  })
+  .loose()
+  .nullable();
 
 export function routeDeps(cfg: Config, db: DynamoDBDocumentClient, log: AppLog): RouteDeps {
   return {

@@ -4,7 +4,7 @@
 // submitted to the batched-market service and followed over its stream to a terminal state. What
 // a stream does not finish (a timeout, a drop, an outage, a crash) the reconciler finishes with
 // `driveIntent`, which this file also exports: both paths share one set of rules.
-import type { ModeReading } from '../adapters/mode-source.js';
+import type { ModeReading } from '../ports/operator.js';
 import { encodeIntent, intentDigest, type TradingDomain } from '../domain/avantis/intents.js';
 import {
   EIP712_OF,
@@ -29,11 +29,14 @@ import {
   increasePositionSizeReq,
   openTradeReq,
   scaledAdd,
+  stopLossPrice,
   type BuiltIntent,
   type OwnPosition,
 } from '../domain/copy/orders.js';
 import { decide, type CanaryCaps, type Decision, type PairLimits } from '../domain/decision.js';
-import type { AppLog, FollowStore, ProfileStore } from '../ports.js';
+import { notifyLevelOf } from '../domain/follows.js';
+import type { AppLog } from '../ports/runtime.js';
+import type { FollowStore, ProfileStore } from '../ports/stores.js';
 import {
   IntentRejectedError,
   ServiceUnavailableError,
@@ -90,6 +93,8 @@ export interface CopyDeps {
   readonly log: AppLog;
   /** When the emergency stop in force was set; undefined while none is (the reconciler reads it). */
   readonly emergencySince?: () => Promise<string | undefined>;
+  /** USDC the wallet received in a transaction (a cancel's refund); undefined when unreadable. */
+  readonly refundIn?: (txHash: string, wallet: string) => Promise<bigint | undefined>;
 }
 
 export type CopyOutcome =
@@ -121,8 +126,13 @@ async function unrealizedLoss(positions: readonly OwnPosition[], prices: PriceRe
 }
 
 export async function copySignal(job: CopyJob, deps: CopyDeps): Promise<CopyOutcome> {
-  const reading = await deps.mode.read({ fresh: true });
   const order = job.decision.order;
+  const opening = order ? order.kind === 'OPEN' : job.decision.reason === 'NEEDS_EQUITY';
+  // An open's first reads go out together with the mode read (one round trip, not two); they are
+  // reads only, and nothing is signed before the mode says so.
+  const first = opening ? openReads(job, deps) : undefined;
+  first?.catch(() => undefined);
+  const reading = await deps.mode.read({ fresh: true });
   const base = { signalId: job.signal.id, userId: job.userId };
   // The emergency stop halts every signature, opens and closes alike.
   if (reading.emergencyStop) {
@@ -131,8 +141,21 @@ export async function copySignal(job: CopyJob, deps: CopyDeps): Promise<CopyOutc
   }
   if (!order && job.decision.reason !== 'NEEDS_EQUITY')
     return { status: 'DONE', reason: job.decision.reason };
-  if (order?.kind === 'CLOSE' || order?.kind === 'INCREASE') return copyOnPosition(job, deps, reading);
-  return copyOpen(job, deps, reading);
+  if (!first) return copyOnPosition(job, deps, reading);
+  return copyOpen(job, deps, reading, first);
+}
+
+/** What an open reads before it knows the wallet: the follow, the user, and the copy's context. */
+function openReads(job: CopyJob, deps: CopyDeps) {
+  return Promise.all([
+    deps.follows.get(job.userId, job.signal.trader),
+    deps.users.profile(job.userId),
+    deps.intents.get(intentIdOf(job)),
+    deps.keys.addressOf(job.userId),
+    deps.delegations.chainTime(),
+    deps.intents.inFlightOf(job.userId),
+    deps.prices.priceOf(job.signal.pairIndex),
+  ]);
 }
 
 function claimBase(
@@ -159,14 +182,19 @@ function claimBase(
   };
 }
 
-async function copyOpen(job: CopyJob, deps: CopyDeps, reading: ModeReading): Promise<CopyOutcome> {
+async function copyOpen(
+  job: CopyJob,
+  deps: CopyDeps,
+  reading: ModeReading,
+  first: ReturnType<typeof openReads>,
+): Promise<CopyOutcome> {
   const { signal, userId } = job;
-  const follow = await deps.follows.get(userId, signal.trader);
+  // Round trips are the copy's latency: a failed read fails the copy, nothing is signed.
+  const [follow, profile, existing, delegate, chainTime, inFlight, price] = await first;
   if (follow?.mode !== 'AUTO' || !job.follower) {
     deps.log.info('copy stopped before signing', { reason: 'AUTOCOPY_OFF', signalId: signal.id, userId });
     return { status: 'DONE', reason: 'AUTOCOPY_OFF' };
   }
-  const profile = await deps.users.profile(userId);
   const wallet = profile?.wallet;
   if (!profile || !wallet) return { status: 'DONE', reason: 'NO_WALLET' };
   const pair = deps.pair(signal.pairIndex);
@@ -207,7 +235,6 @@ async function copyOpen(job: CopyJob, deps: CopyDeps, reading: ModeReading): Pro
     return { status: 'DONE', intent: claimed ? 'SIMULATED' : 'DUPLICATE' };
   }
 
-  const existing = await deps.intents.get(intentIdOf(job));
   if (existing) {
     deps.log.info('copy intent exists', {
       reason: 'DUPLICATE',
@@ -218,14 +245,10 @@ async function copyOpen(job: CopyJob, deps: CopyDeps, reading: ModeReading): Pro
     return { status: 'DONE', intent: 'DUPLICATE' };
   }
 
-  // Fresh numbers, read in parallel: delegation, positions, copies in flight, price, loss, equity.
-  const delegate = await deps.keys.addressOf(userId);
-  const [delegation, chainTime, positions, inFlight, price, realized, equity] = await Promise.all([
+  // Fresh numbers of the wallet, in parallel: delegation, positions, loss, equity.
+  const [delegation, positions, realized, equity] = await Promise.all([
     deps.delegations.delegation(wallet, delegate),
-    deps.delegations.chainTime(),
     deps.positions.positionsOf(wallet),
-    deps.intents.inFlightOf(userId),
-    deps.prices.priceOf(signal.pairIndex),
     deps.realizedLossToday(wallet),
     deps.equityOf(wallet),
   ]);
@@ -264,7 +287,7 @@ async function copyOpen(job: CopyJob, deps: CopyDeps, reading: ModeReading): Pro
     userId,
   });
   if (decision.action !== 'COPY' || decision.order?.kind !== 'OPEN') {
-    if (decision.notify && decision.reason !== job.decision.reason)
+    if (decision.notify && decision.reason !== job.decision.reason && notifyLevelOf(follow) !== 'SILENT')
       await deps.alerts.publish([
         {
           id: `${intentIdOf(job)}:skip`,
@@ -286,6 +309,10 @@ async function copyOpen(job: CopyJob, deps: CopyDeps, reading: ModeReading): Pro
     mode: 'LIVE',
   });
   if (!claimed) return { status: 'DONE', intent: 'DUPLICATE' };
+  // A stop set while the copy was read and decided must still prevent its signature: read again,
+  // together with the mirror's write.
+  const recheck = deps.mode.read({ fresh: true });
+  recheck.catch(() => undefined);
   // The mirror exists from the claim on, so a close arriving before the fill finds it and waits.
   await deps.intents.putMirror({
     userId,
@@ -299,6 +326,9 @@ async function copyOpen(job: CopyJob, deps: CopyDeps, reading: ModeReading): Pro
     buy: signal.side === 'LONG',
   });
   const o = decision.order;
+  // A reverse copy takes the other side: the trader's TP/SL mean nothing for it; its own SL stays.
+  const reversed = o.buy !== (signal.side === 'LONG');
+  const stop = job.follower.stopLoss;
   const built = openTradeReq({
     wallet,
     pairIndex: o.pairIndex,
@@ -306,7 +336,19 @@ async function copyOpen(job: CopyJob, deps: CopyDeps, reading: ModeReading): Pro
     leverage: BigInt(o.leverage),
     collateralUsdc: BigInt(o.collateralUsdc),
     referencePrice: price,
-    trader: { openPrice: BigInt(signal.price), tp: BigInt(signal.tp ?? '0'), sl: BigInt(signal.sl ?? '0') },
+    trader: reversed
+      ? { openPrice: BigInt(signal.price), tp: 0n, sl: 0n }
+      : { openPrice: BigInt(signal.price), tp: BigInt(signal.tp ?? '0'), sl: BigInt(signal.sl ?? '0') },
+    ...(stop
+      ? {
+          ownStopLoss: stopLossPrice(stop, {
+            buy: o.buy,
+            entry: price,
+            collateralUsdc: BigInt(o.collateralUsdc),
+            leverage: BigInt(o.leverage),
+          }),
+        }
+      : {}),
     slippageP: deps.slippageP,
     pnl: pair?.pnl ?? false,
     deadlineMs: BigInt(deps.now().getTime()) + INTENT_DEADLINE_MS,
@@ -324,6 +366,7 @@ async function copyOpen(job: CopyJob, deps: CopyDeps, reading: ModeReading): Pro
       pairIndex: o.pairIndex,
     },
     deps,
+    recheck,
   );
 }
 
@@ -468,7 +511,18 @@ async function signAndSubmit(
     index?: number;
   },
   deps: CopyDeps,
+  /** A fresh mode read started after the claim (by default now): a stop since then signs nothing. */
+  recheck: Promise<ModeReading> = deps.mode.read({ fresh: true }),
 ): Promise<CopyOutcome> {
+  if ((await recheck).emergencyStop) {
+    deps.log.info('copy stopped before signing', { reason: 'EMERGENCY_STOP', intentId });
+    await settle(
+      intentId,
+      { state: 'FAILED', reason: 'STOPPED', code: 'EmergencyStop', message: 'emergency stop before signing' },
+      deps,
+    );
+    return { status: 'DONE', intent: 'FAILED', reason: 'EMERGENCY_STOP' };
+  }
   const type = EIP712_OF[kind];
   const digest = intentDigest(type, deps.domain(), built.message);
   const { signature } = await deps.keys.signDigest(subject.userId, digest);
@@ -487,10 +541,8 @@ async function signAndSubmit(
     ...(subject.index === undefined ? {} : { index: subject.index }),
   };
   // Stored before it is sent: from here on only these bytes (this nonce) can ever be submitted.
-  if (!(await deps.intents.saveSigned(intentId, signed, deps.now())))
-    return { status: 'DONE', intent: 'DUPLICATE' };
-  const intent = await deps.intents.get(intentId);
-  if (!intent) return { status: 'DONE' };
+  const intent = await deps.intents.saveSigned(intentId, signed, deps.now());
+  if (!intent) return { status: 'DONE', intent: 'DUPLICATE' };
   const after = await submitAndFollow(intent, deps);
   return { status: 'DONE', intent: after.state };
 }
@@ -557,8 +609,8 @@ async function submitAndFollow(intent: CopyIntent, deps: CopyDeps): Promise<Copy
 /** Applies one update and, on a terminal one, settles it (mirror, metrics, the user's message once). */
 async function record(intent: CopyIntent, update: IntentUpdate, deps: CopyDeps): Promise<CopyIntent> {
   const at = deps.now();
-  const moved = await deps.intents.apply(intent.intentId, update, at);
-  if (!moved) return (await deps.intents.get(intent.intentId)) ?? intent;
+  const next = await deps.intents.apply(intent.intentId, update, at);
+  if (!next) return (await deps.intents.get(intent.intentId)) ?? intent;
   if (update.state === 'ACCEPTED' && intent.signalTs)
     deps.metric('SignalToAcceptedMs', at.getTime() - intent.signalTs * 1000);
   deps.log.info('intent moved', {
@@ -569,7 +621,6 @@ async function record(intent: CopyIntent, update: IntentUpdate, deps: CopyDeps):
     intentId: intent.intentId,
     state: update.state,
   });
-  const next = (await deps.intents.get(intent.intentId)) ?? intent;
   if (isTerminal(next.state)) await afterTerminal(next, deps);
   return next;
 }
@@ -616,18 +667,45 @@ function noticeSubject(intent: CopyIntent): NoticeIntent {
   };
 }
 
+/**
+ * What a cancelled open cost: its collateral minus what the cancel transaction sent back to the
+ * wallet, read from that transaction's USDC transfers (the opening fee Avantis keeps is skew-
+ * adjusted, 0.5 to 1.5 times the base rate, so a formula would be wrong by up to half). The base
+ * rate's estimate only when the receipt cannot be read.
+ */
+async function keptFee(
+  intent: CopyIntent,
+  subject: NoticeIntent,
+  deps: CopyDeps,
+): Promise<bigint | undefined> {
+  if (intent.kind !== 'OPEN') return undefined;
+  const collateral = BigInt(subject.collateralUsdc);
+  const refund =
+    intent.txHash && intent.wallet && deps.refundIn
+      ? await deps.refundIn(intent.txHash, intent.wallet)
+      : undefined;
+  if (refund !== undefined) return collateral > refund ? collateral - refund : 0n;
+  const pair = deps.pair(subject.pairIndex);
+  const notional = (collateral * BigInt(subject.leverage)) / PRECISION;
+  return pair ? (notional * pair.openFeeP) / PRECISION / 100n : undefined;
+}
+
 /** The user hears about every terminal state exactly once (a conditional write decides who tells). */
 async function notifyOnce(intent: CopyIntent, deps: CopyDeps): Promise<void> {
   if (intent.mode !== 'LIVE' || !isTerminal(intent.state) || intent.state === 'SIMULATED') return;
   if (!(await deps.intents.markNotified(intent.intentId, deps.now()))) return;
+  // SILENT means nothing at all, copy results included (unfollowed: still told, it is their money).
+  const follow = await deps.follows.get(intent.userId, intent.trader).catch(() => undefined);
+  if (follow && notifyLevelOf(follow) === 'SILENT') return;
   const subject = noticeSubject(intent);
   let html: string;
-  if (intent.state === 'EXECUTED' && intent.fill) html = filledText(subject, intent.fill);
-  else if (intent.state === 'CANCELED') {
-    const pair = deps.pair(subject.pairIndex);
-    const notional = (BigInt(subject.collateralUsdc) * BigInt(subject.leverage)) / PRECISION;
-    const fee = pair ? (notional * pair.openFeeP) / PRECISION / 100n : undefined;
-    html = canceledText(subject, intent.reason as IntentReason, fee);
+  if (intent.state === 'EXECUTED' && intent.fill) {
+    html = filledText(subject, intent.fill, intent.reason as IntentReason);
+    // A copy in flight when the stop came fills after the stop's notice went out: say it stays open.
+    if (intent.kind === 'OPEN' && (await deps.emergencySince?.().catch(() => undefined)))
+      html += `\n${emergencyText([{ pairIndex: subject.pairIndex, buy: subject.buy, index: intent.fill.index ?? 0 }])}`;
+  } else if (intent.state === 'CANCELED') {
+    html = canceledText(subject, intent.reason as IntentReason, await keptFee(intent, subject, deps));
   } else html = failedText(subject, intent.reason as IntentReason, intent.code);
   await deps.alerts.publish([
     { id: `${intent.intentId}:${intent.state}`, userId: intent.userId, chatId: intent.chatId, html },

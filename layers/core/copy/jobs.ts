@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Decision, FollowerView } from '../domain/decision.js';
 import type { Signal } from '../domain/signals.js';
 import type { AlertJob, CopyJob } from '../ports/copy.js';
-import { fromJson } from '../adapters/dynamo/codec.js';
+import { fromJson } from '../codec.js';
 
 const dec = z.string().regex(/^-?\d+$/, 'expected a decimal string');
 const fraction = z.object({ closed: dec, of: dec });
@@ -82,6 +82,14 @@ const follower = z.object({
   pairs: z.union([z.literal('ALL'), z.array(z.number())]),
   notify: z.boolean(),
   paused: z.boolean(),
+  direction: z.enum(['SAME', 'REVERSE']).optional(),
+  stopLoss: z
+    .union([
+      z.object({ kind: z.literal('USD'), usdc: z.bigint() }),
+      z.object({ kind: z.literal('PCT'), bps: z.number().int().nonnegative() }),
+    ])
+    .optional(),
+  minTraderLeverage: z.number().nonnegative().optional(),
 });
 
 const copyJob = z.object({
@@ -106,7 +114,7 @@ export function parseSignal(body: string): Signal {
   return signalSchema.parse(JSON.parse(body)) as Signal;
 }
 
-/** A copies.fifo body (bigints travel as `"<digits>n"`, see adapters/dynamo/codec.ts). */
+/** A copies.fifo body (bigints travel as `"<digits>n"`, see layers/core/codec.ts). */
 export function parseCopyJob(body: string): CopyJob {
   const v = copyJob.parse(fromJson<unknown>(body));
   return {
@@ -119,4 +127,10 @@ export function parseCopyJob(body: string): CopyJob {
 
 export function parseAlertJob(body: string): AlertJob {
   return alertJob.parse(JSON.parse(body));
+}
+
+/** Seconds before a message whose attempt failed is tried again: 1, 2, 4 … capped at 60. */
+export function retrySeconds(receiveCount: number): number {
+  const n = Number.isFinite(receiveCount) && receiveCount >= 1 ? Math.floor(receiveCount) : 1;
+  return Math.min(60, 2 ** Math.min(n - 1, 6));
 }

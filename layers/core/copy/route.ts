@@ -4,7 +4,7 @@
 // Closes and adds go to every user holding a copy of that trader position (the mirrors), whatever
 // became of their follow: reducing risk is never blocked by pause, ALERTS mode, unfollow or DRY;
 // followers without a copy get the alert only.
-import type { ModeReading } from '../adapters/mode-source.js';
+import type { ModeReading } from '../ports/operator.js';
 import { pairLimits } from '../domain/avantis/pairs.js';
 import { alertText } from '../domain/alerts.js';
 import { emergencyText } from '../domain/copy/notices.js';
@@ -18,7 +18,8 @@ import {
 } from '../domain/decision.js';
 import type { ExecutionMode } from '../domain/execution-mode.js';
 import type { Signal } from '../domain/signals.js';
-import type { AppLog, FollowStore, ProfileStore } from '../ports.js';
+import type { AppLog } from '../ports/runtime.js';
+import type { FollowStore, ProfileStore } from '../ports/stores.js';
 import type { AlertJob, AlertQueue, CopyJob, CopyQueue, IntentStore } from '../ports/copy.js';
 
 export interface RouteDeps {

@@ -1,5 +1,6 @@
 // The alert a follower receives for a signal, with what Alfa did about the copy; every copy line
-// carries (DRY) while the system is DRY.
+// carries (DRY) while the system is DRY. A close says the fraction closed and the trader's
+// realized PnL on it.
 import type { Decision, ReasonCode } from './decision.js';
 import type { ExecutionMode } from './execution-mode.js';
 import { formatChainLeverage, formatPrice, formatUsd, shortAddress } from './format.js';
@@ -19,6 +20,7 @@ const WHY: Partial<Record<ReasonCode, string>> = {
   CAPITAL_FLOOR: 'your wallet is at its capital floor',
   CAPITAL_CEILING: 'your capital ceiling is used up',
   BELOW_MIN: "the copy would be below Avantis' minimum position for this pair",
+  TRADER_LEVERAGE_LOW: 'the trader’s leverage is below your “skip below” setting',
 };
 
 export function alertText(signal: Signal, decision: Decision, mode: ExecutionMode): string {
@@ -37,10 +39,28 @@ export function alertText(signal: Signal, decision: Decision, mode: ExecutionMod
         : { TP: 'hit take profit on', SL: 'hit stop loss on', LIQ: 'was liquidated on' }[signal.closeReason];
     const part = percent(f.closed, f.of) >= 100 ? '' : ` ${percent(f.closed, f.of)}% of`;
     head = `🔴 ${who} ${what}${part} <b>${side}</b> at ${formatPrice(signal.price)}`;
+    const result = traderResult(signal, f);
+    if (result) head += `\n${result}`;
   } else {
     head = `⚠️ The chain reorganised: ${who}'s trade on ${escapeHtml(signal.pair)} at block ${signal.block} did not happen after all.`;
   }
   return [head, copyLine(decision, mode)].filter(Boolean).join('\n');
+}
+
+/**
+ * The trader's realized PnL on this close: USDC sent back − collateral closed (net of the close
+ * fee, spread, rollover and funding; docs/avantis.md v2 §8), with the share of the position it closed.
+ */
+function traderResult(signal: Signal, f: { closed: string; of: string }): string {
+  if (signal.usdcSentToTrader === undefined) return '';
+  const closed = BigInt(f.closed);
+  const pnl = BigInt(signal.usdcSentToTrader) - closed;
+  const share = percent(f.closed, f.of);
+  const of = share >= 100 ? 'all' : `${share}%`;
+  return (
+    `Closed ${formatUsd(closed)} collateral (${of} of ${formatUsd(BigInt(f.of))}) · ` +
+    `trader's realized PnL <b>${formatUsd(pnl, { sign: true })}</b>`
+  );
 }
 
 function copyLine(d: Decision, mode: ExecutionMode): string {

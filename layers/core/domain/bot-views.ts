@@ -13,8 +13,10 @@ import { FOLLOW_LIMIT, notifyLevelOf, type Follow, type NotifyLevel, type Sizing
 import { escapeHtml, tagMode } from './messages.js';
 import type { Position } from './positions.js';
 import type { RiskPolicy } from './risk.js';
+import type { CopyIntent } from '../ports/copy.js';
+import { cancelWhy, failureWhy } from './copy/notices.js';
+import { closePnlOf, keptFeeOf, returnBps, type CopyResults } from './copy/results.js';
 import {
-  formatAllowance,
   formatChainLeverage,
   formatDuration,
   formatLeverage,
@@ -409,69 +411,13 @@ export function riskScreen(p: RiskPolicy, mode: ExecutionMode): Screen {
 
 // --- Wallet and portfolio ---------------------------------------------------------------------
 
-export interface WalletStatus {
-  readonly wallet: string;
-  readonly executor: string;
-  readonly delegatedTo: string | undefined;
-  readonly allowanceUsdc: bigint;
-  readonly balanceUsdc: bigint;
-  readonly trading: string;
-  readonly tradingStorage: string;
-  readonly usdc: string;
-}
-
-export function walletScreen(
-  s: WalletStatus | undefined,
-  wallet: string | undefined,
-  mode: ExecutionMode,
-  error?: string,
-): Screen {
-  if (!wallet)
-    return {
-      text: 'No wallet linked. Send <code>/wallet 0xYourAddress</code> to link the wallet copies trade from.',
-      keyboard: [],
-    };
-  if (!s)
-    return {
-      text: `Wallet <code>${wallet}</code> is linked, but its on-chain status could not be read${error ? ` (${escapeHtml(error)})` : ''}. Try again in a minute.`,
-      keyboard: [],
-    };
-  const delegated = s.delegatedTo?.toLowerCase() === s.executor.toLowerCase();
-  const approved = s.allowanceUsdc > 0n;
-  // An "unlimited" approval is type(uint256).max or close to it; nobody reads a 78-digit dollar amount.
-  const allowance = formatAllowance(s.allowanceUsdc);
-  const steps: string[] = [];
-  if (!delegated) {
-    steps.push(
-      `${steps.length + 1}. From your wallet, call <code>setDelegate(${s.executor})</code> on Avantis Trading <code>${s.trading}</code>. ` +
-        'This lets Alfa open and close trades for you; your funds never leave your wallet, and <code>removeDelegate()</code> revokes it.',
-    );
-  }
-  if (!approved) {
-    steps.push(
-      `${steps.length + 1}. From your wallet, call <code>approve(${s.tradingStorage}, amount)</code> on USDC <code>${s.usdc}</code> ` +
-        'with the most you want copied trades to use.',
-    );
-  }
-  const text = [
-    tagMode(`<b>Wallet</b> <code>${s.wallet}</code>`, mode),
-    '',
-    `USDC balance: ${formatUsd(s.balanceUsdc)}`,
-    `Delegated to Alfa's executor: ${delegated ? 'yes ✓' : 'no'}`,
-    `USDC approved for trading: ${approved ? `${allowance} ✓` : 'no'}`,
-    '',
-    steps.length
-      ? `<b>To enable copy trading</b>\n${steps.join('\n')}`
-      : 'Ready for copy trading. Set a follow to Auto copy under /following.',
-  ].join('\n');
-  return { text, keyboard: [] };
-}
-
 export function portfolioScreen(input: {
   wallet: string | undefined;
   positions: readonly Position[];
   realized: WindowStats | undefined;
   mode: ExecutionMode;
+  /** The user's copy results in total (undefined: not read, e.g. no copy history wired). */
+  copies?: CopyResults | undefined;
 }): Screen {
   if (!input.wallet)
     return { text: 'Link your wallet first: <code>/wallet 0xYourAddress</code>.', keyboard: [] };
@@ -489,6 +435,141 @@ export function portfolioScreen(input: {
     r
       ? `Realized PnL: 30d ${formatUsd(r.realizedPnlUsdc, { sign: true })} · win ${formatPercent(r.winRate, 0)} · ${r.closes} closes`
       : 'No closed trades yet.',
+    ...(input.copies
+      ? [
+          '',
+          `<b>Your copies</b> (${COPY_WINDOW_DAYS} days)`,
+          ...copyTotalsLines(input.copies),
+          'History: /copies',
+        ]
+      : []),
+  ].join('\n');
+  return { text, keyboard: [] };
+}
+
+// --- Copy results (/copies, /portfolio) ---------------------------------------------------------
+
+/** How far back /copies and /portfolio read the user's copies. */
+export const COPY_WINDOW_DAYS = 90;
+
+const pct = (bps: bigint | undefined) =>
+  bps === undefined ? '' : ` (${bps >= 0n ? '+' : ''}${(Number(bps) / 100).toFixed(1)}% on collateral)`;
+const winRate = (wins: number, closes: number) =>
+  closes
+    ? `win ${formatPercent(wins / closes, 0)} of ${closes} close${closes === 1 ? '' : 's'}`
+    : 'no closes yet';
+
+/** Totals of one trader's copies or of all: realized, fees, open copies, and the trader's side. */
+function copyTotalsLines(r: CopyResults): string[] {
+  const lines = [
+    `${r.copies} cop${r.copies === 1 ? 'y' : 'ies'} filled` +
+      (r.canceled ? ` · ${r.canceled} cancelled` : '') +
+      (r.failed ? ` · ${r.failed} failed` : '') +
+      (r.simulated ? ` · ${r.simulated} DRY` : ''),
+    `Realized: <b>${formatUsd(r.realizedPnlUsdc, { sign: true })}</b>${pct(returnBps(r.realizedPnlUsdc, r.closedCollateralUsdc))} · ` +
+      `${winRate(r.wins, r.closes)} · opening fees ${formatUsd(r.feesUsdc)}`,
+  ];
+  if (r.closesWithoutAmount)
+    lines.push(`${r.closesWithoutAmount} close(s) found filled without the amount back: not counted.`);
+  if (r.openCopies)
+    lines.push(
+      `Open: ${r.openCopies} cop${r.openCopies === 1 ? 'y' : 'ies'}, ${formatUsd(r.openCollateralUsdc)} collateral · ` +
+        `unrealized ${formatUsd(r.unrealizedPnlUsdc, { sign: true })} at the latest prices` +
+        (r.unpricedOpenCopies ? ` (${r.unpricedOpenCopies} without a price)` : ''),
+    );
+  const t = r.traderSide;
+  if (t && t.closes)
+    lines.push(
+      `Trader on the same closes: ${formatUsd(t.realizedPnlUsdc, { sign: true })}` +
+        `${pct(returnBps(t.realizedPnlUsdc, t.closedCollateralUsdc))} · ${winRate(t.wins, t.closes)}`,
+    );
+  return lines;
+}
+
+const when = (iso: string) => `${iso.slice(5, 16).replace('T', ' ')} UTC`;
+
+/** One copy and how it ended, for the history. */
+export function copyLine(i: CopyIntent): string {
+  const pairIndex = i.signed?.pairIndex ?? i.order.pairIndex;
+  const buy = i.signed?.buy ?? (i.order.kind === 'OPEN' ? i.order.buy : undefined);
+  const side = buy === undefined ? '' : buy ? ' LONG' : ' SHORT';
+  const what =
+    i.order.kind === 'CLOSE'
+      ? `close ${formatFraction(i.order.fraction)} of${side} ${escapeHtml(pairName(pairIndex))}`
+      : `${i.kind === 'OPEN' ? 'open' : 'add to'}${side} ${escapeHtml(pairName(pairIndex))}`;
+  const head = `${when(i.createdAt)} · <code>${shortAddress(i.trader)}</code> · ${what}`;
+  return `${head}: ${outcomeOf(i)}`;
+}
+
+function formatFraction(f: { closed: string; of: string }): string {
+  const of = BigInt(f.of);
+  if (of === 0n || BigInt(f.closed) >= of) return '100%';
+  return `${Number((BigInt(f.closed) * 1000n) / of) / 10}%`;
+}
+
+function outcomeOf(i: CopyIntent): string {
+  switch (i.state) {
+    case 'EXECUTED': {
+      const f = i.fill;
+      if (!f) return 'filled';
+      const collateral = BigInt(f.collateralUsdc);
+      if (i.kind === 'CLOSE') {
+        const pnl = closePnlOf(i);
+        return pnl === undefined
+          ? `✅ filled at ${formatPrice(f.price)} · ${formatUsd(collateral)} collateral closed (amount back not known)`
+          : `✅ filled at ${formatPrice(f.price)} · ${formatUsd(collateral)} collateral closed, ${formatUsd(BigInt(f.usdcSentToTrader))} back · ` +
+              `result <b>${formatUsd(pnl, { sign: true })}</b>`;
+      }
+      const leverage = BigInt(
+        f.leverage ?? i.signed?.leverage ?? (i.order.kind === 'CLOSE' ? '0' : i.order.leverage),
+      );
+      return (
+        `✅ filled at ${formatPrice(f.price)} · ${formatUsd(collateral)} collateral × ${formatChainLeverage(leverage)} = ` +
+        `${formatUsd((collateral * leverage) / 10_000_000_000n)} notional`
+      );
+    }
+    case 'CANCELED': {
+      const fee = keptFeeOf(i);
+      return `❎ cancelled: ${cancelWhy(i.reason)}${fee > 0n ? ` · fee kept about ${formatUsd(fee)}` : ''}`;
+    }
+    case 'FAILED':
+      return `⚠️ failed: ${failureWhy(i.reason, i.code)}`;
+    case 'SIMULATED':
+      return 'DRY: decided, not sent';
+    default:
+      return `⏳ in flight (${i.state.toLowerCase()})`;
+  }
+}
+
+/** /copies: totals, per followed trader, then the last copies with their outcome. */
+export function copiesScreen(input: {
+  total: CopyResults;
+  byTrader: readonly CopyResults[];
+  recent: readonly CopyIntent[];
+  mode: ExecutionMode;
+}): Screen {
+  if (!input.recent.length && !input.byTrader.length)
+    return {
+      text: tagMode(
+        '<b>Your copies</b>\nNo copies yet. Follow a trader with /alfa and turn on auto copy.',
+        input.mode,
+      ),
+      keyboard: [],
+    };
+  const perTrader = input.byTrader.flatMap((r) => [
+    `<code>${shortAddress(r.trader)}</code>`,
+    ...copyTotalsLines(r).map((l) => `  ${l}`),
+  ]);
+  const text = [
+    tagMode(`<b>Your copies</b> (last ${COPY_WINDOW_DAYS} days)`, input.mode),
+    ...copyTotalsLines(input.total),
+    'PnL is USDC back − collateral closed, after Avantis fees; sizes are collateral unless marked notional.',
+    '',
+    '<b>Per trader</b>',
+    ...perTrader,
+    '',
+    `<b>Last ${input.recent.length} copies</b>`,
+    ...input.recent.map(copyLine),
   ].join('\n');
   return { text, keyboard: [] };
 }
@@ -543,17 +624,6 @@ export function statusScreen(s: OpsStatus): Screen {
       : 'No recent errors.',
   ].join('\n');
   return { text, keyboard: [] };
-}
-
-export function confirmLiveScreen(): Screen {
-  return {
-    text:
-      '<b>Switch copy execution to LIVE?</b>\n\nFollowers in Auto copy will have real trades sent from their delegated wallets. ' +
-      'This needs the deploy ceiling COPY_EXECUTION_MODE=LIVE too.',
-    keyboard: [
-      [button('Yes, go LIVE', { a: 'live', confirm: true }), button('Cancel', { a: 'live', confirm: false })],
-    ],
-  };
 }
 
 // --- Confirmations ----------------------------------------------------------------------------

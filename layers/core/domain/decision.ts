@@ -1,7 +1,7 @@
 // The Decision for one (signal, follower): ALERT, COPY or SKIP, with the reason code that explains
 // it. Pure: every guard on the money path is here, in one order, and tested at and over each limit.
 import type { ExecutionMode } from './execution-mode.js';
-import type { Follow, FollowMode, Sizing } from './follows.js';
+import type { CopyDirection, CopyStopLoss, Follow, FollowMode, Sizing } from './follows.js';
 import type { RiskPolicy } from './risk.js';
 import type { Signal } from './signals.js';
 
@@ -34,7 +34,9 @@ export type ReasonCode =
   /** A trader's close or add where this user has no copy: told as an alert, nothing signed. */
   | 'NO_COPY'
   /** A copy that a user's earlier open of the same trade position still waits for. */
-  | 'DUPLICATE';
+  | 'DUPLICATE'
+  /** The trader opened below the follower's "skip trades below" leverage. */
+  | 'TRADER_LEVERAGE_LOW';
 
 /**
  * What a copy would send: an open of a size, closing a fraction of the follower's own copied
@@ -88,6 +90,12 @@ export interface FollowerView {
   readonly pairs: Follow['pairs'];
   readonly notify: boolean;
   readonly paused: boolean;
+  /** Absent = SAME; REVERSE opens the opposite side (closes follow the copy's own position). */
+  readonly direction?: CopyDirection;
+  /** The copy's own stop-loss, placed as its SL (the tighter of it and the trader's). */
+  readonly stopLoss?: CopyStopLoss;
+  /** Whole x: trades the trader opened below it are not copied. */
+  readonly minTraderLeverage?: number;
 }
 
 /** One pair's limits from Avantis' pair catalog (../shared/avantis/pair-limits.json). */
@@ -191,6 +199,8 @@ export function decide(signal: Signal, f: FollowerView, ctx: DecisionContext): D
 
   const adjustments: ReasonCode[] = [];
   const traderLeverage = BigInt(signal.leverage);
+  if (f.minTraderLeverage !== undefined && traderLeverage < BigInt(f.minTraderLeverage) * PRECISION)
+    return alertOr('TRADER_LEVERAGE_LOW');
   const capX = Math.min(
     f.maxLeverage,
     ctx.risk.maxLeverage,
@@ -232,7 +242,7 @@ export function decide(signal: Signal, f: FollowerView, ctx: DecisionContext): D
     {
       kind: 'OPEN',
       pairIndex: signal.pairIndex,
-      buy: signal.side === 'LONG',
+      buy: f.direction === 'REVERSE' ? signal.side !== 'LONG' : signal.side === 'LONG',
       leverage: leverage.toString(),
       collateralUsdc: collateral.toString(),
     },

@@ -114,7 +114,7 @@ export function closeReasonOf(e: MarketExecuted | LimitExecuted): CloseReason {
 }
 
 /**
- * Collateral a close takes. `positionSizeUsdc` is the collateral closed (V2.md section 7 [I]:
+ * Collateral a close takes. `positionSizeUsdc` is the collateral closed (docs/avantis.md v2 §7 [I]:
  * treated as collateral until a real log settles it). A TP/SL that closes less than the position is
  * a partial TP/SL (v2, orderType 11); v1 layouts report the whole collateral, and a liquidation
  * always closes everything. The hot path of every close (ledger, positions, signals): no allocation.

@@ -11,7 +11,6 @@ export type FollowMode = 'ALERTS' | 'AUTO';
  * decision reads; the copy path's alerter must also drop copy messages when the level is SILENT.
  */
 export type NotifyLevel = 'ALL' | 'COPIES' | 'SILENT';
-export const NOTIFY_LEVELS: readonly NotifyLevel[] = ['ALL', 'COPIES', 'SILENT'];
 
 /** Copin's "more ways to copy": take the trader's side, or the opposite one. */
 export type CopyDirection = 'SAME' | 'REVERSE';

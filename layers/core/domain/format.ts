@@ -11,14 +11,6 @@ export function formatUsd(amount: bigint, opts: { sign?: boolean } = {}): string
   return opts.sign && cents > 0n ? `+${text}` : text;
 }
 
-/** At or above 2^128 raw units (3.4e32 USDC) an allowance is a "max" approval, not an amount. */
-export const UNLIMITED_ALLOWANCE = 2n ** 128n;
-
-/** A USDC allowance for people: `unlimited` for a max approval, never a 78-digit dollar amount. */
-export function formatAllowance(allowance: bigint): string {
-  return allowance >= UNLIMITED_ALLOWANCE ? 'unlimited' : formatUsd(allowance);
-}
-
 /** A ratio (0.1234) -> `12.3%`. */
 export function formatPercent(ratio: number, digits = 1): string {
   return `${(ratio * 100).toFixed(digits)}%`;

@@ -59,6 +59,11 @@ export const COMMANDS: readonly CommandHelp[] = [
     description: "your wallet's open positions and realized PnL",
     example: '/portfolio',
   },
+  {
+    command: 'copies',
+    description: 'your last copies and what each returned, per trader',
+    example: '/copies',
+  },
   { command: 'pause', description: 'pause all alerts and copies', example: '/pause' },
   { command: 'resume', description: 'resume alerts and copies', example: '/resume' },
 ];

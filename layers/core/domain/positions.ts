@@ -23,7 +23,7 @@ export interface Position {
   readonly lastFillKey: string;
   /**
    * The on-chain Trade.timestamp (unix s) as last seen: a v2 close must carry it (`_openTimestamp`);
-   * margin updates and increases refresh it. A partial close may refresh it too (V2.md section 3),
+   * margin updates and increases refresh it. A partial close may refresh it too (docs/avantis.md v2 §3),
    * which no event shows, so copies re-read it before signing. Absent on positions stored before v2.
    */
   readonly tradeTimestamp?: bigint;
@@ -91,7 +91,7 @@ export function applyFill(current: Position | undefined, fill: TradeEventRecord)
         // which may be missing when indexing started after the open.
         if (x.full) return undefined;
         const remaining = x.before - x.closed;
-        // A v2 partial close re-stamps Trade.timestamp with its block's time (the local v2 does; V2.md section 3).
+        // A v2 partial close re-stamps Trade.timestamp with its block's time (the local v2 does; docs/avantis.md v2 §3).
         const stamp = e.variant.includes('v2') ? { tradeTimestamp: BigInt(fill.timestamp) } : {};
         return current
           ? touched(current, { collateral: remaining, ...stamp })

@@ -2,7 +2,7 @@
 // *that user's* Alfa delegate key on the Avantis TradingRouter (`delegation(wallet, delegate)`:
 // isEnabled && expiry > now), and one wallet belongs to at most one user. The /wallet screen shows
 // the user's delegate address, the exact steps (setDelegate on the TradingRouter, or a signed
-// DelegateReq relayed gaslessly, V2.md §2), the expiry, and what is still missing. Pure.
+// DelegateReq relayed gaslessly, docs/avantis.md v2 §2), the expiry, and what is still missing. Pure.
 import type { ExecutionMode } from './execution-mode.js';
 import { formatUsd } from './format.js';
 import { tagMode } from './messages.js';

@@ -10,14 +10,9 @@ import { applyFill, positionKey, slotOf, type Position } from '../domain/positio
 import { signalFromFill, type Signal } from '../domain/signals.js';
 import { isExecution, type RawLog, type TradeEvent } from '../domain/trade-events.js';
 import { applyFillToStats, emptyStats, type TraderStats } from '../domain/analytics/stats.js';
-import type {
-  LogPage,
-  PositionStore,
-  QuarantinedLog,
-  SignalQueue,
-  StatsStore,
-  TradeEventStore,
-} from '../ports.js';
+import type { LogPage } from '../ports/chain.js';
+import type { SignalQueue } from '../ports/queues.js';
+import type { PositionStore, QuarantinedLog, StatsStore, TradeEventStore } from '../ports/stores.js';
 import { fixedUpgrade, type UpgradeTracker } from './upgrade.js';
 
 export interface LiveSinks {

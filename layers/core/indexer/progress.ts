@@ -1,6 +1,6 @@
 // Progress of long block-range work (backfill, range CLI): percent and ETA, at most every two
 // seconds and once at the end, so a long backfill is visible without flooding the logs.
-import type { AppLog } from '../ports.js';
+import type { AppLog } from '../ports/runtime.js';
 
 export interface ProgressPoint {
   readonly fromBlock: number;

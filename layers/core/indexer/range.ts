@@ -1,7 +1,9 @@
 // Range mode: index [fromBlock, toBlock] once and summarise. It stores trade events only (and
 // quarantines what it cannot decode): positions and signals follow the live cursor, and replaying
 // history must never alert followers.
-import type { AppLog, ChainReader, TradeEventStore } from '../ports.js';
+import type { ChainReader } from '../ports/chain.js';
+import type { AppLog } from '../ports/runtime.js';
+import type { TradeEventStore } from '../ports/stores.js';
 import { ingestPage } from './ingest.js';
 import type { UpgradeTracker } from './upgrade.js';
 import { progressReporter } from './progress.js';

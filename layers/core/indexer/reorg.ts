@@ -6,14 +6,9 @@ import { firstFillKeyOfBlock, isFill } from '../domain/fills.js';
 import { positionKey, replayPositions, type Position } from '../domain/positions.js';
 import { retraction, signalFromFill, type Signal } from '../domain/signals.js';
 import { statsFromFills } from '../domain/analytics/stats.js';
-import type {
-  ChainReader,
-  IndexerCheckpoint,
-  PositionStore,
-  SignalQueue,
-  StatsStore,
-  TradeEventStore,
-} from '../ports.js';
+import type { ChainReader } from '../ports/chain.js';
+import type { SignalQueue } from '../ports/queues.js';
+import type { IndexerCheckpoint, PositionStore, StatsStore, TradeEventStore } from '../ports/stores.js';
 
 export interface RollbackResult {
   readonly checkpoint: IndexerCheckpoint;

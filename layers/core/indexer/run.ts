@@ -4,15 +4,9 @@
 // trade events (and its undecodable logs, quarantined), positions and signals are stored, and only
 // while this run holds the lease. Schema drift is counted (UnknownTopicLogs, UndecodableLogs) and
 // sampled in the log, never fatal.
-import type {
-  AppLog,
-  BlockHeader,
-  ChainReader,
-  TradeEventStore,
-  IndexerCheckpoint,
-  IndexerStateStore,
-  RecentBlock,
-} from '../ports.js';
+import type { BlockHeader, ChainReader } from '../ports/chain.js';
+import type { AppLog } from '../ports/runtime.js';
+import type { IndexerCheckpoint, IndexerStateStore, RecentBlock, TradeEventStore } from '../ports/stores.js';
 import { ingestPage, type DriftCounts, type IngestDeps, type LiveSinks, type PageSummary } from './ingest.js';
 import { fixedUpgrade, type UpgradeScanStore, type UpgradeTracker } from './upgrade.js';
 import { progressReporter } from './progress.js';

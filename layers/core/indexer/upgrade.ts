@@ -2,16 +2,15 @@
 // AVANTIS_UPGRADE_BLOCK, else discovered from the proxies' EIP-1967 Upgraded logs before the run,
 // and kept current from the Upgraded logs every page brings (the unfiltered fetch sees them), so an
 // upgrade that happens while the indexer tails is picked up at its own block. Only the one topic0
-// whose meaning changed at the upgrade (V2.md section 7: SlUpdated) depends on it.
+// whose meaning changed at the upgrade (docs/avantis.md v2 §7: SlUpdated) depends on it.
 //
 // Discovery is a resumable scan, persisted with the indexer state: it starts at the callbacks
 // proxy's creation block (found by bisecting eth_getCode, not block 0), walks in adaptive pages,
 // saves its progress and the Upgraded logs found after every page, and pauses at the run's
 // deadline. A cold Lambda container therefore resumes (or, once done, scans only the blocks since
 // the last save) instead of scanning Base from genesis on every start.
-import { fetchLogsAdaptive } from '../adapters/chain/log-pager.js';
-import type { LogSource } from '../adapters/chain/rpc-pool.js';
-import type { AppLog } from '../ports.js';
+import type { UpgradeScanChain } from '../ports/chain.js';
+import type { AppLog } from '../ports/runtime.js';
 import { progressReporter } from './progress.js';
 import {
   UPGRADED_TOPIC0,
@@ -55,13 +54,6 @@ export interface UpgradeScanStore {
   loadUpgradeScan(): Promise<UpgradeScan | undefined>;
   /** Keeps the scan when it reaches further than the stored one (chain facts: no lease needed). */
   saveUpgradeScan(scan: UpgradeScan): Promise<void>;
-}
-
-/** What the scan reads from the chain. */
-export interface UpgradeScanChain extends LogSource {
-  blockNumber(): Promise<number>;
-  /** eth_getCode at a block; '0x' before the contract existed. Needs an archive node; may throw. */
-  codeAt(address: string, block: number): Promise<string>;
 }
 
 export interface UpgradeScanRun {
@@ -153,7 +145,7 @@ export function scanningUpgrade(deployment: AvantisDeployment, chain: UpgradeSca
       const progress = run.log
         ? progressReporter(run.log, 'upgrade scan progress', 'UPGRADE_SCAN_PROGRESS', run.now)
         : undefined;
-      const pages = fetchLogsAdaptive(chain, {
+      const pages = chain.logPages({
         fromBlock: from,
         toBlock: head,
         address: [...w.trading, w.callbacks],

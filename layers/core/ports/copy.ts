@@ -95,12 +95,14 @@ export interface IntentStore {
   /** Creates the intent; false when it exists (a redelivery or the same fanout message again). */
   claim(intent: CopyIntent): Promise<boolean>;
   get(intentId: string): Promise<CopyIntent | undefined>;
-  /** Stores the signed intent and its nonce on a CREATED intent that has none yet; false otherwise. */
-  saveSigned(intentId: string, signed: SignedIntent, at: Date): Promise<boolean>;
+  /** Stores the signed intent and its nonce on a CREATED intent that has none yet: the intent as
+   *  stored, or undefined when it was not CREATED or already signed. */
+  saveSigned(intentId: string, signed: SignedIntent, at: Date): Promise<CopyIntent | undefined>;
   /** Records that the same signed intent was posted again (a retry). */
   markSubmitted(intentId: string, at: Date): Promise<void>;
-  /** One state move, conditional on the allowed predecessors; false when it was not allowed. */
-  apply(intentId: string, update: IntentUpdate, at: Date): Promise<boolean>;
+  /** One state move, conditional on the allowed predecessors: the intent after it, or undefined
+   *  when the move was not allowed (the stored intent was elsewhere already). */
+  apply(intentId: string, update: IntentUpdate, at: Date): Promise<CopyIntent | undefined>;
   setLastSeq(intentId: string, seq: number): Promise<void>;
   setNonceUsedAt(intentId: string, at: Date): Promise<void>;
   /** True exactly once per intent: the caller that gets true tells the user. */
@@ -123,6 +125,19 @@ export interface IntentStore {
   deleteMirror(mirror: Pick<Mirror, 'userId' | 'trader' | 'pairIndex' | 'tradeIndex'>): Promise<void>;
   /** True the first time a marker is set (e.g. one emergency episode's notices): exactly-once work. */
   markOnce(marker: string, at: Date): Promise<boolean>;
+}
+
+/**
+ * A user's copies as the bot shows them (/copies, /portfolio), read from the `byUser` index. Kept
+ * apart from IntentStore so the copy path's fakes need not grow; DynamoIntentStore implements both.
+ * The index leaves out the service bookkeeping (trackingId, lastSeq, attempts, ...): the views
+ * need the order, what was signed, the fill and the failure.
+ */
+export interface IntentHistory {
+  /** The user's last `limit` copies, newest first. */
+  recentOf(userId: string, limit: number): Promise<CopyIntent[]>;
+  /** Every copy of the user created at or after `since`, oldest first. */
+  allOf(userId: string, since: Date): Promise<CopyIntent[]>;
 }
 
 /** The service refused an intent before any stream (HTTP 400): nothing was submitted. */

@@ -1,5 +1,5 @@
 // The local batched-market service on the real local Avantis v2 contracts (a private anvil,
-// deployed and upgraded here): every event of V2.md §4's stream on a real fill, the two-step fill
+// deployed and upgraded here): every event of docs/avantis.md v2 §4's stream on a real fill, the two-step fill
 // in a later block, every refusal answered 400 with the router's error name and nothing mined, a
 // cancel on slippage, contract refusals after acceptance, gasless delegate registration, the
 // prices and user-data reads, and the keeper's TP trigger.
@@ -512,7 +512,6 @@ describe('a relayer retry after the RPC lost the receipt', () => {
       addresses: d.addresses,
       relayer: ownRelayer.connect(rpcProvider),
       keeper: d.keeper.connect(rpcProvider),
-      pairs: d.pairs.map((p) => p.index),
       fromBlock: d.deployBlock,
       receiptTimeoutMs: 1_000,
     });

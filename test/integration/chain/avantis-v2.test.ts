@@ -1,4 +1,4 @@
-// The local Avantis v2 contracts against V2.md and docs/local-avantis.md, on a private anvil: the
+// The local Avantis v2 contracts against docs/avantis.md and docs/local-avantis.md, on a private anvil: the
 // in-place upgrade (one transaction, positions kept, v1-shaped calls refused), the router's EIP-712
 // hashing equal to ethers', the two-step fill in a later block, the fees in the PnL, partial closes,
 // increases, margin updates, keeper TP/SL/liquidations, delegates, and every refusal with its

@@ -1,7 +1,7 @@
 // The indexer's DynamoDB and SQS adapters against DynamoDB Local and fauxqs, each test on tables
 // of its own stage so it never sees another test's state.
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { toJson } from '../../../layers/core/adapters/dynamo/codec.js';
+import { toJson } from '../../../layers/core/codec.js';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoFillStore } from '../../../layers/core/adapters/dynamo/fill-store.js';

@@ -1,5 +1,5 @@
 // Signed v2 intents for the service's tests (unit and integration): builds the message the SDK
-// would (V2.md §3 values), signs it with ethers' EIP-712 signer and returns the batched-market body.
+// would (docs/avantis.md v2 §3 values), signs it with ethers' EIP-712 signer and returns the batched-market body.
 import { hexlify, randomBytes, type BaseWallet } from 'ethers';
 import {
   BATCHED_ORDER_TYPES,

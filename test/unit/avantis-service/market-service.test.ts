@@ -1,4 +1,4 @@
-// Conformance of the local batched-market service's HTTP/SSE layer with V2.md §4, against an
+// Conformance of the local batched-market service's HTTP/SSE layer with docs/avantis.md v2 §4, against an
 // in-memory chain (fake-chain.ts): the stream order and ids, every terminal, the 400s before any
 // stream, replay by trackingId, keep-alives, the lifetime cap, and each injected fault. The same
 // behaviour on the real contracts is in test/integration/avantis/.

@@ -1,6 +1,6 @@
 // The variant table against the shared facts: every v1 topic0 equals shared/avantis/abi/topics.json, every
-// inferred v2 topic0 is the one V2.md section 7 lists, every [local] layout is docs/local-avantis.md's; no
-// topic0 is claimed twice except the one V2.md names as colliding (decoded by era); the watch list is
+// inferred v2 topic0 is the one docs/avantis.md v2 §7 lists, every [local] layout is docs/local-avantis.md's; no
+// topic0 is claimed twice except the one docs/avantis.md names as colliding (decoded by era); the watch list is
 // complete, each variant's field mapping is whole; plus addresses.
 import { readFileSync } from 'node:fs';
 import { EventFragment, Interface, getAddress, type ParamType } from 'ethers';
@@ -30,7 +30,7 @@ const TOPICS = (JSON.parse(readFileSync(`${SHARED}/abi/topics.json`, 'utf8')) as
   .events;
 const V2_MD = readFileSync(`${SHARED}/V2.md`, 'utf8');
 const LOCAL_DOC = readFileSync(new URL('../../../docs/local-avantis.md', import.meta.url), 'utf8');
-/** V2.md section 7's table: event name -> inferred v2 topic0. */
+/** docs/avantis.md v2 §7's table: event name -> inferred v2 topic0. */
 const V2_TOPICS = new Map(
   [...V2_MD.matchAll(/^\| ([A-Za-z]+)(?: \(\w+\))? \|.*\| `(0x[0-9a-f]{64})` \|$/gm)].map((m) => [
     m[2] as string,
@@ -66,7 +66,7 @@ describe('VARIANTS vs the shared facts', () => {
       return;
     }
     if (entries.length === 0) {
-      // A v2 layout V2.md infers: its topic0 must be the one listed there, and it is flagged inferred.
+      // A v2 layout docs/avantis.md infers: its topic0 must be the one listed there, and it is flagged inferred.
       expect(V2_TOPICS.get(v.topic0), `topic0 ${v.topic0} in neither topics.json nor V2.md`).toBe(f.name);
       expect(v.inferred).toBe(true);
       return;

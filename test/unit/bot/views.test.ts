@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LeaderboardRow } from '../../../layers/core/domain/analytics/leaderboard.js';
-import {
-  followSettingsScreen,
-  leaderboardScreen,
-  sizeFloor,
-  walletScreen,
-} from '../../../layers/core/domain/bot-views.js';
+import { followSettingsScreen, leaderboardScreen, sizeFloor } from '../../../layers/core/domain/bot-views.js';
 import { applySetting, newFollow } from '../../../layers/core/domain/follows.js';
 import { parseWalletAddress } from '../../../layers/core/domain/users.js';
 import { decodeCallback } from '../../../layers/core/domain/callbacks.js';
@@ -70,25 +65,6 @@ describe('Function: leaderboardScreen', () => {
   });
 });
 
-describe('Function: walletScreen', () => {
-  it('lists exactly the steps still needed', () => {
-    const status = {
-      wallet: '0xw',
-      executor: '0xexec',
-      delegatedTo: undefined,
-      allowanceUsdc: 5n,
-      balanceUsdc: 0n,
-      trading: '0xt',
-      tradingStorage: '0xs',
-      usdc: '0xu',
-    };
-    const text = walletScreen(status, '0xw', 'DRY').text;
-    expect(text).toContain('setDelegate(0xexec)');
-    expect(text).not.toContain('approve(');
-    expect(text).toContain('(DRY)');
-  });
-});
-
 describe('small parsers', () => {
   it.each([
     [[], 50],
@@ -128,27 +104,6 @@ describe('small parsers', () => {
 });
 
 describe('rough edges a new user hit', () => {
-  const status = {
-    wallet: '0xw',
-    executor: '0xexec',
-    delegatedTo: '0xexec',
-    allowanceUsdc: 2n ** 256n - 1n,
-    balanceUsdc: 0n,
-    trading: '0xt',
-    tradingStorage: '0xs',
-    usdc: '0xu',
-  };
-
-  it('an unlimited USDC approval reads "unlimited", not a 78-digit dollar amount', () => {
-    const text = walletScreen(status, '0xw', 'LIVE').text;
-
-    expect(text).toContain('USDC approved for trading: unlimited ✓');
-    expect(text).not.toMatch(/\d{30}/);
-    expect(walletScreen({ ...status, allowanceUsdc: 500_000_000n }, '0xw', 'LIVE').text).toContain(
-      'USDC approved for trading: $500.00 ✓',
-    );
-  });
-
   it('the leaderboard lets a user view a trader before following, with units on every number', () => {
     const board = leaderboardScreen({
       rows,

@@ -199,6 +199,26 @@ describe('Function: copySignal (opens)', () => {
     expect(await w.intents.mirrorOf('42', TRADER, 1, 3)).toBeUndefined();
   });
 
+  it('tells the fee Avantis really kept, read from the cancel transaction’s refund', async () => {
+    // Prepare: $100 collateral, $99.31 sent back in the cancel transaction.
+    const w = world();
+    w.market.fault = 'CANCEL';
+    const asked: [string, string][] = [];
+    const deps = {
+      ...w.deps,
+      refundIn: async (tx: string, wallet: string) => {
+        asked.push([tx, wallet]);
+        return 99_310_000n;
+      },
+    };
+    // Act
+    await copySignal(openJob, deps);
+    // Assess
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.[1]).toBe(WALLET);
+    expect(w.alerts[0]?.html).toMatch(/opening fee \(about \$0\.69\)/);
+  });
+
   it('fails a rejected intent once with the reason and what to do', async () => {
     const w = world();
     w.market.fault = { reject: 'NotDelegate' };
@@ -370,5 +390,54 @@ describe('Function: emergencyNotices', () => {
     const notice = w.alerts.at(-1);
     expect(notice).toMatchObject({ userId: '42', id: 'emergency:2026-12-01T12:00:05.000Z:42' });
     expect(notice?.html).toMatch(/stay open[\s\S]*LONG BTC\/USD \(trade #0\)[\s\S]*Close/);
+  });
+});
+
+describe('Function: copySignal (ways to copy)', () => {
+  it('opens the other side on a reverse copy, without the trader’s TP/SL', async () => {
+    // Prepare
+    const w = world();
+    trackPositions(w);
+    const job: CopyJob = {
+      ...openJob,
+      follower: { ...follower, direction: 'REVERSE' },
+      decision: {
+        ...openDecision,
+        order: { ...(openDecision.order as object), buy: false } as Decision['order'],
+      },
+    };
+    // Act
+    await copySignal(job, w.deps);
+    // Assess
+    const msg = decodeIntent('OpenTradeReq', w.market.submissions[0]?.userIntent ?? '0x') as {
+      _t: { buy: boolean; tp: bigint; sl: bigint };
+    };
+    expect([msg._t.buy, msg._t.tp, msg._t.sl]).toEqual([false, 0n, 0n]);
+  });
+
+  it('places the follower’s own stop-loss when it is tighter than the trader’s', async () => {
+    // Prepare: 50% of the $100 collateral at 10x is a 5% move: 30,000 -> 28,500 (trader's SL 27,000).
+    const w = world();
+    trackPositions(w);
+    const job: CopyJob = { ...openJob, follower: { ...follower, stopLoss: { kind: 'PCT', bps: 5_000 } } };
+    // Act
+    await copySignal(job, w.deps);
+    // Assess
+    const msg = decodeIntent('OpenTradeReq', w.market.submissions[0]?.userIntent ?? '0x') as {
+      _t: { tp: bigint; sl: bigint };
+    };
+    expect([msg._t.tp, msg._t.sl]).toEqual([33_000n * P, 28_500n * P]);
+  });
+
+  it('copies but tells nothing to a user whose notifications are SILENT', async () => {
+    // Prepare
+    const w = world();
+    trackPositions(w);
+    w.followNotifications = 'SILENT';
+    // Act
+    const outcome = await copySignal(openJob, w.deps);
+    // Assess
+    expect(outcome).toEqual({ status: 'DONE', intent: 'EXECUTED' });
+    expect(w.alerts).toEqual([]);
   });
 });

@@ -260,3 +260,20 @@ describe('Function: decideOnCopy', () => {
     });
   });
 });
+
+describe('decide: ways to copy', () => {
+  it('skips a trade opened below the follower’s minimum trader leverage, and copies at it', () => {
+    expect(decide(open, { ...follower, minTraderLeverage: 21 }, ctx).reason).toBe('TRADER_LEVERAGE_LOW');
+    expect(decide(open, { ...follower, minTraderLeverage: 20 }, ctx).action).toBe('COPY');
+  });
+
+  it('opens the opposite side on a reverse copy', () => {
+    const d = decide(open, { ...follower, direction: 'REVERSE' }, ctx);
+    expect(d.order).toMatchObject({ kind: 'OPEN', buy: false });
+    expect(
+      decide({ ...open, side: 'SHORT' }, { ...follower, direction: 'REVERSE' }, ctx).order,
+    ).toMatchObject({
+      buy: true,
+    });
+  });
+});

@@ -43,9 +43,10 @@ export class MemoryIntents implements IntentStore {
   }
   async saveSigned(id: string, signed: SignedIntent, at: Date) {
     const i = this.items.get(id);
-    if (!i || i.state !== 'CREATED' || i.signed) return false;
-    this.items.set(id, { ...i, signed, submittedAt: at.toISOString(), attempts: 1 });
-    return true;
+    if (!i || i.state !== 'CREATED' || i.signed) return undefined;
+    const next = { ...i, signed, submittedAt: at.toISOString(), attempts: 1 };
+    this.items.set(id, next);
+    return next;
   }
   async markSubmitted(id: string, at: Date) {
     const i = this.items.get(id) as CopyIntent;
@@ -53,7 +54,7 @@ export class MemoryIntents implements IntentStore {
   }
   async apply(id: string, u: IntentUpdate, at: Date) {
     const i = this.items.get(id);
-    if (!i || !predecessorsOf(u.state).includes(i.state)) return false;
+    if (!i || !predecessorsOf(u.state).includes(i.state)) return undefined;
     const next: Record<string, unknown> = { ...i, state: u.state };
     if (u.state === 'ACCEPTED')
       Object.assign(next, { trackingId: u.trackingId, reason: 'ACCEPTED', acceptedAt: at.toISOString() });
@@ -64,7 +65,7 @@ export class MemoryIntents implements IntentStore {
     if (u.state === 'FAILED') Object.assign(next, { reason: u.reason, code: u.code, message: u.message });
     if (isTerminal(u.state)) next.settledAt = at.toISOString();
     this.items.set(id, next as unknown as CopyIntent);
-    return true;
+    return next as unknown as CopyIntent;
   }
   async setLastSeq(id: string, seq: number) {
     const i = this.items.get(id) as CopyIntent;
@@ -227,6 +228,8 @@ export interface World {
   mode: { mode: 'DRY' | 'LIVE'; emergencyStop: boolean };
   delegated: boolean;
   followMode: 'AUTO' | 'ALERTS' | undefined;
+  /** The follow's notification level (absent: ALL). */
+  followNotifications?: 'ALL' | 'COPIES' | 'SILENT';
   clock: { now: number };
 }
 
@@ -291,6 +294,7 @@ export function world(): World {
           maxPositionUsdc: 100_000_000_000n,
           pairs: 'ALL',
           notify: true,
+          ...(w.followNotifications ? { notifications: w.followNotifications } : {}),
           createdAt: '',
         },
     },

@@ -15,6 +15,8 @@ import {
   nonceFromBytes,
   openTradeReq,
   scaleLevel,
+  stopLossPrice,
+  tighterStop,
 } from '../../../layers/core/domain/copy/orders.js';
 
 const P = 10_000_000_000n;
@@ -148,5 +150,28 @@ describe('Copy intents', () => {
 
   it('draws 256-bit nonces from bytes', () => {
     expect(nonceFromBytes(new Uint8Array(32).fill(255))).toBe(2n ** 256n - 1n);
+  });
+});
+
+describe('A copy’s own stop-loss', () => {
+  const at = { entry: 30_000n * P, collateralUsdc: 100n * USDC, leverage: 10n * P };
+
+  it('is the price where the copy loses the amount: $20 of $100 at 10x is a 2% move', () => {
+    expect(stopLossPrice({ kind: 'USD', usdc: 20n * USDC }, { ...at, buy: true })).toBe(29_400n * P);
+    expect(stopLossPrice({ kind: 'USD', usdc: 20n * USDC }, { ...at, buy: false })).toBe(30_600n * P);
+    expect(stopLossPrice({ kind: 'PCT', bps: 2_000 }, { ...at, buy: true })).toBe(29_400n * P);
+  });
+
+  it('is none when the long would have to fall below zero, or nothing is at stake', () => {
+    expect(stopLossPrice({ kind: 'USD', usdc: 1_000n * USDC }, { ...at, buy: true })).toBe(0n);
+    expect(stopLossPrice({ kind: 'USD', usdc: 0n }, { ...at, buy: true })).toBe(0n);
+    expect(stopLossPrice({ kind: 'PCT', bps: 100 }, { ...at, collateralUsdc: 0n, buy: true })).toBe(0n);
+  });
+
+  it('takes the stop nearer the entry of the two, and either when the other is none', () => {
+    expect(tighterStop(true, 27_000n, 28_500n)).toBe(28_500n);
+    expect(tighterStop(false, 33_000n, 31_500n)).toBe(31_500n);
+    expect(tighterStop(true, 0n, 28_500n)).toBe(28_500n);
+    expect(tighterStop(false, 33_000n, 0n)).toBe(33_000n);
   });
 });

@@ -77,6 +77,36 @@ describe('Class: ModeSource', () => {
     expect((await source.read()).mode).toBe('DRY');
     expect((await source.read({ fresh: true })).mode).toBe('LIVE');
   });
+
+  it('shares fresh reads asked together, but never one that started before the caller asked', async () => {
+    // Prepare: a switch whose reads the test completes by hand, counting them.
+    const pending: ((v: string) => void)[] = [];
+    const source = new ModeSource({
+      switch: { read: () => new Promise<string>((r) => pending.push(r)), write: async () => undefined },
+      flags: flags(),
+      ceiling: 'LIVE',
+      envEmergencyStop: false,
+      maxAgeMs: 0,
+    });
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+
+    // Act: one read in flight (DRY), then 100 callers ask while it runs.
+    const first = source.read({ fresh: true });
+    await tick();
+    const later = Array.from({ length: 100 }, () => source.read({ fresh: true }));
+    await tick();
+    const readsWhileFirstRuns = pending.length;
+    pending.shift()?.('DRY');
+    await first;
+    await tick();
+    pending.shift()?.('LIVE');
+    const modes = await Promise.all(later);
+
+    // Assess: the 100 did not take the older DRY; they shared one read that started after them.
+    expect(readsWhileFirstRuns).toBe(1);
+    expect(pending).toHaveLength(0);
+    expect(new Set(modes.map((m) => m.mode))).toEqual(new Set(['LIVE']));
+  });
 });
 
 describe('Class: SendPacer', () => {

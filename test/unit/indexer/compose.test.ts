@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../layers/core/config.js';
 import { BASE_MAINNET } from '../../../layers/core/domain/avantis/addresses.js';
-import { IndexerConfigError, resolveDeployment } from '../../../layers/core/indexer/compose.js';
+import { IndexerConfigError, resolveDeployment } from '../../../layers/core/adapters/chain/connect.js';
 import { QUEUES, TABLES } from '../../../layers/core/resources.js';
 
 const local = {

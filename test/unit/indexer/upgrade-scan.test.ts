@@ -5,13 +5,14 @@
 // indexer decodes nothing (cursor unmoved) until the scan is done.
 import { describe, expect, it } from 'vitest';
 import { UPGRADED_TOPIC0, type AvantisDeployment } from '../../../layers/core/domain/avantis/addresses.js';
+import { pagedScanChain } from '../../../layers/core/adapters/chain/connect.js';
 import type { LogQuery } from '../../../layers/core/adapters/chain/rpc-pool.js';
+import type { UpgradeScanChain } from '../../../layers/core/ports/chain.js';
 import type { RawLog } from '../../../layers/core/domain/trade-events.js';
 import {
   REORG_SAFE_BLOCKS,
   scanningUpgrade,
   type UpgradeScan,
-  type UpgradeScanChain,
   type UpgradeScanStore,
 } from '../../../layers/core/indexer/upgrade.js';
 import { DEFAULT_SETTINGS, runIndexer } from '../../../layers/core/indexer/run.js';
@@ -58,7 +59,8 @@ function baseLike(head: { n: number }) {
   ];
   const queries: LogQuery[] = [];
   let codeCalls = 0;
-  const chain: UpgradeScanChain = {
+  // The real adaptive pager over a fake RPC, as the pool feeds it in production.
+  const chain: UpgradeScanChain = pagedScanChain({
     blockNumber: async () => head.n,
     codeAt: async (_address, block) => {
       codeCalls++;
@@ -68,7 +70,7 @@ function baseLike(head: { n: number }) {
       queries.push(q);
       return logs.filter((l) => l.blockNumber >= q.fromBlock && l.blockNumber <= q.toBlock);
     },
-  };
+  });
   return { chain, queries, codeCalls: () => codeCalls };
 }
 

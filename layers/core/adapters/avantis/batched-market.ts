@@ -1,4 +1,4 @@
-// The Avantis batched-market service (V2.md §4; docs/local-avantis.md): POST a signed intent and
+// The Avantis batched-market service (docs/avantis.md v2 §4; docs/local-avantis.md): POST a signed intent and
 // read its Server-Sent Events stream (eventsource-parser over fetch's body), or replay a tracking
 // id's events. Every payload is checked with zod; a 400 before any stream is an IntentRejectedError
 // (nothing submitted), a 5xx/429 or a network failure a ServiceUnavailableError (retry with backoff).

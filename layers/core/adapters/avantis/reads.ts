@@ -1,5 +1,5 @@
 // Reads a copy makes right before signing: the follower's own positions (the core API's
-// `/user-data`, V2.md §11.5), the current price of a pair, and on chain the TradingRouter's
+// `/user-data`, docs/avantis.md v2 §11.5), the current price of a pair, and on chain the TradingRouter's
 // `delegation(trader, delegate)` and `nonceBitmap(signer, wordPos)` views (docs/local-avantis.md).
 // Answers are checked with zod; a read that fails throws, so nothing is signed on a guess.
 import { Interface } from 'ethers';

@@ -2,7 +2,7 @@
 // the watched Avantis contracts emit (no topic0 filter by default, so schema drift reaches the
 // decoder instead of being filtered away by the node). The search for the proxies' Upgraded logs
 // that dates the v2 upgrade lives in indexer/upgrade.ts (resumable, persisted).
-import type { ChainReader, LogPage } from '../../ports.js';
+import type { ChainReader, LogPage } from '../../ports/chain.js';
 import { fetchLogsAdaptive } from './log-pager.js';
 import type { RpcPool } from './rpc-pool.js';
 

@@ -5,6 +5,7 @@
 // validated; a wrong-shaped one is never returned. URLs appear only redacted (scheme://host/…).
 import { z } from 'zod';
 import type { RawLog } from '../../domain/trade-events.js';
+import type { BlockHeader } from '../../ports/chain.js';
 import {
   FAILOVER_KINDS,
   RpcError,
@@ -58,13 +59,6 @@ export type RpcPoolEvent =
   | { readonly type: 'failover'; readonly from: string; readonly to: string; readonly method: string }
   | { readonly type: 'recovered'; readonly endpoint: string; readonly afterFailures: number }
   | { readonly type: 'unavailable'; readonly method: string; readonly message: string };
-
-export interface BlockHeader {
-  readonly number: number;
-  readonly hash: string;
-  readonly parentHash: string;
-  readonly timestamp: number;
-}
 
 export interface LogQuery {
   readonly fromBlock: number;

@@ -6,9 +6,9 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { fillKey, isFill, type Fill, type TradeEventRecord } from '../../domain/fills.js';
-import type { QuarantinedLog, TradeEventStore } from '../../ports.js';
+import type { QuarantinedLog, TradeEventStore } from '../../ports/stores.js';
 import { batchWrite } from './batch.js';
-import { fromJson, toJson } from './codec.js';
+import { fromJson, toJson } from '../../codec.js';
 import { queryAll } from './query.js';
 import { scanAll } from './scan.js';
 

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { FollowerView } from '../../domain/decision.js';
 import type { Follow, Sizing } from '../../domain/follows.js';
-import type { FollowCreated, FollowStore } from '../../ports.js';
+import type { FollowCreated, FollowStore } from '../../ports/stores.js';
 import { queryAll } from './query.js';
 import { scanAll } from './scan.js';
 

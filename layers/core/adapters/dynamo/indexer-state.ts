@@ -4,7 +4,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { UpgradeScan, UpgradeScanStore } from '../../indexer/upgrade.js';
-import type { IndexerCheckpoint, IndexerStateStore, RecentBlock } from '../../ports.js';
+import type { IndexerCheckpoint, IndexerStateStore, RecentBlock } from '../../ports/stores.js';
 
 const upgradeScanSchema = z.object({
   floor: z.number().int().nonnegative(),

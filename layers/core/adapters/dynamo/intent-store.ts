@@ -3,17 +3,20 @@
 // intent stored once. Non-terminal intents carry `unsettledUser` (sparse GSI `unsettled`: a user's
 // copies in flight, and the reconciler's work list). The same table holds mirror items
 // (`mirror#user#trader#pair#index`, sparse GSI `bySlot` on `mirrorSlot`): every user's copy of one
-// trader position, so closes reach copies whatever became of the follow. Items are checked with zod.
+// trader position, so closes reach copies whatever became of the follow. GSI `byUser` (userId,
+// createdAt) lists a user's copies; mirrors and markers have no createdAt, so they stay out of it.
+// Items are checked with zod.
 import {
   DeleteCommand,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { IN_FLIGHT, isTerminal, predecessorsOf, type IntentUpdate } from '../../domain/copy/intent.js';
-import type { CopyIntent, IntentStore, Mirror, SignedIntent } from '../../ports/copy.js';
+import type { CopyIntent, IntentHistory, IntentStore, Mirror, SignedIntent } from '../../ports/copy.js';
 import { queryAll } from './query.js';
 import { scanAll } from './scan.js';
 import { batchGetAll } from './batch.js';
@@ -122,7 +125,7 @@ const mirrorItem = z
 const toIntent = (item: Record<string, unknown>): CopyIntent => intentItem.parse(item) as CopyIntent;
 const toMirror = (item: Record<string, unknown>): Mirror => mirrorItem.parse(item) as Mirror;
 
-export class DynamoIntentStore implements IntentStore {
+export class DynamoIntentStore implements IntentStore, IntentHistory {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -154,12 +157,14 @@ export class DynamoIntentStore implements IntentStore {
     return out.Item ? toIntent(out.Item) : undefined;
   }
 
-  async saveSigned(intentId: string, s: SignedIntent, at: Date): Promise<boolean> {
+  async saveSigned(intentId: string, s: SignedIntent, at: Date): Promise<CopyIntent | undefined> {
     try {
-      await this.db.send(
+      const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { intentId },
+          // The item as stored comes back with the write: no second read on the copy's hot path.
+          ReturnValues: 'ALL_NEW',
           UpdateExpression: 'SET signed = :signed, submittedAt = :at, attempts = :one',
           ConditionExpression: '#s = :created AND attribute_not_exists(signed)',
           ExpressionAttributeNames: { '#s': 'state' },
@@ -171,9 +176,9 @@ export class DynamoIntentStore implements IntentStore {
           },
         }),
       );
-      return true;
+      return out.Attributes ? toIntent(out.Attributes) : undefined;
     } catch (err) {
-      if (conditionFailed(err)) return false;
+      if (conditionFailed(err)) return undefined;
       throw err;
     }
   }
@@ -189,7 +194,7 @@ export class DynamoIntentStore implements IntentStore {
     );
   }
 
-  async apply(intentId: string, update: IntentUpdate, at: Date): Promise<boolean> {
+  async apply(intentId: string, update: IntentUpdate, at: Date): Promise<CopyIntent | undefined> {
     const set: string[] = ['#s = :to'];
     const values: Record<string, unknown> = { ':to': update.state };
     const put = (name: string, value: unknown) => {
@@ -229,19 +234,20 @@ export class DynamoIntentStore implements IntentStore {
     const from = predecessorsOf(update.state);
     from.forEach((s, i) => (values[`:from${i}`] = s));
     try {
-      await this.db.send(
+      const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { intentId },
+          ReturnValues: 'ALL_NEW',
           UpdateExpression: `SET ${set.join(', ')}${terminal ? ' REMOVE unsettledUser' : ''}`,
           ConditionExpression: `#s IN (${from.map((_s, i) => `:from${i}`).join(', ')})`,
           ExpressionAttributeNames: { '#s': 'state' },
           ExpressionAttributeValues: values,
         }),
       );
-      return true;
+      return out.Attributes ? toIntent(out.Attributes) : undefined;
     } catch (err) {
-      if (conditionFailed(err)) return false;
+      if (conditionFailed(err)) return undefined;
       throw err;
     }
   }
@@ -316,6 +322,32 @@ export class DynamoIntentStore implements IntentStore {
     for await (const item of scanAll(this.db, { TableName: this.tableName, IndexName: 'unsettled' }))
       keys.push(item);
     return (await this.full(keys)).map(toIntent).filter((i) => !isTerminal(i.state));
+  }
+
+  async recentOf(userId: string, limit: number): Promise<CopyIntent[]> {
+    if (limit <= 0) return [];
+    // One page: the index carries every attribute the views read, so no second read by key.
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byUser',
+        KeyConditionExpression: 'userId = :u',
+        ExpressionAttributeValues: { ':u': userId },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map(toIntent);
+  }
+
+  async allOf(userId: string, since: Date): Promise<CopyIntent[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'byUser',
+      KeyConditionExpression: 'userId = :u AND createdAt >= :since',
+      ExpressionAttributeValues: { ':u': userId, ':since': since.toISOString() },
+    });
+    return items.map(toIntent);
   }
 
   async putMirror(m: Mirror): Promise<void> {

@@ -1,7 +1,7 @@
 // Operator state in the state table: the emergency flag (pk `flags`) and a short journal of recent
 // errors (pk `errors`) that /status and /recent_errors show.
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ErrorJournal, OperatorFlags, RecordedError } from '../../ports.js';
+import type { ErrorJournal, OperatorFlags, RecordedError } from '../../ports/operator.js';
 
 const JOURNAL_SIZE = 20;
 
@@ -76,62 +76,5 @@ export class DynamoErrorJournal implements ErrorJournal {
   async recent(limit: number): Promise<RecordedError[]> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'errors' } }));
     return ((out.Item?.entries ?? []) as RecordedError[]).slice(0, limit);
-  }
-}
-
-export class LeaseBusyError extends Error {
-  override readonly name = 'LeaseBusyError';
-}
-
-/** One sender per executor address across containers: a lease item with an expiry, taken and released. */
-export class DynamoSenderLease {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly owner: string,
-    private readonly ttlMs = 20_000,
-    private readonly waitMs = 10_000,
-  ) {}
-
-  async withLease<T>(executor: string, fn: () => Promise<T>): Promise<T> {
-    const key = { pk: `executor#${executor}` };
-    const giveUpAt = Date.now() + this.waitMs;
-    for (;;) {
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: 'SET leaseOwner = :me, leaseUntil = :until',
-            ConditionExpression: 'attribute_not_exists(leaseOwner) OR leaseUntil < :now OR leaseOwner = :me',
-            ExpressionAttributeValues: {
-              ':me': this.owner,
-              ':until': Date.now() + this.ttlMs,
-              ':now': Date.now(),
-            },
-          }),
-        );
-        break;
-      } catch (err) {
-        if (!(err instanceof Error && err.name === 'ConditionalCheckFailedException')) throw err;
-        if (Date.now() > giveUpAt) throw new LeaseBusyError(`executor ${executor} is busy`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    try {
-      return await fn();
-    } finally {
-      await this.db
-        .send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
-            ConditionExpression: 'leaseOwner = :me',
-            ExpressionAttributeValues: { ':me': this.owner },
-          }),
-        )
-        .catch(() => undefined);
-    }
   }
 }

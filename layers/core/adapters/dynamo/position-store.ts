@@ -1,9 +1,9 @@
 // Open positions in DynamoDB: PK trader, SK positionKey (`pairIndex#tradeIndex`).
 import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Position } from '../../domain/positions.js';
-import type { PositionStore } from '../../ports.js';
+import type { PositionStore } from '../../ports/stores.js';
 import { batchGetAll, batchWrite } from './batch.js';
-import { fromJson, toJson } from './codec.js';
+import { fromJson, toJson } from '../../codec.js';
 import { queryAll } from './query.js';
 
 const id = (trader: string, positionKey: string) => `${trader}|${positionKey}`;

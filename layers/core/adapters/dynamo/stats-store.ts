@@ -5,9 +5,9 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import type { LeaderboardRow, LeaderboardSort } from '../../domain/analytics/leaderboard.js';
 import type { Lot } from '../../domain/analytics/ledger.js';
 import type { Aggregate, TraderStats } from '../../domain/analytics/stats.js';
-import type { Leaderboard, StatsStore } from '../../ports.js';
+import type { Leaderboard, StatsStore } from '../../ports/stores.js';
 import { batchGetAll, batchWrite } from './batch.js';
-import { fromJson, toJson } from './codec.js';
+import { fromJson, toJson } from '../../codec.js';
 import { scanAll } from './scan.js';
 
 const STATS_SK = 'stats';

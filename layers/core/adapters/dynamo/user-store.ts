@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { defaultRiskPolicy, type RiskPolicy } from '../../domain/risk.js';
 import type { User } from '../../domain/users.js';
-import type { Profile, ProfileStore, UserStore } from '../../ports.js';
+import type { Profile, ProfileStore, UserStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch.js';
-import { fromJson, toJson } from './codec.js';
+import { fromJson, toJson } from '../../codec.js';
 
 function userFromItem(item: Record<string, unknown>): User {
   return {

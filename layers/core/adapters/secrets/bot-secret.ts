@@ -1,4 +1,4 @@
-// The bot's secrets (token, webhook secret, executor key) from Secrets Manager, cached briefly so a
+// The bot's secrets (token, webhook secret) from Secrets Manager, cached briefly so a
 // rotated webhook secret is picked up within minutes without a redeploy.
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
@@ -8,7 +8,6 @@ const botSecretSchema = z.object({
   webhookSecret: z
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, 'webhookSecret must be 16-256 characters of A-Z a-z 0-9 _ -'),
-  executorKey: z.string().optional(),
 });
 
 export type BotSecret = z.infer<typeof botSecretSchema>;

@@ -3,7 +3,7 @@
 // times is one message and one intent. Sent 10 per batch, several batches in flight (different users).
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AlertJob, AlertQueue, CopyJob, CopyQueue } from '../../ports/copy.js';
-import { toJson } from '../dynamo/codec.js';
+import { toJson } from '../../codec.js';
 import { sendAll } from './batch-send.js';
 
 const IN_FLIGHT = 16;

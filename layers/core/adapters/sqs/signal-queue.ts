@@ -2,7 +2,7 @@
 // fill re-sends the same id, which SQS drops within its 5-minute window).
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Signal } from '../../domain/signals.js';
-import type { SignalQueue } from '../../ports.js';
+import type { SignalQueue } from '../../ports/queues.js';
 import { sendAll } from './batch-send.js';
 
 export class SqsSignalQueue implements SignalQueue {

@@ -3,7 +3,7 @@
 import { SSMClient, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { ExecutionMode } from '../../domain/execution-mode.js';
-import type { ExecutionSwitch } from '../../ports.js';
+import type { ExecutionSwitch } from '../../ports/operator.js';
 
 let client: SSMClient | undefined;
 const ssm = () => (client ??= new SSMClient({ maxAttempts: 2 }));

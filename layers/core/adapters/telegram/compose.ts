@@ -1,7 +1,7 @@
 // Wires the bot's ports to AWS and the chain from config (the webhook handler's composition root).
 import type { Config } from '../../config.js';
 import { renderPng } from '../charts/png.js';
-import { connectChain, type ChainAccess } from '../../indexer/compose.js';
+import { connectChain, type ChainConnection } from '../chain/connect.js';
 import { RpcPool } from '../chain/rpc-pool.js';
 import { WalletInspector } from '../chain/wallet-inspector.js';
 import { DelegateAddressClient } from '../lambda/delegate-address.js';
@@ -10,6 +10,7 @@ import { documentDb } from '../dynamo/client.js';
 import { DynamoFillStore } from '../dynamo/fill-store.js';
 import { DynamoFollowStore } from '../dynamo/follow-store.js';
 import { DynamoIndexerState } from '../dynamo/indexer-state.js';
+import { DynamoIntentStore } from '../dynamo/intent-store.js';
 import { DynamoErrorJournal, DynamoOperatorFlags } from '../dynamo/operator-state.js';
 import { DynamoPositionStore } from '../dynamo/position-store.js';
 import { DynamoStatsStore } from '../dynamo/stats-store.js';
@@ -36,7 +37,7 @@ export function botDeps(cfg: Config): BotDeps {
   const state = new DynamoIndexerState(db, cfg.tables.state);
 
   // The chain is optional for the bot: wallets and the head show as unavailable without it.
-  let chain: Promise<ChainAccess> | undefined;
+  let chain: Promise<ChainConnection> | undefined;
   const connected = () => {
     chain ??= connectChain(cfg).catch((err: unknown) => {
       chain = undefined;
@@ -56,6 +57,7 @@ export function botDeps(cfg: Config): BotDeps {
     stats: new DynamoStatsStore(db, cfg.tables.stats),
     fills: new DynamoFillStore(db, cfg.tables.fills),
     positions: new DynamoPositionStore(db, cfg.tables.positions),
+    copies: new DynamoIntentStore(db, cfg.tables.intents),
     mode: new ModeSource({
       switch: executionSwitch,
       flags,

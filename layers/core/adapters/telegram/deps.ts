@@ -5,18 +5,17 @@ import type { QueueDepth } from '../sqs/queue-monitor.js';
 import type { LeaderRules } from '../../domain/analytics/score.js';
 import type { VegaLiteSpec } from '../../domain/charts.js';
 import type { WalletChain } from '../../domain/wallet-link.js';
+import type { IntentHistory } from '../../ports/copy.js';
+import type { ErrorJournal, ExecutionSwitch, OperatorFlags } from '../../ports/operator.js';
+import type { Clock } from '../../ports/runtime.js';
 import type {
-  Clock,
-  ErrorJournal,
-  ExecutionSwitch,
   FillStore,
   FollowStore,
-  OperatorFlags,
   PositionStore,
   ProfileStore,
   StatsStore,
   UserStore,
-} from '../../ports.js';
+} from '../../ports/stores.js';
 
 export interface BotDeps {
   readonly users: UserStore & ProfileStore;
@@ -24,6 +23,8 @@ export interface BotDeps {
   readonly stats: Pick<StatsStore, 'getMany' | 'getLeaderboard' | 'getPrices'>;
   readonly fills: Pick<FillStore, 'recentOf' | 'eventsOf'>;
   readonly positions: Pick<PositionStore, 'positionsOf'>;
+  /** The user's copies (/copies, /portfolio); undefined where no intents table is wired. */
+  readonly copies?: IntentHistory | undefined;
   readonly mode: ModeSource;
   readonly executionSwitch: ExecutionSwitch;
   readonly flags: OperatorFlags;

@@ -2,7 +2,7 @@
 // second overall (or, with paid broadcasts enabled by the operator, up to 1,000 a second). The
 // limits are kept per container; the alerter runs with reserved concurrency 1, so per container is per bot.
 import { Telegram, TelegramError } from 'telegraf';
-import type { Messenger } from '../../ports.js';
+import type { Messenger } from '../../ports/messenger.js';
 
 export class RetryLaterError extends Error {
   override readonly name = 'RetryLaterError';

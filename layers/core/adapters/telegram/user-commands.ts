@@ -34,9 +34,10 @@ import {
 import { escapeHtml, tagMode } from '../../domain/messages.js';
 import { applyRiskText, withPreset, type RiskPolicy } from '../../domain/risk.js';
 import { logger } from '../../observability.js';
-import type { Profile } from '../../ports.js';
+import type { Profile } from '../../ports/stores.js';
 import type { BotDeps } from './deps.js';
 import { backtestButton } from './commands/backtest.js';
+import { registerCopies, userCopyResults } from './commands/copies.js';
 import { sendPnlChart, traderChartTitle, walletChartTitle } from './commands/charts.js';
 import { askRisky, handleConfirmButton, riskyChange, unfollowQuestion } from './commands/confirm.js';
 import { edit, say, send } from './screens.js';
@@ -338,9 +339,13 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
 
   bot.command('portfolio', async (ctx) => {
     const wallet = profileOf(ctx).wallet;
-    const [positions, stats] = wallet
-      ? await Promise.all([deps.positions.positionsOf(wallet), deps.stats.getMany([wallet])])
-      : [[], new Map()];
+    const [positions, stats, copies] = wallet
+      ? await Promise.all([
+          deps.positions.positionsOf(wallet),
+          deps.stats.getMany([wallet]),
+          userCopyResults(deps, userId(ctx)),
+        ])
+      : [[], new Map(), undefined];
     const own = wallet ? stats.get(wallet) : undefined;
     await send(
       ctx,
@@ -349,10 +354,13 @@ export function registerUserCommands(bot: Composer<AlfaContext>, deps: BotDeps):
         positions,
         realized: own ? windowStats(own, Math.floor(deps.clock.now().getTime() / 1000), 30) : undefined,
         mode: await mode(),
+        copies: copies?.total,
       }),
     );
     if (wallet) await sendPnlChart(ctx, deps, wallet, walletChartTitle(wallet));
   });
+
+  registerCopies(bot, deps);
 
   return { board, traderCard, follow, changeSetting, setRisk, mode, userId };
 }

@@ -1,7 +1,7 @@
 // Realized PnL, exactly, in USDC 1e6, across the v2 upgrade. Per close (market, partial or full, and
 // partial or full TP/SL, liquidation): usdcSentToTrader - collateral closed - the FIFO share of the
 // fees carried by that collateral. usdcSentToTrader already nets the closing fee, the close spread,
-// rollover and funding (V2.md section 8 [I]); the carried fees are the opening fee of each lot (an
+// rollover and funding (docs/avantis.md v2 §8 [I]); the carried fees are the opening fee of each lot (an
 // open's TradingStorage FeesCharged, an increase's openingFee) and margin fees. A cancelled open's
 // kept opening fee is a realized loss on its own (no close). Lots are keyed by (trader, pairIndex,
 // index), consumed FIFO by closes, and a reused slot starts afresh. Fee shares are allocated so that

@@ -3,7 +3,7 @@
 // v1 layouts (before the 2026-08-12 upgrade) and v2 layouts side by side, dispatched by topic0, and
 // by era (before/from the upgrade block) where one topic0 means two things. Also the known events we
 // deliberately do not decode, so that only truly unknown topic0s count as schema drift.
-// Facts and provenance: shared/avantis/FACTS.md sections 1-3 and V2.md section 7 (tags [V], [V3],
+// Facts and provenance: docs/avantis.md v1 §1-3 and docs/avantis.md v2 §7 (tags [V], [V3],
 // [I], [local] are kept in `source`).
 import { EventFragment } from 'ethers';
 import type {
@@ -44,7 +44,7 @@ export interface EventVariant {
   /** Layout guessed from prose, not from an ABI: decode, but do not trust blindly. */
   readonly inferred?: boolean;
   /**
-   * Only for a topic0 shared by two layouts with different meanings (V2.md section 7: SlUpdated):
+   * Only for a topic0 shared by two layouts with different meanings (docs/avantis.md v2 §7: SlUpdated):
    * 'v1' decodes logs before the upgrade block, 'v2' from it on. Unset: valid in both eras.
    */
   readonly era?: 'v1' | 'v2';
@@ -942,7 +942,7 @@ export const WATCHED_TOPICS: readonly string[] = [...new Set(VARIANTS.map((v) =>
 
 /**
  * The contracts whose addresses go into the eth_getLogs address filter: every contract a decoded
- * variant comes from, plus the v2 TradingRouter (V2.md section 1 [I]: not in the unchanged list; its
+ * variant comes from, plus the v2 TradingRouter (docs/avantis.md v2 §1 [I]: not in the unchanged list; its
  * own events are known-but-not-decoded, and watching it shows drift there too).
  */
 export const CONTRACTS_EMITTING: readonly AvantisContract[] = [
@@ -1084,12 +1084,12 @@ export interface CandidateLayout {
   readonly basis: string;
 }
 
-/** Types V2.md section 7 says fields were appended with (amounts, prices, leverage; flags; signed funding). */
+/** Types docs/avantis.md v2 §7 says fields were appended with (amounts, prices, leverage; flags; signed funding). */
 const APPENDED_TYPES = ['uint256', 'bool', 'int256'] as const;
-const MAX_APPENDED = 5; // OIUpdated went 5 -> 9, the widest change V2.md lists (+4)
+const MAX_APPENDED = 5; // OIUpdated went 5 -> 9, the widest change docs/avantis.md lists (+4)
 
 /**
- * New v2 families V2.md section 7 names without a layout: plausible guesses only [I], so that a
+ * New v2 families docs/avantis.md v2 §7 names without a layout: plausible guesses only [I], so that a
  * match names the family; every one must be checked against a real log.
  */
 const NEW_FAMILY_GUESSES: readonly string[] = [
@@ -1105,7 +1105,7 @@ let candidates: Map<string, CandidateLayout[]> | undefined;
 
 /**
  * Candidate layouts by topic0: every known event (decoded or not) with up to five fields appended
- * from the types V2.md's field lists use (its rule for the v2 layouts: the v1 canonical signature
+ * from the types docs/avantis.md's field lists use (its rule for the v2 layouts: the v1 canonical signature
  * with the new fields appended), plus guesses for the new families. Built once, on first use.
  */
 export function candidateLayouts(): ReadonlyMap<string, readonly CandidateLayout[]> {

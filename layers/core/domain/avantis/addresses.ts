@@ -1,4 +1,4 @@
-// Avantis contract addresses on Base mainnet (FACTS section 1), and which of them the indexer fetches every log of.
+// Avantis contract addresses on Base mainnet (docs/avantis.md v1 §1), and which of them the indexer fetches every log of.
 // All are upgradeable proxies: v2 (2026-08-12) swapped implementations, the addresses stayed.
 import { CONTRACTS_EMITTING, type AvantisContract } from './abi.js';
 
@@ -18,13 +18,13 @@ export interface AvantisDeployment {
   /** Emits USDCSentToTrader; not watched today. */
   readonly vaultManager?: string;
   /**
-   * The v2 TradingRouter proxy (EIP-712 verifying contract). V2.md section 1 [I]: not in the
+   * The v2 TradingRouter proxy (EIP-712 verifying contract). docs/avantis.md v2 §1 [I]: not in the
    * unchanged list and only given by `/v2/meta`, so unknown for Base here; watched when set.
    */
   readonly tradingRouter?: string;
 }
 
-/** Base mainnet, chain 8453. Addresses lower case; sources and tags as in FACTS section 1. */
+/** Base mainnet, chain 8453. Addresses lower case; sources and tags as in docs/avantis.md v1 §1. */
 export const BASE_MAINNET: AvantisDeployment = {
   chainId: 8453,
   // [V3] contracts README + 4 community indexers; no Avantis-official repo lists it.
@@ -70,7 +70,7 @@ export function watchedAddresses(d: AvantisDeployment): string[] {
 export const UPGRADED_TOPIC0 = '0xbc7cd75a20ee27fd9adebab32041f755214dbc6bffa90cc0225b39da2e5c2d3b';
 
 /**
- * The v2 upgrade block from the proxies' Upgraded logs (V2.md section 1 [I]: no public source states
+ * The v2 upgrade block from the proxies' Upgraded logs (docs/avantis.md v2 §1 [I]: no public source states
  * Base's block): the latest block in which both Trading and TradingCallbacks emitted Upgraded after
  * their first one (the first is the deployment). An in-place upgrade swaps every implementation in
  * one transaction, so both show in one block. `undefined`: no upgrade seen (all v1).

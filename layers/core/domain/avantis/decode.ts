@@ -61,7 +61,7 @@ function isWordKind(t: string): t is WordKind {
   return t === 'uint256' || t === 'int256' || t === 'uint8' || t === 'bool' || t === 'address';
 }
 
-/** One topic0's decoding: a single plan, or one per era where the topic0 collides (V2.md section 7). */
+/** One topic0's decoding: a single plan, or one per era where the topic0 collides (docs/avantis.md v2 §7). */
 interface TopicPlans {
   readonly any?: Plan;
   readonly v1?: Plan;
@@ -86,12 +86,6 @@ const PLANS: ReadonlyMap<string, TopicPlans> = (() => {
 const IGNORED: ReadonlySet<string> = new Set(
   KNOWN_UNWATCHED.map((k) => k.topic0).filter((t) => !PLANS.has(t)),
 );
-
-/** Is this topic0 one we decode or knowingly skip? (Anything else is schema drift.) */
-export function isKnownTopic(topic0: string): boolean {
-  const t = topic0.toLowerCase();
-  return PLANS.has(t) || IGNORED.has(t);
-}
 
 /** Where the decoder stands on the upgrade: the first block of v2 layouts, when known. */
 export interface DecodeContext {

@@ -1,11 +1,11 @@
 // Avantis v2 EIP-712 intents, as data: every type the TradingRouter verifies, the domain, and the
 // three things an intent needs (its struct hash, its digest, its abi-encoded `userIntent`). Pure:
 // ethers' TypedDataEncoder and AbiCoder only, no provider. Facts: docs/avantis.md "Intents"
-// (shared/avantis/V2.md §3). The field names are the contracts' own, `_` prefixes and all: they
+// (docs/avantis.md v2 §3). The field names are the contracts' own, `_` prefixes and all: they
 // are mixed on purpose upstream, and "normalising" them breaks signature recovery.
 import { AbiCoder, TypedDataEncoder, getAddress, type TypedDataField } from 'ethers';
 
-/** The ToS text a DelegateReq signs, byte for byte (V2.md §2: 250 ASCII bytes, no space after "tos."). */
+/** The ToS text a DelegateReq signs, byte for byte (docs/avantis.md v2 §2: 250 ASCII bytes, no space after "tos."). */
 export const TNC_STRING =
   'I accept the Avantis Terms of Service: https://www.avantisfi.com/docs/tos.' +
   'I confirm that I am not a resident of any of the following countries/regions: ' +
@@ -139,7 +139,7 @@ export interface TradeInput {
   readonly pairIndex: bigint;
   readonly index: bigint;
   readonly initialPosToken: bigint;
-  /** On an open: the collateral, USDC 1e6 (V2.md §3). */
+  /** On an open: the collateral, USDC 1e6 (docs/avantis.md v2 §3). */
   readonly positionSizeUSDC: bigint;
   /** On an open: the reference price the fill must stay within ± slippage. */
   readonly openPrice: bigint;
@@ -281,7 +281,7 @@ const ABI_LAYOUT: Record<IntentKind, { type: string; values: (m: Msg) => unknown
     type: 'tuple(address,uint256,uint256,uint8,uint256,bool,uint256,int256,uint256,uint256,uint8,uint256)',
     values: (m) => pick(m, INTENT_TYPES.TpSlReq.TpSlReq),
   },
-  // Struct order differs from the typehash order (V2.md §2).
+  // Struct order differs from the typehash order (docs/avantis.md v2 §2).
   DelegateReq: {
     type: 'tuple(address,address,uint256,string,uint256,uint256)',
     values: (m) => [m.trader, m.delegate, m.expiry, m.tnc, m.deadline, m.nonce],
@@ -369,7 +369,7 @@ export function decodeIntent(kind: IntentKind, encoded: string): Msg {
   }
 }
 
-/** Batched-market `orderType` values (V2.md §3 OrderType enum) and the intent each one carries. */
+/** Batched-market `orderType` values (docs/avantis.md v2 §3 OrderType enum) and the intent each one carries. */
 export const BATCHED_ORDER_TYPES = {
   MARKET_OPEN: 0,
   MARKET_CLOSE: 1,
@@ -383,7 +383,7 @@ export const BATCHED_ORDER_TYPES = {
   MARKET_CLOSE_PNL_WITH_COIN_EXPOSURE: 16,
 } as const;
 
-/** What the batched-market service accepts (V2.md §4); any other orderType is a 400. */
+/** What the batched-market service accepts (docs/avantis.md v2 §4); any other orderType is a 400. */
 export const INTENT_OF_ORDER_TYPE: Readonly<Record<number, IntentKind>> = {
   0: 'OpenTradeReq',
   6: 'OpenTradeReq',

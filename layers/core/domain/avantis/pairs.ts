@@ -2,7 +2,7 @@
 // zero-fee PnL orders), minimum position, fees, spread, max gain and SL, funding, market hours. Generated
 // from ../shared/avantis/pair-limits.json (the v2 data API `GET /v2/trading` snapshot in the SDK tests,
 // Avantis-Labs/avantis_trader_sdk tests/vectors/trading_snapshot.json @ fc8ae8aa3754d0bad47e90ae1a4c2b47c9fec6cc) and tested against it; regenerate rather than edit a row.
-// Indexes are Avantis' own (0 = ETH, 1 = BTC; V2.md section 3: never hard-code them elsewhere). Unlisted
+// Indexes are Avantis' own (0 = ETH, 1 = BTC; docs/avantis.md v2 §3: never hard-code them elsewhere). Unlisted
 // pairs are refused for copies (`isListed`). Percentages are kept as percent x 1e10 (0.045% -> 450_000_000n),
 // USD amounts as USDC 1e6.
 
@@ -38,7 +38,7 @@ export interface PairCatalogEntry extends PairInfo {
   /** Leverage bounds of zero-fee PnL (Upside) orders, whole x. */
   readonly pnlMinLeverage: number;
   readonly pnlMaxLeverage: number;
-  /** pnlTypeAllowed = 1: a PnL (Upside) pair; opens use `_type` 3 / orderType 6 (V2.md section 3). */
+  /** pnlTypeAllowed = 1: a PnL (Upside) pair; opens use `_type` 3 / orderType 6 (docs/avantis.md v2 §3). */
   readonly pnlPair: boolean;
   /** Minimum position (collateral x leverage), USDC 1e6. */
   readonly minPositionUsdc: bigint;
@@ -255,11 +255,6 @@ export function isListed(pairIndex: number): boolean {
 /** The pair's name, or `PAIR#i` for an index this snapshot does not know (or a delisted one). */
 export function pairName(pairIndex: number): string {
   return PAIRS.get(pairIndex)?.name ?? `PAIR#${pairIndex}`;
-}
-
-/** The pair's group, if known. */
-export function pairGroup(pairIndex: number): PairGroup | undefined {
-  return PAIRS.get(pairIndex)?.group;
 }
 
 const BY_NAME = new Map<string, number>();

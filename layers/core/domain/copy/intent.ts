@@ -36,7 +36,9 @@ export type IntentReason =
   /** The wallet has not (or no longer) delegated to the user's key. */
   | 'NOT_DELEGATED'
   /** Found filled by the reconciler from the wallet's positions. */
-  | 'RECONCILED_FILLED';
+  | 'RECONCILED_FILLED'
+  /** The emergency stop came between the copy's claim and its signature: never signed. */
+  | 'STOPPED';
 
 export type CopyKind = 'OPEN' | 'CLOSE' | 'INCREASE';
 

@@ -20,13 +20,22 @@ export interface NoticeIntent {
 
 const side = (i: NoticeIntent) => `${i.buy ? 'LONG' : 'SHORT'} ${escapeHtml(pairName(i.pairIndex))}`;
 
-export function filledText(i: NoticeIntent, fill: FillFacts): string {
+/**
+ * A filled copy. On a close, the user's result of that close: USDC back − collateral closed (net of
+ * the close fee, spread, rollover and funding, V2.md §8). A close the reconciler found filled from
+ * the wallet's positions (`RECONCILED_FILLED`, no amount back in its fill) says it is not known.
+ */
+export function filledText(i: NoticeIntent, fill: FillFacts, reason?: IntentReason): string {
   const collateral = BigInt(fill.collateralUsdc);
   const leverage = BigInt(fill.leverage ?? i.leverage);
   if (i.kind === 'CLOSE') {
+    const head = `✅ Copy filled: closed ${formatUsd(collateral)} collateral of <b>${side(i)}</b> at ${formatPrice(fill.price)}`;
+    if (reason === 'RECONCILED_FILLED' || (reason === undefined && fill.usdcSentToTrader === '0'))
+      return `${head}. The amount back is not known yet: see your wallet on Avantis.`;
+    const back = BigInt(fill.usdcSentToTrader);
     return (
-      `✅ Copy filled: closed ${formatUsd(collateral)} of <b>${side(i)}</b> at ${formatPrice(fill.price)}; ` +
-      `${formatUsd(BigInt(fill.usdcSentToTrader))} back to your wallet.`
+      `${head}; ${formatUsd(back)} back to your wallet.\n` +
+      `Your result on this close: <b>${formatUsd(back - collateral, { sign: true })}</b> (after Avantis' closing fees).`
     );
   }
   const size = (collateral * leverage) / PRECISION;
@@ -69,6 +78,22 @@ const FAILURE_HELP: Readonly<Record<string, string>> = {
   InvalidDeadline: 'The copy came too late to be valid. Nothing was traded.',
 };
 
+/** Why a copy failed and what to do, in a few words (the /copies history). */
+export function failureWhy(reason: IntentReason | string, code: string | undefined): string {
+  if (reason === 'EXPIRED') return 'could not be sent in time; nothing was traded';
+  if (reason === 'NO_POSITION') return 'no open copied position left to close';
+  if (reason === 'NOT_DELEGATED') return 'your wallet has not delegated to your Alfa key (/wallet)';
+  const help = (code && FAILURE_HELP[code]) ?? 'Nothing was traded.';
+  return `Avantis refused it (${escapeHtml(code ?? 'error')}). ${help}`;
+}
+
+/** Why the keeper cancelled, in a few words (the /copies history). */
+export function cancelWhy(reason: IntentReason | string): string {
+  return reason === 'NOT_FILLED'
+    ? 'not filled on Avantis'
+    : 'price outside the allowed slippage, or a pair limit, at the keeper';
+}
+
 export function failedText(i: NoticeIntent, reason: IntentReason, code: string | undefined): string {
   const what = `${i.kind === 'CLOSE' ? 'close of' : i.kind === 'OPEN' ? 'open of' : 'add to'} <b>${side(i)}</b>`;
   if (reason === 'EXPIRED')
@@ -76,6 +101,8 @@ export function failedText(i: NoticeIntent, reason: IntentReason, code: string |
   if (reason === 'NO_POSITION')
     return `⚠️ Copy not sent: ${what} — there is no open copied position left to close.`;
   if (reason === 'NOT_DELEGATED') return `⚠️ Copy not sent: ${what} — ${FAILURE_HELP.NotDelegate}`;
+  if (reason === 'STOPPED')
+    return `⛔ Copy not sent: ${what} — the operators stopped all copying (emergency stop). Nothing was traded.`;
   const help = (code && FAILURE_HELP[code]) ?? 'Nothing was traded. If it keeps happening, check /wallet.';
   return `⚠️ Copy failed: ${what} — Avantis refused it (${escapeHtml(code ?? 'error')}). ${help}`;
 }

@@ -10,6 +10,7 @@ import {
   type IncreasePositionSizeReq,
   type OpenTradeReq,
 } from '../avantis/intents.js';
+import type { CopyStopLoss } from '../follows.js';
 
 /** Prices, leverage and slippage are 1e10 on Avantis (V2.md §3). */
 export const PRECISION = 10_000_000_000n;
@@ -30,6 +31,36 @@ export function scaleLevel(level: bigint, traderEntry: bigint, followerEntry: bi
   return (followerEntry * level) / traderEntry;
 }
 
+/** Of two stop-loss prices (0 = none), the one nearer the entry: higher for a long, lower for a short. */
+export function tighterStop(buy: boolean, a: bigint, b: bigint): bigint {
+  if (a === 0n) return b;
+  if (b === 0n) return a;
+  return buy ? (a > b ? a : b) : a < b ? a : b;
+}
+
+/**
+ * The price at which a copy loses its stop-loss: a USDC amount, or a share (bps) of its
+ * collateral. Loss = collateral × leverage × move / entry, so move = entry × loss / (collateral ×
+ * leverage), before fees (Avantis closes at the SL price and charges its fees on top). 0 when the
+ * stop would sit at or past a zero price (a long losing more than the price can fall).
+ */
+export function stopLossPrice(
+  stop: CopyStopLoss,
+  p: {
+    readonly buy: boolean;
+    readonly entry: bigint;
+    readonly collateralUsdc: bigint;
+    readonly leverage: bigint;
+  },
+): bigint {
+  if (p.collateralUsdc <= 0n || p.leverage <= 0n || p.entry <= 0n) return 0n;
+  const loss = stop.kind === 'USD' ? stop.usdc : (p.collateralUsdc * BigInt(stop.bps)) / 10_000n;
+  if (loss <= 0n) return 0n;
+  const move = (p.entry * loss * PRECISION) / (p.collateralUsdc * p.leverage);
+  const price = p.buy ? p.entry - move : p.entry + move;
+  return price > 0n ? price : 0n;
+}
+
 export interface OpenInput {
   readonly wallet: string;
   readonly pairIndex: number;
@@ -42,6 +73,8 @@ export interface OpenInput {
   readonly referencePrice: bigint;
   /** The trader's entry and TP/SL (1e10; 0 = none), scaled to the follower's reference price. */
   readonly trader: { readonly openPrice: bigint; readonly tp: bigint; readonly sl: bigint };
+  /** The follower's own stop-loss price (1e10; 0/absent = none): the SL is the tighter of the two. */
+  readonly ownStopLoss?: bigint;
   readonly slippageP: bigint;
   /** Upside (PnL) pairs open with `_type` 3 and batched orderType 6 (V2.md §3); every other pair 0/0. */
   readonly pnl: boolean;
@@ -69,7 +102,11 @@ export function openTradeReq(i: OpenInput): BuiltIntent<OpenTradeReq> {
         buy: i.buy,
         leverage: i.leverage,
         tp: scaleLevel(i.trader.tp, i.trader.openPrice, i.referencePrice),
-        sl: scaleLevel(i.trader.sl, i.trader.openPrice, i.referencePrice),
+        sl: tighterStop(
+          i.buy,
+          scaleLevel(i.trader.sl, i.trader.openPrice, i.referencePrice),
+          i.ownStopLoss ?? 0n,
+        ),
         timestamp: 0n,
       },
       _type: i.pnl ? OPEN_ORDER_TYPE.MARKET_PNL : OPEN_ORDER_TYPE.MARKET,

@@ -1,15 +1,14 @@
-// What the domain needs from the world. Adapters implement these; tests of domain use in-memory ones.
-import type { LeaderboardRow, LeaderboardSort } from './domain/analytics/leaderboard.js';
-import type { TraderStats } from './domain/analytics/stats.js';
-import type { CopyOrder, Decision, FollowerView } from './domain/decision.js';
-import type { ExecutionMode } from './domain/execution-mode.js';
-import type { Fill, TradeEventRecord } from './domain/fills.js';
-import type { Follow } from './domain/follows.js';
-import type { RiskPolicy } from './domain/risk.js';
-import type { Position } from './domain/positions.js';
-import type { Signal } from './domain/signals.js';
-import type { RawLog } from './domain/trade-events.js';
-import type { User } from './domain/users.js';
+// The tables as the use cases see them: users and profiles, follows, trade events and positions,
+// trader stats and leaderboards, the indexer's checkpoint. adapters/dynamo/ implements each.
+import type { LeaderboardRow, LeaderboardSort } from '../domain/analytics/leaderboard.js';
+import type { TraderStats } from '../domain/analytics/stats.js';
+import type { FollowerView } from '../domain/decision.js';
+import type { Fill, TradeEventRecord } from '../domain/fills.js';
+import type { Follow } from '../domain/follows.js';
+import type { Position } from '../domain/positions.js';
+import type { RiskPolicy } from '../domain/risk.js';
+import type { RawLog } from '../domain/trade-events.js';
+import type { User } from '../domain/users.js';
 
 export interface UserStore {
   /** Creates the user or refreshes their profile; says whether they are new. Reactivates a blocked user. */
@@ -17,51 +16,6 @@ export interface UserStore {
   get(userId: string): Promise<User | undefined>;
   /** The user blocked the bot: stop sending to them. */
   markInactive(userId: string, now: Date): Promise<void>;
-}
-
-export interface Clock {
-  now(): Date;
-}
-
-/** Structured logging as the core uses it: a message and attributes (always with a `reason` code). */
-export interface AppLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
-}
-
-// --- Indexer ---------------------------------------------------------------------------------
-
-export interface BlockHeader {
-  readonly number: number;
-  readonly hash: string;
-  readonly parentHash: string;
-  /** Unix seconds. */
-  readonly timestamp: number;
-}
-
-export interface LogPage {
-  readonly fromBlock: number;
-  readonly toBlock: number;
-  readonly logs: readonly RawLog[];
-}
-
-/** Read access to the chain, with failover and provider limits handled inside. */
-export interface ChainReader {
-  chainId(): Promise<number>;
-  headNumber(): Promise<number>;
-  header(blockNumber: number): Promise<BlockHeader>;
-  /**
-   * Pages covering [fromBlock, toBlock] in order, each block exactly once, starting at `pageSize`
-   * blocks a page and adapting to what the provider accepts.
-   */
-  logPages(range: {
-    readonly fromBlock: number;
-    readonly toBlock: number;
-    readonly pageSize: number;
-  }): AsyncIterable<LogPage>;
-  /** The page size the provider currently accepts, to persist between runs. */
-  currentPageSize(): number;
 }
 
 /** A recent block the indexer processed: its hash (for reorg checks) and the traders it touched. */
@@ -131,12 +85,6 @@ export interface PositionStore {
   positionsOf(trader: string): Promise<Position[]>;
 }
 
-export interface SignalQueue {
-  publish(signals: readonly Signal[]): Promise<void>;
-}
-
-// --- Analytics -------------------------------------------------------------------------------
-
 export interface Leaderboard {
   readonly sort: LeaderboardSort;
   /** Unix seconds. */
@@ -156,8 +104,6 @@ export interface StatsStore {
   getPrices(): Promise<Map<number, bigint>>;
   getLeaderboard(sort: LeaderboardSort): Promise<Leaderboard | undefined>;
 }
-
-// --- Bot --------------------------------------------------------------------------------------
 
 export type FollowCreated = 'CREATED' | 'EXISTS' | 'LIMIT';
 
@@ -191,35 +137,4 @@ export interface ProfileStore {
   profiles(userIds: readonly string[]): Promise<Map<string, Profile>>;
   setRisk(userId: string, risk: RiskPolicy): Promise<void>;
   setWallet(userId: string, wallet: string): Promise<void>;
-}
-
-/** The operator's DRY/LIVE switch (SSM); read throws when the switch cannot be read. */
-export interface ExecutionSwitch {
-  read(): Promise<string | undefined>;
-  write(mode: ExecutionMode): Promise<void>;
-}
-
-export interface OperatorFlags {
-  emergencyStop(): Promise<boolean>;
-  setEmergencyStop(on: boolean, by: string, now: Date): Promise<void>;
-}
-
-export interface RecordedError {
-  readonly at: string;
-  readonly reason: string;
-  readonly message: string;
-  /** The function that recorded it (admin status shows each function's latest). */
-  readonly source?: string;
-}
-
-export interface ErrorJournal {
-  record(reason: string, message: string, now: Date): Promise<void>;
-  recent(limit: number): Promise<RecordedError[]>;
-}
-
-// --- Copies: see ports/copy.ts -------------------------------------------------------------
-
-/** Telegram sends from the alerter function; errors carry Telegram's code and retry_after. */
-export interface Messenger {
-  send(chatId: string, html: string): Promise<void>;
 }

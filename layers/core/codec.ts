@@ -1,4 +1,5 @@
-// JSON that keeps bigints: chain amounts are stored as `"<digits>n"` strings and read back as bigint.
+// The one JSON codec for queue bodies and table items: JSON that keeps bigints, written as
+// `"<digits>n"` strings and read back as bigint, so chain amounts survive a round trip exactly.
 const BIGINT = /^-?\d+n$/;
 
 export function toJson(value: unknown): string {

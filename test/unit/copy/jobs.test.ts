@@ -1,0 +1,80 @@
+// The copy path's queue bodies and the copier's retry spacing: what a CopyJob carries survives the
+// queue (bigints included), a body of the wrong shape is refused with its cause, and a failed
+// attempt comes back in seconds, doubling, never after the queue's 9-minute visibility timeout.
+import { describe, expect, it } from 'vitest';
+import { toJson } from '../../../layers/core/codec.js';
+import { retrySeconds, parseAlertJob, parseCopyJob, parseSignal } from '../../../layers/core/copy/jobs.js';
+import type { Signal } from '../../../layers/core/domain/signals.js';
+
+const signal: Signal = {
+  id: '0xo:1',
+  kind: 'OPEN',
+  trader: '0x00000000000000000000000000000000000000bb',
+  pairIndex: 1,
+  pair: 'BTC/USD',
+  tradeIndex: 3,
+  side: 'LONG',
+  leverage: '100000000000',
+  collateralUsdc: '1000000000',
+  notionalUsdc: '10000000000',
+  price: '300000000000000',
+  block: 1,
+  blockHash: '0xb',
+  txHash: '0xo',
+  ts: 1,
+};
+
+describe('copy queue bodies', () => {
+  it('a CopyJob with a follower round-trips, its bigints intact', () => {
+    // Prepare
+    const job = {
+      signal,
+      userId: '7',
+      chatId: '7',
+      decision: { action: 'COPY', reason: 'COPY_OK', adjustments: [], notify: true },
+      follower: {
+        userId: '7',
+        chatId: '7',
+        mode: 'AUTO',
+        sizing: { kind: 'FIXED_USD', usdc: 25_000_000n },
+        maxLeverage: 20,
+        maxPositionUsdc: 1_000_000_000n,
+        pairs: 'ALL',
+        notify: true,
+        paused: false,
+      },
+      routedAt: 5,
+    };
+
+    // Act
+    const parsed = parseCopyJob(toJson(job));
+
+    // Assess
+    expect(parsed.follower?.sizing).toEqual({ kind: 'FIXED_USD', usdc: 25_000_000n });
+    expect(parsed.follower?.maxPositionUsdc).toBe(1_000_000_000n);
+    expect(parsed.signal).toEqual(signal);
+  });
+
+  it('refuses a signal whose amounts are not decimal strings, naming the field', () => {
+    expect(() => parseSignal(JSON.stringify({ ...signal, collateralUsdc: 1.5 }))).toThrow(/collateralUsdc/);
+    expect(() => parseSignal('{')).toThrow();
+  });
+
+  it('refuses an alert longer than Telegram takes', () => {
+    expect(() =>
+      parseAlertJob(JSON.stringify({ id: 'a', userId: '1', chatId: '1', html: 'x'.repeat(4097) })),
+    ).toThrow();
+    expect(parseAlertJob(JSON.stringify({ id: 'a', userId: '1', chatId: '1', html: 'hi' })).html).toBe('hi');
+  });
+});
+
+describe('retrySeconds', () => {
+  it('doubles from 1 s per receive and stops at a minute', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 50].map(retrySeconds)).toEqual([1, 2, 4, 8, 16, 32, 60, 60, 60]);
+  });
+
+  it('takes a missing or odd receive count as the first', () => {
+    expect(retrySeconds(Number.NaN)).toBe(1);
+    expect(retrySeconds(0)).toBe(1);
+  });
+});
