@@ -347,7 +347,8 @@ describe('the keeper', () => {
     );
     for (let i = 0; i < 4; i++) await provider.send('evm_mine', []);
     let events: { type: string }[] = [];
-    for (let i = 0; i < 100 && !events.some((e) => e.type === 'MarketOrderExecuted'); i++) {
+    // Up to 15 s: the relay and the keeper's fill each take a block, more with a busy machine.
+    for (let i = 0; i < 300 && !events.some((e) => e.type === 'MarketOrderExecuted'); i++) {
       await new Promise((res) => setTimeout(res, 50));
       events = (await getJson(`${svc.server.batchedMarketUrl}/tracking-id/${trackingId}/status`)).body
         .events as { type: string }[];
@@ -428,7 +429,8 @@ describe('faults on the real chain', () => {
     const r = await postOrder(execUrl(), await openBody());
     const trackingId = String(r.events[0]?.data.trackingId);
     let events: { type: string }[] = [];
-    for (let i = 0; i < 100 && !events.some((e) => e.type === 'MarketOrderExecuted'); i++) {
+    // Up to 15 s: the relay and the keeper's fill each take a block, more with a busy machine.
+    for (let i = 0; i < 300 && !events.some((e) => e.type === 'MarketOrderExecuted'); i++) {
       await new Promise((res) => setTimeout(res, 50));
       events = (await getJson(`${svc.server.batchedMarketUrl}/tracking-id/${trackingId}/status`)).body
         .events as { type: string }[];
