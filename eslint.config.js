@@ -72,7 +72,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.\\./(functions|local)/|layers/core/(?!resources|config)',
+              regex: '^\\.\\./(functions|local)/|(layers/core|#core)/(?!resources|config)',
               message: 'lib/ imports only layers/core/resources and layers/core/config from runtime code',
             },
           ],

@@ -20,7 +20,7 @@ import {
   type MetricName,
   type QueueKey,
   type TableKey,
-} from '../layers/core/resources.js';
+} from '#core/resources.js';
 import type { AlfaFunction } from './functions.js';
 import { pascal } from './names.js';
 import type { QueuePair } from './queues.js';

@@ -19,7 +19,7 @@ import {
   type FunctionDef,
   type QueueKey,
   type TableKey,
-} from '../layers/core/resources.js';
+} from '#core/resources.js';
 import { Alarms } from './alarms.js';
 import { FlowDashboard } from './dashboard.js';
 import { Functions } from './functions.js';

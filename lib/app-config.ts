@@ -1,8 +1,8 @@
 // Deploy-time settings read from CDK context: the stage and the operator's optional env vars.
 // Every check fails synth with a message that says what was given and what is expected; operator
 // settings are checked with the very zod schema the functions parse at cold start.
-import { checkOperatorSettings, ConfigError } from '../layers/core/config.js';
-import { DELEGATE_KEY, RESOURCE_ENV_VARS } from '../layers/core/resources.js';
+import { checkOperatorSettings, ConfigError } from '#core/config.js';
+import { DELEGATE_KEY, RESOURCE_ENV_VARS } from '#core/resources.js';
 
 export const STAGE_PATTERN = /^[a-z][a-z0-9-]{1,15}$/;
 

@@ -4,7 +4,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, TextWidget, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import type { QueueKey } from '../layers/core/resources.js';
+import type { QueueKey } from '#core/resources.js';
 import { customMetric } from './alarms.js';
 import type { AlfaFunction } from './functions.js';
 import type { QueuePair } from './queues.js';

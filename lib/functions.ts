@@ -33,7 +33,7 @@ import {
   type FunctionDef,
   type QueueKey,
   type TableKey,
-} from '../layers/core/resources.js';
+} from '#core/resources.js';
 import { acknowledgeRule } from './policy.js';
 import { pascal } from './names.js';
 import type { QueuePair } from './queues.js';

@@ -2,7 +2,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { physicalName, QUEUES, type QueueDef, type QueueKey } from '../layers/core/resources.js';
+import { physicalName, QUEUES, type QueueDef, type QueueKey } from '#core/resources.js';
 import { acknowledgeRule } from './policy.js';
 import { pascal } from './names.js';
 

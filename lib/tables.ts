@@ -9,7 +9,7 @@ import {
   type Attribute,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { physicalName, TABLES, type KeyDef, type TableDef, type TableKey } from '../layers/core/resources.js';
+import { physicalName, TABLES, type KeyDef, type TableDef, type TableKey } from '#core/resources.js';
 import { acknowledgeRule } from './policy.js';
 import { pascal } from './names.js';
 

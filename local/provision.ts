@@ -16,7 +16,7 @@ import {
   type QueueKey,
   type TableDef,
   type TableKey,
-} from '../layers/core/resources.js';
+} from '#core/resources.js';
 
 const keySchema = (pk: KeyDef, sk?: KeyDef): KeySchemaElement[] => [
   { AttributeName: pk.name, KeyType: 'HASH' },

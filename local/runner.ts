@@ -15,7 +15,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import type { FunctionDef, QueueKey } from '../layers/core/resources.js';
+import type { FunctionDef, QueueKey } from '#core/resources.js';
 import {
   functionUrlEvent,
   functionUrlResult,

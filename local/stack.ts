@@ -1,6 +1,7 @@
-// The embedded local stack: DynamoDB Local, fauxqs (SQS), anvil (EVM), the SSM/Secrets and Telegram
-// Bot API stand-ins, all on 127.0.0.1, provisioned from layers/core/resources.ts, with the real
-// handlers run by the local runner. `npm start` and the integration tests both start it here.
+// The embedded local stack: DynamoDB Local, fauxqs (SQS), anvil (EVM) behind faultable RPC proxies
+// (with `control`), the SSM/Secrets and Telegram Bot API stand-ins, all on 127.0.0.1, provisioned
+// from layers/core/resources.ts, with the real handlers run by the local runner. `npm start` and
+// the integration tests both start it here.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -23,7 +24,7 @@ import {
   type FunctionDef,
   type QueueKey,
   type TableKey,
-} from '../layers/core/resources.js';
+} from '#core/resources.js';
 import {
   LocalStackError,
   assertJava,
@@ -32,7 +33,7 @@ import {
   startChild,
   type ManagedChild,
 } from './processes.js';
-import type { AvantisDeployment } from '../layers/core/domain/avantis/addresses.js';
+import type { AvantisDeployment } from '#core/domain/avantis/addresses.js';
 import { startAnvil } from './chain/anvil.js';
 import type { AvantisAddresses } from './chain/abi.js';
 import { deployAvantis, upgradeToV2 } from './chain/deploy.js';
@@ -52,7 +53,8 @@ import {
 import { serviceSubmitter } from './simulator/submit.js';
 import { startRunner, type LambdaHandler } from './runner.js';
 import { startControlPlane, type ControlPlane } from './standins/aws-control-plane.js';
-import { startSqs, type LocalSqs } from './standins/sqs.js';
+import { startFaultyRpcProxy, type FaultyRpcProxy } from './standins/faulty-rpc-proxy.js';
+import { startSqs, storedMessages, type LocalSqs } from './standins/sqs.js';
 import { startBotApi, type BotApiStandIn } from './standins/telegram-bot-api.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,6 +92,13 @@ export interface LocalStackOptions {
   readonly dynamodbDataDir?: string;
   /** Serves the loopback control endpoint (restarts, pids) for drills in another process. */
   readonly control?: boolean;
+  /**
+   * Faultable RPC proxies (local/standins/faulty-rpc-proxy.ts) in front of anvil, and RPC_URLS
+   * naming them instead of anvil, so the rpc drill can make the handlers' chain reads time out,
+   * get 429s or lag behind (0 to 2; default 2 with `control` on the local chain, else none). The
+   * local Avantis service, its keeper and the simulator keep talking to anvil itself.
+   */
+  readonly rpcProxies?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -103,10 +112,12 @@ export interface RestartReport {
   /** Tables with their items (dynamodb on disk) or queues (sqs) that came back. */
   readonly dataKept: boolean;
   /**
-   * False for sqs: fauxqs keeps messages in its process, so a restart re-creates the queues empty
-   * (real SQS keeps them); whatever was queued or in flight at that moment is gone with it.
+   * Every message held at the outage came back (sqs: visible, delayed and in flight, as real SQS
+   * keeps them; dynamodb: true, its items are what dataKept checks).
    */
   readonly messagesKept: boolean;
+  /** sqs: the messages the stand-in held while it was down. */
+  readonly messagesHeld?: number;
 }
 
 /** The pids of the stack's processes (the soak drill samples their memory). */
@@ -134,6 +145,7 @@ export const RestartReportSchema = z.object({
   downMs: z.number().int().nonnegative(),
   dataKept: z.boolean(),
   messagesKept: z.boolean(),
+  messagesHeld: z.number().int().nonnegative().optional(),
 });
 export const StackProcessesSchema = z.object({
   node: z.number().int().positive(),
@@ -152,6 +164,12 @@ export interface LocalStackInfo {
     readonly telegramBotApi: string;
     /** The Lambda Invoke API stand-in (functions for direct invocation, e.g. admin). */
     readonly lambda: string;
+    /**
+     * The faultable RPC proxies the handlers read the chain through (RPC_URLS, in this order), each
+     * also answering the rpc drill's `/_alfa/faults`, `/_alfa/lag` and `/_alfa/stats`. Absent when
+     * the handlers read anvil (or RPC_URLS) directly.
+     */
+    readonly rpcProxies?: readonly string[];
   };
   readonly webhook: { readonly url: string; readonly secret: string; readonly header: string };
   readonly telegram: { readonly botToken: string; readonly callsUrl: string };
@@ -223,6 +241,8 @@ const OFFSETS = {
   lambda: 5,
   avantis: 6,
   control: 7,
+  /** Two: 8 and 9. */
+  rpcProxies: 8,
   functionUrls: 10,
 } as const;
 
@@ -257,6 +277,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     avantis: await port(OFFSETS.avantis, 'local Avantis batched-market service'),
     control: options.control ? await port(OFFSETS.control, 'local stack control endpoint') : 0,
   };
+  const proxyCount = options.rpcUrls?.length ? 0 : (options.rpcProxies ?? (options.control ? 2 : 0));
+  if (!Number.isInteger(proxyCount) || proxyCount < 0 || proxyCount > 2)
+    throw new LocalStackError(`rpcProxies must be 0, 1 or 2, got ${proxyCount}`);
+  const proxyPorts: number[] = [];
+  for (let k = 0; k < proxyCount; k++)
+    proxyPorts.push(await port(OFFSETS.rpcProxies + k, `faultable RPC proxy ${k + 1}`));
   const functions: Readonly<Record<string, FunctionDef>> = options.functions ?? FUNCTIONS;
   const functionPorts = new Map<string, number>();
   let i = 0;
@@ -282,8 +308,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       telegramBotApi: `http://127.0.0.1:${ports.telegramBotApi}`,
       lambda: `http://127.0.0.1:${ports.lambda}`,
     };
+    const rpcProxies: FaultyRpcProxy[] = [];
+    for (const p of proxyPorts) {
+      const proxy = await startFaultyRpcProxy({ target: endpoints.rpc, port: p });
+      rpcProxies.push(proxy);
+      cleanup.push(() => proxy.close());
+    }
     const db = new DynamoDBClient({ region, endpoint: endpoints.dynamodb, credentials });
-    const sqs = new SQSClient({ region, endpoint: endpoints.sqs, credentials });
+    // The runner's pollers: Lambda's poller fleet holds one connection per poller, so this client
+    // must not queue a poll or a delete behind the SDK's default 50 sockets (100 copier pollers).
+    const sqs = new SQSClient({
+      region,
+      endpoint: endpoints.sqs,
+      credentials,
+      requestHandler: { httpAgent: { keepAlive: true, maxSockets: 512 } },
+    });
     cleanup.push(async () => {
       db.destroy();
       sqs.destroy();
@@ -381,7 +420,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         args: [
           // Startup, not peak speed: C1 only and the serial collector bring it up in about half the
           // time on 2 loaded cores (measured 4.6-5.6 s against 6.7-9.6 s); nothing it answers changes.
-          '-XX:TieredStopAtLevel=1',
+          // Benchmarks ask for peak speed instead (ALFA_DYNAMODB_JIT=full): the C2 compiler.
+          ...(process.env.ALFA_DYNAMODB_JIT === 'full' ? [] : ['-XX:TieredStopAtLevel=1']),
           '-XX:+UseSerialGC',
           '-Xshare:auto',
           `-Djava.library.path=${path.join(dynamoJar, '../../lib/dynamodb_local_2026-01-16/DynamoDBLocal_lib')}`,
@@ -468,7 +508,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         : {}),
       STAGE: stage,
       TELEGRAM_API_ROOT: endpoints.telegramBotApi,
-      RPC_URLS: chain.mode === 'rpc' ? chain.rpcUrls.join(',') : endpoints.rpc,
+      RPC_URLS:
+        chain.mode === 'rpc'
+          ? chain.rpcUrls.join(',')
+          : rpcProxies.length > 0
+            ? rpcProxies.map((p) => p.url).join(',')
+            : endpoints.rpc,
       // With the TradingRouter: the copier's EIP-712 verifying contract and /wallet's delegation view.
       ...(chain.mode === 'local'
         ? {
@@ -554,23 +599,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             messagesKept: true,
           };
         }
-        await localSqs?.close();
+        const closing = localSqs;
+        if (!closing) throw new LocalStackError('the SQS stand-in is not running');
         localSqs = undefined;
+        await closing.close();
         const down = performance.now();
-        log(`control: SQS stand-in closed, back in ${downSeconds} s`);
+        // Counted once nothing can reach the store any more: what the restart must hand back.
+        const held = storedMessages(closing.store);
+        log(`control: SQS stand-in closed holding ${held} message(s), back in ${downSeconds} s`);
         await wait(down);
-        localSqs = await startSqs({ port: ports.sqs, region });
-        // Same names on the same port: the same URLs the functions already hold.
+        localSqs = await startSqs({ port: ports.sqs, region, store: closing.store });
+        const carried = storedMessages(localSqs.store);
+        // Same names on the same port: the same URLs the functions already hold (a no-op when kept).
         const again = await createQueues(sqs, stage);
         const downMs = Math.round(performance.now() - down);
-        log(`control: SQS stand-in serves again after ${downMs} ms (queues re-created empty)`);
+        log(`control: SQS stand-in serves again after ${downMs} ms with ${carried} message(s)`);
         return {
           service,
           downMs,
           dataKept: (Object.keys(queues) as QueueKey[]).every(
             (k) => again[k].url === queues[k].url && again[k].deadLetterUrl === queues[k].deadLetterUrl,
           ),
-          messagesKept: false,
+          messagesKept: carried === held,
+          messagesHeld: held,
         };
       } finally {
         restarting = undefined;
@@ -616,7 +667,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const info: LocalStackInfo = {
       stage,
       region,
-      endpoints,
+      endpoints: {
+        ...endpoints,
+        ...(rpcProxies.length > 0 ? { rpcProxies: rpcProxies.map((p) => p.url) } : {}),
+      },
       webhook: { url: webhookUrl, secret: webhookSecret, header: 'X-Telegram-Bot-Api-Secret-Token' },
       telegram: { botToken, callsUrl: `${endpoints.telegramBotApi}/_alfa/calls` },
       delegates: {

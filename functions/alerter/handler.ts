@@ -1,124 +1,41 @@
 // Alerter (alerts.fifo -> Telegram): every alert and copy message sent once (Powertools
 // Idempotency on its id, one day), paced to Telegram's limits (one a second per chat, 29 a second
-// overall; more with paid broadcasts when the operator enables ALLOW_PAID_BROADCAST). A 429 puts
-// the message back for retry_after seconds; a 403 (blocked) marks the user inactive; any other
-// failure comes back within seconds to a minute.
-import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
-import { once } from '../../layers/core/adapters/dynamo/idempotency.js';
-import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { loadBotSecret } from '../../layers/core/adapters/secrets/bot-secret.js';
-import { sqsClient } from '../../layers/core/adapters/sqs/client.js';
-import {
-  ChatBlockedError,
-  RetryLaterError,
-  TelegramMessenger,
-} from '../../layers/core/adapters/telegram/messenger.js';
-import { config } from '../../layers/core/config.js';
-import { parseAlertJob, retrySeconds } from '../../layers/core/copy/jobs.js';
-import type { AlertJob } from '../../layers/core/ports/copy.js';
-import { lambdaHandler, logger, metrics, MetricUnit } from '../../layers/core/observability.js';
+// overall; more with paid broadcasts when the operator enables ALLOW_PAID_BROADCAST). Chats (message
+// groups) are sent in parallel, each chat's messages in order; the one pacer of this one container
+// keeps the limits (one at a time, the batch's round trips made it ~3.4 messages/s under load).
+// What a 429, a 403 or another failure does is copy/alert-delivery.ts; a record put back takes the
+// rest of its chat's records back with it, in order.
+import type { Context, SQSEvent } from 'aws-lambda';
+import { documentDb } from '#core/adapters/dynamo/client.js';
+import { DynamoUserStore } from '#core/adapters/dynamo/user-store.js';
+import { sqsClient } from '#core/adapters/sqs/client.js';
+import { processFifoGroups } from '#core/adapters/sqs/fifo-groups.js';
+import { putBackBatch } from '#core/adapters/sqs/put-back.js';
+import { alertSender } from '#core/adapters/telegram/alert-sender.js';
+import { config } from '#core/config.js';
+import { deliverAlert, type AlertDeliveryDeps } from '#core/copy/alert-delivery.js';
+import { appLog, lambdaHandler } from '#core/observability.js';
+import { recordMetric } from '#core/runtime/metrics.js';
 
 const cfg = config();
-const users = new DynamoUserStore(documentDb(), cfg.tables.users);
-const processor = new SqsFifoPartialProcessorAsync();
-
-let messenger: { token: string; instance: TelegramMessenger } | undefined;
-async function currentMessenger(): Promise<TelegramMessenger> {
-  const { botToken } = await loadBotSecret(cfg.botSecretId);
-  if (messenger?.token !== botToken)
-    messenger = {
-      token: botToken,
-      instance: new TelegramMessenger(botToken, cfg.telegramApiRoot, cfg.allowPaidBroadcast),
-    };
-  return messenger.instance;
-}
-
-const sendOnce = once(
-  async (job: AlertJob) => {
-    await (await currentMessenger()).send(job.chatId, job.html);
-    return { sentAt: Date.now() };
-  },
-  { tableName: cfg.tables.dedupe, keyPrefix: 'alert', keyPath: 'id', expiresAfterSeconds: 86_400 },
-);
-
-/** This invocation's records put back with a delay of their own, and each chat's (group's) delay. */
-const retried = new Set<string>();
-const groupDelay = new Map<string, number>();
-function putBack(record: SQSRecord, seconds: number) {
-  retried.add(record.messageId);
-  groupDelay.set(record.attributes.MessageGroupId ?? '', seconds);
-  return sqsClient().send(
-    new ChangeMessageVisibilityCommand({
-      QueueUrl: cfg.queues.alerts,
-      ReceiptHandle: record.receiptHandle,
-      VisibilityTimeout: seconds,
-    }),
-  );
-}
-
-async function deliver(record: SQSRecord): Promise<void> {
-  const job = parseAlertJob(record.body);
-  try {
-    const before = Date.now();
-    const { sentAt } = await sendOnce.run(job);
-    if (sentAt >= before) {
-      metrics.addMetric('AlertsSent', MetricUnit.Count, 1);
-      if (job.signalTs)
-        metrics.addMetric('ChainToAlertMs', MetricUnit.Milliseconds, sentAt - job.signalTs * 1000);
-    }
-  } catch (err) {
-    if (err instanceof RetryLaterError) {
-      await putBack(record, err.retryAfterSeconds);
-      metrics.addMetric('TelegramRetryAfter', MetricUnit.Count, 1);
-      throw err;
-    }
-    if (err instanceof ChatBlockedError) {
-      await users.markInactive(job.userId, new Date());
-      metrics.addMetric('TelegramForbidden', MetricUnit.Count, 1);
-      logger.info('user blocked the bot', { reason: 'USER_BLOCKED_BOT', userId: job.userId });
-      return;
-    }
-    logger.error('alert not sent; it will be retried', {
-      reason: 'ALERT_FAILED',
-      messageId: record.messageId,
-      error: err as Error,
-    });
-    // A Telegram 5xx or a network fault: back in 1, 2, 4 … 60 s, not after the queue's visibility
-    // timeout (the user's later alerts wait behind it, in order).
-    const receives = Number(record.attributes.ApproximateReceiveCount ?? '1');
-    await putBack(record, retrySeconds(receives)).catch(() => undefined);
-    throw err;
-  }
-}
+const sender = alertSender(cfg);
+const deps: AlertDeliveryDeps = {
+  ...sender,
+  users: new DynamoUserStore(documentDb(), cfg.tables.users),
+  clock: { now: () => new Date() },
+  metric: recordMetric,
+  log: appLog,
+};
 
 export const handler = lambdaHandler(async (event: SQSEvent, context: Context) => {
-  sendOnce.registerContext(context);
-  retried.clear();
-  groupDelay.clear();
-  const out = await processPartialResponse(event, deliver, processor, {
-    context,
-    skipGroupOnError: true,
-    throwOnFullBatchFailure: false,
-  });
-  // The records skipped behind a failed one of their chat come back with it, not after the queue's
-  // visibility timeout: FIFO keeps them in order, and a 5xx must not hold a chat for minutes.
-  const failed = new Set(out.batchItemFailures.map((f) => f.itemIdentifier));
-  const skipped = event.Records.filter((r) => failed.has(r.messageId) && !retried.has(r.messageId));
-  await Promise.all(
-    skipped.map((r) =>
-      sqsClient()
-        .send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: cfg.queues.alerts,
-            ReceiptHandle: r.receiptHandle,
-            VisibilityTimeout: groupDelay.get(r.attributes.MessageGroupId ?? '') ?? 1,
-          }),
-        )
-        .catch(() => undefined),
-    ),
+  sender.registerContext(context);
+  const batch = putBackBatch(sqsClient(), cfg.queues.alerts);
+  const out = await processFifoGroups(
+    event.Records,
+    (record) => deliverAlert(batch.queued(record), deps),
+    // deliverAlert logged the cause; the failed record and the rest of its chat come back in order.
+    () => undefined,
   );
+  await batch.putBackSkipped(event.Records, out);
   return out;
 });

@@ -1,11 +1,11 @@
 // Leaderboard (EventBridge, every minute): ranks every trader from their incremental stats and
 // stores the top by score and by PnL, one item each.
 import type { ScheduledEvent } from 'aws-lambda';
-import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
-import { DynamoStatsStore } from '../../layers/core/adapters/dynamo/stats-store.js';
-import { materializeLeaderboards } from '../../layers/core/analytics/materialize.js';
-import { config } from '../../layers/core/config.js';
-import { appLog, lambdaHandler, metrics, MetricUnit } from '../../layers/core/observability.js';
+import { documentDb } from '#core/adapters/dynamo/client.js';
+import { DynamoStatsStore } from '#core/adapters/dynamo/stats-store.js';
+import { materializeLeaderboards } from '#core/analytics/materialize.js';
+import { config } from '#core/config.js';
+import { appLog, lambdaHandler, metrics, MetricUnit } from '#core/observability.js';
 
 const cfg = config();
 const stats = new DynamoStatsStore(documentDb(), cfg.tables.stats);

@@ -4,12 +4,12 @@
 // failure is logged with the record and its cause.
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
-import { config } from '../../layers/core/config.js';
-import { routeDeps } from '../../layers/core/copy/compose.js';
-import { parseSignal } from '../../layers/core/copy/jobs.js';
-import { routeSignal } from '../../layers/core/copy/route.js';
-import { appLog, lambdaHandler, logger, metrics, MetricUnit } from '../../layers/core/observability.js';
+import { documentDb } from '#core/adapters/dynamo/client.js';
+import { config } from '#core/config.js';
+import { routeDeps } from '#core/copy/compose.js';
+import { parseSignal } from '#core/copy/jobs.js';
+import { routeSignal } from '#core/copy/route.js';
+import { appLog, lambdaHandler, logger, metrics, MetricUnit } from '#core/observability.js';
 
 const cfg = config();
 const deps = routeDeps(cfg, documentDb(), appLog);

@@ -10,7 +10,7 @@ export interface ChainTrade {
   readonly pairIndex: bigint;
   readonly index: bigint;
   readonly initialPosToken: bigint;
-  /** In emitted structs this holds block.timestamp, not a size (V2.md §7 trap). */
+  /** In emitted structs this holds block.timestamp, not a size (docs/avantis.md v2 §7 trap). */
   readonly positionSizeUSDC: bigint;
   readonly openPrice: bigint;
   readonly buy: boolean;

@@ -18,12 +18,7 @@ import {
   type Result,
   type TransactionReceipt,
 } from 'ethers';
-import {
-  INTENT_TYPES,
-  decodeIntent,
-  tradingDomain,
-  type IntentKind,
-} from '../../layers/core/domain/avantis/intents.js';
+import { INTENT_TYPES, decodeIntent, tradingDomain, type IntentKind } from '#core/domain/avantis/intents.js';
 import { contractInterface } from '../chain/abi.js';
 import { isUpgradedToV2 } from '../chain/deploy.js';
 import { NonceSender, waitReceipt } from '../chain/tx.js';
@@ -619,7 +614,7 @@ function settlementOf(d: LogDescription): Settlement | undefined {
         isCoinExposureFixed: bool(a, 'isCoinExposureFixed'),
         t: toTrade(a.getValue('t') as Result),
       };
-    // An increase the protocol declined ends the same way for the client (V2.md §4: either flow).
+    // An increase the protocol declined ends the same way for the client (docs/avantis.md v2 §4: either flow).
     case 'MarketOpenCanceled':
     case 'MarketCloseCanceled':
     case 'IncreasePositionCanceled':

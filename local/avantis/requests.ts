@@ -10,7 +10,7 @@ import {
   OPEN_ORDER_TYPE,
   decodeIntent,
   type IntentKind,
-} from '../../layers/core/domain/avantis/intents.js';
+} from '#core/domain/avantis/intents.js';
 import type { RouterAction, SignedIntent } from './chain.js';
 
 const hex = z.string().refine((s) => isHexString(s), 'a 0x hex string');
@@ -63,7 +63,7 @@ export function parseOrder(raw: unknown): ParsedOrder | Refusal {
         : `orderType ${orderType} is not a batched-market order type`,
     );
   }
-  // 65 bytes r||s||v, v in {27, 28} (V2.md §3).
+  // 65 bytes r||s||v, v in {27, 28} (docs/avantis.md v2 §3).
   const sig = erc712.userSignature;
   if (sig.length !== 2 + 130 || ![0x1b, 0x1c].includes(parseInt(sig.slice(-2), 16))) {
     return refuse('InvalidSignature', 'userSignature must be 65 bytes r||s||v with v 27 or 28');
@@ -79,7 +79,7 @@ export function parseOrder(raw: unknown): ParsedOrder | Refusal {
     const type = Number(message._type);
     const wanted = orderType === 6 ? OPEN_ORDER_TYPE.MARKET_PNL : OPEN_ORDER_TYPE.MARKET;
     if (type !== wanted) {
-      // A PnL open must be _type 3 under orderType 6, a plain one _type 0 under 0 (V2.md §3).
+      // A PnL open must be _type 3 under orderType 6, a plain one _type 0 under 0 (docs/avantis.md v2 §3).
       return type === OPEN_ORDER_TYPE.MARKET || type === OPEN_ORDER_TYPE.MARKET_PNL
         ? refuse('PnlOrderNotAllowed', `orderType ${orderType} needs _type ${wanted}, got ${type}`)
         : refuse('INVALID_INTENT', `_type ${type} is not a market open`);
@@ -110,7 +110,7 @@ export function isRefusal(x: ParsedOrder | Refusal): x is Refusal {
 }
 
 /**
- * Router reverts that the service answers 400 before any stream (V2.md §4: bad intent or
+ * Router reverts that the service answers 400 before any stream (docs/avantis.md v2 §4: bad intent or
  * signature, expired deadline, used nonce, position mismatch; and a revoked or expired delegate).
  * Every other revert is accepted and ends the stream in an `Error` with the contract's error name,
  * as the real service reports `WrongSl`, `HighSlippage` and the like.

@@ -1,6 +1,6 @@
 // The local Avantis batched-market service over node:http, on 127.0.0.1 only: the SSE execution
-// endpoint and its replay (V2.md §4), gasless delegate registration and the delegation read the
-// way the SDK's tx-builder does them (V2.md §2), the prices and `/user-data` positions reads, and
+// endpoint and its replay (docs/avantis.md v2 §4), gasless delegate registration and the delegation read the
+// way the SDK's tx-builder does them (docs/avantis.md v2 §2), the prices and `/user-data` positions reads, and
 // fault injection [local]. Paths mirror Avantis' hosts under one port:
 //   {base}/batched-market/market/execute-batched, /batched-market/tracking-id/{id}/status,
 //   {base}/batched-market/v2/intents/delegate-set|delegate-submit, /batched-market/v2/delegation,
@@ -16,7 +16,7 @@ import {
   encodeIntent,
   intentDigest,
   tradingDomain,
-} from '../../layers/core/domain/avantis/intents.js';
+} from '#core/domain/avantis/intents.js';
 import { ChainRevert, type MarketChain } from './chain.js';
 import { FaultsRequest } from './faults.js';
 import { isRefusal, parseOrder } from './requests.js';
@@ -111,7 +111,7 @@ export async function startMarketServer(opts: MarketServerOptions): Promise<Mark
   const intentDeadlineMs = opts.intentDeadlineMs ?? 120_000;
   const say = opts.log ?? (() => undefined);
 
-  /** tx-builder envelope (V2.md §1): `{ ok, data, error }`. */
+  /** tx-builder envelope (docs/avantis.md v2 §1): `{ ok, data, error }`. */
   const ok = (res: ServerResponse, data: unknown) => sendJson(res, 200, { ok: true, data, error: null });
   const txError = (res: ServerResponse, status: number, code: string, message: string) =>
     sendJson(res, status, { ok: false, data: null, error: { code, message, details: null } });
@@ -135,7 +135,7 @@ export async function startMarketServer(opts: MarketServerOptions): Promise<Mark
 
     const { trackingId, run } = service.accept(order);
     const timeout = (w: SseWriter) => {
-      // Not persisted, hence no id: only this connection's view ends; the order goes on (V2.md §4).
+      // Not persisted, hence no id: only this connection's view ends; the order goes on (docs/avantis.md v2 §4).
       w.event('Error', {
         status: 'timeout',
         code: 'STREAM_TIMEOUT',
@@ -180,7 +180,7 @@ export async function startMarketServer(opts: MarketServerOptions): Promise<Mark
       expiry,
       deadline: BigInt(Date.now() + intentDeadlineMs),
       tnc: TNC_STRING,
-      // Unordered nonce, drawn like the SDK's NoncePool (V2.md §3).
+      // Unordered nonce, drawn like the SDK's NoncePool (docs/avantis.md v2 §3).
       nonce: BigInt(hexlify(randomBytes(32))),
     };
     const domain = tradingDomain(chain.chainId, chain.tradingRouter);
@@ -221,7 +221,7 @@ export async function startMarketServer(opts: MarketServerOptions): Promise<Mark
       chain.delegation(q.data.trader, q.data.delegate),
       chain.blockTimestamp(),
     ]);
-    // The router authorises `isEnabled && expiry > now` for both paths (V2.md §2).
+    // The router authorises `isEnabled && expiry > now` for both paths (docs/avantis.md v2 §2).
     const active = d.isEnabled && d.expiry > now;
     ok(res, {
       isEnabled: d.isEnabled,

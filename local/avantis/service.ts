@@ -2,7 +2,7 @@
 // with its own dev account, retrying failed attempts) and the keeper (fills or cancels every
 // registered market order `keeperDelayBlocks` after the block it was registered in, and triggers
 // TP/SL/liquidations each block), writing each order's lifecycle into the TrackingLog that the
-// SSE streams and the replay endpoint read. V2.md §4 is the behaviour it copies.
+// SSE streams and the replay endpoint read. docs/avantis.md v2 §4 is the behaviour it copies.
 import { randomUUID } from 'node:crypto';
 import {
   ChainRevert,

@@ -1,4 +1,4 @@
-// Server-Sent Events on a node:http response, in the batched-market wire format (V2.md §4):
+// Server-Sent Events on a node:http response, in the batched-market wire format (docs/avantis.md v2 §4):
 // `event:` (type), `id:` (seq; absent on STREAM_TIMEOUT, which is not persisted), `data:` (one line
 // of JSON), a blank line; `:` comment lines as keep-alives. The writer owns the keep-alive timer
 // and the stream lifetime cap, and ends the response exactly once.

@@ -1,6 +1,6 @@
 // The service's persisted lifecycle per trackingId: every streamed event except STREAM_TIMEOUT,
 // with its seq (0 for MarketOrderAccepted, then +1), so `GET /tracking-id/{id}/status?afterSeq=n`
-// can replay what a dropped or timed-out stream missed (V2.md §4). In memory, and bounded so a
+// can replay what a dropped or timed-out stream missed (docs/avantis.md v2 §4). In memory, and bounded so a
 // long `npm start` does not grow without end: a finished trackingId is kept for an hour after its
 // terminal (long enough for any client to replay a stream it lost), and past a cap on the count the
 // oldest finished ones go first. [I] Avantis does not document how long its replay keeps an id;

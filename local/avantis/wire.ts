@@ -1,5 +1,5 @@
 // Chain values to the service's JSON: every chain number a decimal string in raw units (USDC 1e6;
-// price, leverage, percent 1e10), because many exceed 2^53 (V2.md §4). The one exception is the
+// price, leverage, percent 1e10), because many exceed 2^53 (docs/avantis.md v2 §4). The one exception is the
 // `/user-data` positions read, whose pairIndex and index are JSON numbers as in the core API.
 import type { ChainTrade, Initiation, OpenPosition, Settlement } from './chain.js';
 import type { WireObject } from './tracking.js';

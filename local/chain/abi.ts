@@ -2,7 +2,7 @@
 // the deployer, simulator and tests share: the Trade struct, scales and enums, and a decoder that
 // turns receipt logs into typed events, checking each comes from the contract Avantis emits it from.
 import { Interface, type Log, type Result } from 'ethers';
-import type { TradeInput } from '../../layers/core/domain/avantis/intents.js';
+import type { TradeInput } from '#core/domain/avantis/intents.js';
 import { compileContracts, type CompiledContract, type ContractName } from './compile.js';
 
 /** Price, leverage and percent scale (Avantis PRECISION). */

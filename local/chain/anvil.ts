@@ -34,6 +34,9 @@ export interface Anvil {
   stop(): Promise<void>;
 }
 
+/** Gas per block on Base mainnet. */
+export const BASE_BLOCK_GAS_LIMIT = 140_000_000;
+
 export async function startAnvil(
   opts: { port?: number; blockTimeSeconds?: number; name?: string } = {},
 ): Promise<Anvil> {
@@ -48,6 +51,10 @@ export async function startAnvil(
       '--port',
       String(port),
       '--silent',
+      // Base's block gas limit (140M, docs.base.org "Block building", 2025; docs/avantis.md §Base),
+      // not anvil's 30M: a burst of copies fills blocks the way it would on Base, no sooner or later.
+      '--gas-limit',
+      String(BASE_BLOCK_GAS_LIMIT),
       ...(opts.blockTimeSeconds ? ['--block-time', String(opts.blockTimeSeconds)] : []),
     ],
     ready: () => answers(url),

@@ -34,7 +34,7 @@ import {
 import { PRECISION, USDC_UNIT, artifacts, contractInterface, type AvantisAddresses } from './abi.js';
 import { V2_PAIRS, type V2Pair } from './pairs-v2.js';
 import type { ContractName } from './compile.js';
-import type { AvantisDeployment } from '../../layers/core/domain/avantis/addresses.js';
+import type { AvantisDeployment } from '#core/domain/avantis/addresses.js';
 import { NonceSender, waitReceipt, type TxRequest } from './tx.js';
 
 export type { AvantisAddresses } from './abi.js';

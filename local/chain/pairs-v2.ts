@@ -1,5 +1,5 @@
 // The v2 pair catalog of the local chain: the local pairs (same indices as v1.5) plus one delisted
-// pair to test refusals, with the values Avantis' data API gives in /work/shared/avantis/pair-limits.json
+// pair to test refusals, with the values Avantis' data API gives in pair-limits.json (docs/avantis.md "Data files")
 // (min/max leverage, minimum position, open/close fee, spread, max gain, funding, listed), copied
 // here as a table so the deployment does not depend on a file outside the repository; a unit test
 // checks the table against the JSON. The upgrade transaction writes it into PairStorageV2.

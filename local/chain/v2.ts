@@ -18,7 +18,7 @@ import {
   tradingDomain,
   type IntentKind,
   type IntentMessages,
-} from '../../layers/core/domain/avantis/intents.js';
+} from '#core/domain/avantis/intents.js';
 import {
   big,
   bool,

@@ -8,8 +8,8 @@
 // the RPC's chain. Exit code 1 when unknown topic0s were seen.
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { EventFragment, Interface, getAddress, type ParamType } from 'ethers';
-import { fetchLogsAdaptive } from '../../layers/core/adapters/chain/log-pager.js';
-import { RpcPool } from '../../layers/core/adapters/chain/rpc-pool.js';
+import { fetchLogsAdaptive } from '#core/adapters/chain/log-pager.js';
+import { RpcPool } from '#core/adapters/chain/rpc-pool.js';
 import {
   LIMIT_ORDER_TYPES,
   MARGIN_UPDATE_TYPES,
@@ -17,10 +17,10 @@ import {
   candidateLayouts,
   type EventVariant,
   type FieldTarget,
-} from '../../layers/core/domain/avantis/abi.js';
-import { watchedAddresses, type AvantisDeployment } from '../../layers/core/domain/avantis/addresses.js';
-import { decodeLog } from '../../layers/core/domain/avantis/decode.js';
-import { resolveDeployment } from '../../layers/core/adapters/chain/connect.js';
+} from '#core/domain/avantis/abi.js';
+import { watchedAddresses, type AvantisDeployment } from '#core/domain/avantis/addresses.js';
+import { decodeLog } from '#core/domain/avantis/decode.js';
+import { resolveDeployment } from '#core/adapters/chain/connect.js';
 
 /** Seeds per variant: 4 covers every LimitExecuted orderType and both margin update types. */
 const SEEDS = [0, 1, 2, 3];
@@ -55,7 +55,7 @@ function generate(v: EventVariant, p: ParamType, seed: number, i: number): unkno
 /** What the decoded field must hold for an arg value, by the mapping's conventions. */
 function expectedValue(v: EventVariant, to: string, p: ParamType, value: unknown): unknown {
   if (p.baseType === 'tuple') {
-    // The Trade struct: positionSizeUSDC is dropped on purpose (FACTS trap 1).
+    // The Trade struct: positionSizeUSDC is dropped on purpose (docs/avantis.md v1 §3 trap 1).
     const parts = p.components ?? [];
     const values = value as readonly unknown[];
     return Object.fromEntries(

@@ -12,9 +12,9 @@ import {
   type AdminRequestInput,
   type AdminResponse,
   type AdminStatus,
-} from '../../layers/core/admin/requests.js';
-import { invokeFunction } from '../../layers/core/adapters/lambda/invoke.js';
-import { physicalName } from '../../layers/core/resources.js';
+} from '#core/admin/requests.js';
+import { invokeFunction } from '#core/adapters/lambda/invoke.js';
+import { physicalName } from '#core/resources.js';
 import { ROOT, type LocalStackInfo } from '../stack.js';
 import { UsageError, runCli } from './cli.js';
 import { table } from './table.js';

@@ -80,7 +80,7 @@ async function runningStack(): Promise<LocalStackInfo> {
   // Drills fault and flood the stack: loopback only, never a deployed one.
   const urls = [
     info.webhook.url,
-    ...Object.values(info.endpoints),
+    ...Object.values(info.endpoints).flat(),
     ...(info.control ? [info.control.url] : []),
   ];
   if (!urls.every((u) => new URL(u).hostname === '127.0.0.1'))

@@ -3,11 +3,11 @@
 // (schema drift; the logs are quarantined). RPC_URLS=<url> indexes that chain (Base mainnet contracts on
 // chain 8453); the v2 upgrade block is AVANTIS_UPGRADE_BLOCK or found from the proxies' Upgraded logs.
 import { parseArgs } from 'node:util';
-import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
-import { DynamoFillStore } from '../../layers/core/adapters/dynamo/fill-store.js';
-import { loadConfig } from '../../layers/core/config.js';
-import { connectIndexerChain } from '../../layers/core/indexer/compose.js';
-import { indexRange } from '../../layers/core/indexer/range.js';
+import { documentDb } from '#core/adapters/dynamo/client.js';
+import { DynamoFillStore } from '#core/adapters/dynamo/fill-store.js';
+import { loadConfig } from '#core/config.js';
+import { connectIndexerChain } from '#core/indexer/compose.js';
+import { indexRange } from '#core/indexer/range.js';
 import { UsageError, runCli } from './cli.js';
 import { connect } from './connect.js';
 

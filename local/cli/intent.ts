@@ -10,7 +10,7 @@ import {
   intentStructHash,
   isIntentKind,
   tradingDomain,
-} from '../../layers/core/domain/avantis/intents.js';
+} from '#core/domain/avantis/intents.js';
 import { UsageError, runCli } from './cli.js';
 
 const USAGE = `usage: npm run intent -- --kind <${INTENT_KINDS.join('|')}> --chain-id <n> --verifying-contract <address> --message '<json>'`;

@@ -1,16 +1,12 @@
 // `npm run leaderboard -- --top 50 [--sort score|pnl] [--json] [--rebuild]`: ranks the traders from
 // their stats (rebuilding them from fills first with --rebuild) and prints the top.
 import { parseArgs } from 'node:util';
-import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
-import { DynamoFillStore } from '../../layers/core/adapters/dynamo/fill-store.js';
-import { DynamoStatsStore } from '../../layers/core/adapters/dynamo/stats-store.js';
-import {
-  LEADERBOARD_SIZE,
-  materializeLeaderboards,
-  rebuildAllStats,
-} from '../../layers/core/analytics/materialize.js';
-import { loadConfig } from '../../layers/core/config.js';
-import { formatLeverage, formatPercent, formatUsd } from '../../layers/core/domain/format.js';
+import { documentDb } from '#core/adapters/dynamo/client.js';
+import { DynamoFillStore } from '#core/adapters/dynamo/fill-store.js';
+import { DynamoStatsStore } from '#core/adapters/dynamo/stats-store.js';
+import { LEADERBOARD_SIZE, materializeLeaderboards, rebuildAllStats } from '#core/analytics/materialize.js';
+import { loadConfig } from '#core/config.js';
+import { formatLeverage, formatPercent, formatUsd } from '#core/domain/format.js';
 import { UsageError, runCli } from './cli.js';
 import { connect } from './connect.js';
 import { json, table } from './table.js';

@@ -1,14 +1,14 @@
 // `npm run trader -- <address> [--json]`: one trader's stats (7d, 30d, all time), score, rank and
 // open positions.
 import { parseArgs } from 'node:util';
-import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
-import { DynamoPositionStore } from '../../layers/core/adapters/dynamo/position-store.js';
-import { DynamoStatsStore } from '../../layers/core/adapters/dynamo/stats-store.js';
-import { loadConfig } from '../../layers/core/config.js';
-import { parseAddress } from '../../layers/core/domain/addresses.js';
-import { traderView } from '../../layers/core/domain/analytics/leaderboard.js';
-import { emptyStats, type WindowStats } from '../../layers/core/domain/analytics/stats.js';
-import { pairName } from '../../layers/core/domain/avantis/pairs.js';
+import { documentDb } from '#core/adapters/dynamo/client.js';
+import { DynamoPositionStore } from '#core/adapters/dynamo/position-store.js';
+import { DynamoStatsStore } from '#core/adapters/dynamo/stats-store.js';
+import { loadConfig } from '#core/config.js';
+import { parseAddress } from '#core/domain/addresses.js';
+import { traderView } from '#core/domain/analytics/leaderboard.js';
+import { emptyStats, type WindowStats } from '#core/domain/analytics/stats.js';
+import { pairName } from '#core/domain/avantis/pairs.js';
 import {
   formatChainLeverage,
   formatDuration,
@@ -16,7 +16,7 @@ import {
   formatPercent,
   formatPrice,
   formatUsd,
-} from '../../layers/core/domain/format.js';
+} from '#core/domain/format.js';
 import { UsageError, runCli } from './cli.js';
 import { connect } from './connect.js';
 import { json, table } from './table.js';

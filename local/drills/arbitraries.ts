@@ -5,9 +5,9 @@
 // accepts. Senders come from a small pool and "victims" (ids that only ever appear inside payloads)
 // from another, so the drill can tell a reply to the sender from a message to someone else.
 import fc from 'fast-check';
-import { encodeCallback } from '../../layers/core/domain/callbacks.js';
-import { parseAlertJob, parseCopyJob, parseSignal } from '../../layers/core/copy/jobs.js';
-import type { QueueKey } from '../../layers/core/resources.js';
+import { encodeCallback } from '#core/domain/callbacks.js';
+import { parseAlertJob, parseCopyJob, parseSignal } from '#core/copy/jobs.js';
+import type { QueueKey } from '#core/resources.js';
 
 export interface IdPools {
   /** Telegram ids that send updates (a reply may go to them). */

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { z } from 'zod';
-import type { QueueKey } from '../../layers/core/resources.js';
+import type { QueueKey } from '#core/resources.js';
 import type { LocalStackInfo } from '../stack.js';
 import {
   malformedBodyArb,

@@ -1,23 +1,11 @@
 // What the process-level drills (dynamodb, sqs, load, soak) share: the client of the stack's control
-// endpoint (.local/stack.json → control.url: restarts, pids, the simulator's size), followers seeded
-// straight into the tables and the chain (as test/bench/copy.bench.ts does), the DRY/LIVE switch
+// endpoint (.local/stack.json → control.url: restarts, pids, the simulator's size), the DRY/LIVE switch
 // held LIVE for a drill, a process's resident memory, and the DrillResult built from a ledger.
 import { readFile } from 'node:fs/promises';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Contract, Wallet } from 'ethers';
-import { batchWrite } from '../../layers/core/adapters/dynamo/batch.js';
-import { toJson } from '../../layers/core/codec.js';
-import { followToItem } from '../../layers/core/adapters/dynamo/follow-store.js';
-import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { KmsDelegateKeys } from '../../layers/core/adapters/kms/delegate-keys.js';
-import { SsmExecutionSwitch } from '../../layers/core/adapters/ssm/execution-switch.js';
-import { newFollow } from '../../layers/core/domain/follows.js';
-import { defaultRiskPolicy } from '../../layers/core/domain/risk.js';
-import { DELEGATE_KEY, QUEUES } from '../../layers/core/resources.js';
-import { devWallet, localProvider } from '../chain/deploy.js';
-import { setBalance } from '../chain/tx.js';
+import { SsmExecutionSwitch } from '#core/adapters/ssm/execution-switch.js';
+import { QUEUES } from '#core/resources.js';
+import { devWallet } from '../chain/deploy.js';
+import { roundRobin, seedFollowers, userIds } from '../seed-followers.js';
 import {
   RestartReportSchema,
   SimulatorAccountsSchema,
@@ -27,10 +15,16 @@ import {
   type RestartableService,
   type StackProcesses,
 } from '../stack.js';
-import { ledgerClients, queueDepths, readLedger, settledLedger, type Ledger } from './ledger.js';
+import {
+  ledgerClients,
+  queueDepths,
+  readLedger,
+  settledLedger,
+  type Ledger,
+  type SettledLedger,
+} from './ledger.js';
 import type { DrillResult } from './result.js';
 
-const USDC = 1_000_000n;
 /**
  * How long a drill waits for the stack to account for its window by default: a message whose
  * handler failed during a fault comes back only after its queue's visibility timeout (up to 9 min),
@@ -101,116 +95,6 @@ export async function rssKiB(pid: number): Promise<number | undefined> {
   return kb === undefined ? undefined : Number(kb);
 }
 
-export interface SeedOptions {
-  readonly count: number;
-  /** The first `auto` followers copy (AUTO, with a funded wallet delegated to their Alfa key). */
-  readonly auto: number;
-  /** Followed round-robin: follower k follows traders[k % traders.length]. */
-  readonly traders: readonly string[];
-  readonly log: (line: string) => void;
-}
-
-/**
- * Followers with alerts on (the ledger needs their alert records), seeded straight into the users
- * and follows tables; AUTO ones get their own wallet with 1,000 USDC, the TradingStorage approval
- * and a setDelegate to their KMS-derived delegate, linked through the user store as /wallet does.
- * Ids start at a random base so two runs on one stack never share a follower.
- */
-export async function seedFollowers(info: LocalStackInfo, opts: SeedOptions): Promise<Set<string>> {
-  const avantis = info.avantis;
-  if (!avantis || info.chain.mode !== 'local')
-    throw new Error('needs the local chain and Avantis v2 service');
-  const cred = { accessKeyId: 'x', secretAccessKey: 'x' };
-  const dynamo = new DynamoDBClient({
-    region: info.region,
-    endpoint: info.endpoints.dynamodb,
-    credentials: cred,
-  });
-  const doc = DynamoDBDocumentClient.from(dynamo);
-  const kms = new KMSClient({
-    region: info.region,
-    endpoint: info.endpoints.awsControlPlane,
-    credentials: cred,
-  });
-  const keys = new KmsDelegateKeys(kms, info.env[DELEGATE_KEY.envVar] ?? '');
-  const chain = localProvider(info.endpoints.rpc);
-  const users = new DynamoUserStore(doc, info.tables.users);
-  const base = 8_000_000_000 + Math.floor(Math.random() * 1e8) * 10_000;
-  const ids = Array.from({ length: opts.count }, (_, i) => String(base + i));
-  // Limits wide enough that the copy's own sizing, not the profile, decides.
-  const risk = {
-    ...defaultRiskPolicy(),
-    profile: 'CUSTOM' as const,
-    maxLeverage: 50,
-    maxPositionUsdc: 100_000n * USDC,
-    capitalFloorUsdc: 0n,
-    capitalCeilingUsdc: 1_000_000n * USDC,
-  };
-  try {
-    await batchWrite(
-      doc,
-      info.tables.users,
-      ids.map((userId) => ({
-        PutRequest: {
-          Item: { userId, chatId: userId, firstName: 'D', active: true, risk: toJson(risk), paused: false },
-        },
-      })),
-    );
-    const now = new Date();
-    await batchWrite(
-      doc,
-      info.tables.follows,
-      ids.map((userId, k) => ({
-        PutRequest: {
-          Item: followToItem({
-            ...newFollow(userId, userId, opts.traders[k % opts.traders.length] ?? '', now),
-            mode: k < opts.auto ? 'AUTO' : 'ALERTS',
-            maxLeverage: 50,
-            maxPositionUsdc: 100_000n * USDC,
-          }),
-        },
-      })),
-    );
-    opts.log(
-      `seeded ${ids.length} followers of ${opts.traders.length} traders; funding ${opts.auto} AUTO wallets`,
-    );
-    const block = await chain.getBlock('latest');
-    const expiry = (block?.timestamp ?? 0) + 86_400;
-    const CHUNK = 50;
-    const autoIds = ids.slice(0, opts.auto);
-    for (let i = 0; i < autoIds.length; i += CHUNK) {
-      await Promise.all(
-        autoIds.slice(i, i + CHUNK).map(async (userId) => {
-          const wallet = Wallet.createRandom().connect(chain);
-          await setBalance(chain, wallet.address, 10n ** 18n);
-          const abi = ['function mint(address,uint256)', 'function approve(address,uint256) returns (bool)'];
-          const usdc = new Contract(avantis.usdc, abi, wallet);
-          const router = new Contract(
-            avantis.tradingRouter,
-            ['function setDelegate(address,uint256)'],
-            wallet,
-          );
-          const delegate = await keys.addressOf(userId);
-          const storage = avantis.contracts.tradingStorage;
-          const sent = [
-            await usdc.getFunction('mint')(wallet.address, 1_000n * USDC, { nonce: 0 }),
-            await usdc.getFunction('approve')(storage, 2n ** 256n - 1n, { nonce: 1 }),
-            await router.getFunction('setDelegate')(delegate, expiry, { nonce: 2 }),
-          ];
-          await Promise.all(sent.map((t: { wait(): Promise<unknown> }) => t.wait()));
-          if ((await users.claimWallet(userId, wallet.address.toLowerCase())) !== 'LINKED')
-            throw new Error(`wallet of follower ${userId} not linked`);
-        }),
-      );
-    }
-    return new Set(ids);
-  } finally {
-    dynamo.destroy();
-    kms.destroy();
-    chain.destroy();
-  }
-}
-
 /** Runs `work` with the switch LIVE (copies really sign when the stack's ceiling allows), then restores it. */
 export async function whileLive<T>(info: LocalStackInfo, work: () => Promise<T>): Promise<T> {
   Object.assign(process.env, info.env);
@@ -232,6 +116,8 @@ export function idRange(users: ReadonlySet<string>): string {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const isSettled = (l: Ledger): l is SettledLedger => 'settled' in l && 'settleMs' in l;
 
 /** The DrillResult of a drill whose counts come from the ledger; lost/duplicated/no recovery fail it. */
 export function ledgerResult(
@@ -264,6 +150,7 @@ export function ledgerResult(
     recovered,
     failures: all,
     details: {
+      ...(isSettled(ledger) ? { settled: ledger.settled, settleMs: ledger.settleMs } : {}),
       concerned: ledger.concerned,
       intentsByState: ledger.intentsByState,
       queues: ledger.queues,
@@ -282,6 +169,11 @@ export interface RestartDrillOptions {
   readonly auto?: number;
   /** How long the stack may take to account for every signal after the traffic (default SETTLE_MS). */
   readonly settleMs?: number;
+  /**
+   * After the lead, wait (up to 90 s) until some queue holds messages before taking the service
+   * down: the indexer publishes in bursts, and a restart between them would prove nothing kept.
+   */
+  readonly whileQueued?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -299,12 +191,13 @@ export async function runRestartDrill(
 ): Promise<DrillResult> {
   const startedAt = new Date();
   const traders = await simulatorTraders(info);
-  const users = await seedFollowers(info, {
-    count: opts.followers ?? 64,
-    auto: opts.auto ?? 16,
-    traders,
-    log: opts.log,
-  });
+  const users = userIds(
+    await seedFollowers(info, {
+      follows: roundRobin(traders, opts.followers ?? 64),
+      auto: opts.auto ?? 16,
+      log: opts.log,
+    }),
+  );
   const clients = ledgerClients(info);
   const deadBefore = await queueDepths(info, clients.sqs);
   const failures: string[] = [];
@@ -312,6 +205,17 @@ export async function runRestartDrill(
   return whileLive(info, async () => {
     const since = new Date();
     await sleep((opts.leadSeconds ?? 20) * 1000);
+    if (opts.whileQueued) {
+      const until = Date.now() + 90_000;
+      let queued = 0;
+      while (Date.now() < until) {
+        const depths = await queueDepths(info, clients.sqs);
+        queued = Object.values(depths).reduce((n, q) => n + q.depth, 0);
+        if (queued > 0) break;
+        await sleep(100);
+      }
+      opts.log(`${drill}: ${queued} message(s) queued`);
+    }
     opts.log(`${drill}: restarting ${service} (down ${downSeconds} s) while the simulator trades`);
     const report = await restartService(info, service, downSeconds).catch((err: unknown) => {
       failures.push(`restart failed: ${String(err)}`);
@@ -332,11 +236,14 @@ export async function runRestartDrill(
     });
     if (report && !report.dataKept)
       failures.push(`${service} came back without its ${service === 'sqs' ? 'queues' : 'tables'}`);
+    if (report && !report.messagesKept)
+      failures.push(`${service} came back without the ${report.messagesHeld ?? '?'} messages it held`);
     if (after.signalsIn === 0) failures.push(`no signal was indexed after ${service} came back`);
     failures.push(...newDead);
     // Queues are not required empty: the simulator keeps trading, so new work is always arriving;
     // the window's own work is what the ledger accounts for.
-    const recovered = report?.dataKept === true && after.signalsIn > 0 && newDead.length === 0;
+    const recovered =
+      report?.dataKept === true && report.messagesKept && after.signalsIn > 0 && newDead.length === 0;
     return ledgerResult(drill, startedAt, ledger, recovered, failures, {
       service,
       downSecondsAsked: downSeconds,

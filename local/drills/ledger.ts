@@ -18,13 +18,18 @@
 //   with neither for a user it concerns is lost. So is an intent still in flight, and a LIVE
 //   terminal intent whose outcome notice (`intentId:STATE`) never completed. Followers with notify
 //   off and ALERTS mode leave nothing behind; drills seed followers with notify on.
-// - Duplicated alerts: sendMessage calls answered 200 to the user's chat since `since` (the Bot API
-//   stand-in's record, what Telegram would have shown) beyond the number of distinct completed
-//   alert records of that user; texts are not compared, since two signals can read the same.
+// - Duplicated alerts: sendMessage calls answered 200 to the user's chat in the window (the Bot API
+//   stand-in's record, what Telegram would have shown) beyond the distinct alerts the alerter sent
+//   in it (completed records whose `sentAt` falls in the window, for the window's signals and
+//   intents and those of the 15 minutes before: a signal just before `since` is often alerted
+//   after it); texts are not compared, since two signals can read the same.
 //   Drills must not chat with the bot inside the window (webhook replies would count here).
 // - Duplicated orders: the follower's own wallet trades on-chain and the indexer stores those fills
-//   too (trader = the wallet), so a wallet with more fills in the window than its user's intents
-//   that reached the chain (EXECUTED) had a second order submitted for one intent.
+//   too (trader = the wallet). Only the fills of market orders (MarketExecuted, an increase) are
+//   orders the copier submitted; the keeper's LimitExecuted (the copy's own TP/SL, a liquidation)
+//   fills a price trigger, not a second order, so it never counts (duplicatedOrders). A market fill
+//   belongs to the intent holding its orderId, whenever that intent was created; what is left over
+//   beyond the EXECUTED intents that carry no orderId (reconciled from positions) is a second order.
 // - Latency: an alert's delivery time (the idempotency record's `sentAt`) minus the signal's
 //   block timestamp, worst over the window.
 // - Queues: the visible + in-flight depth of each queue and DLQ, for settledLedger's "drained".
@@ -33,10 +38,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { batchGetAll } from '../../layers/core/adapters/dynamo/batch.js';
-import { queryAll } from '../../layers/core/adapters/dynamo/query.js';
-import { scanAll } from '../../layers/core/adapters/dynamo/scan.js';
-import { IN_FLIGHT, TERMINAL } from '../../layers/core/domain/copy/intent.js';
+import { batchGetAll } from '#core/adapters/dynamo/batch.js';
+import { queryAll } from '#core/adapters/dynamo/query.js';
+import { scanAll } from '#core/adapters/dynamo/scan.js';
+import { DynamoIndexerState } from '#core/adapters/dynamo/indexer-state.js';
+import { fromJson } from '#core/codec.js';
+import { IN_FLIGHT, TERMINAL } from '#core/domain/copy/intent.js';
 import type { LocalStackInfo } from '../stack.js';
 
 export interface LedgerWindow {
@@ -86,6 +93,13 @@ export interface Ledger {
 }
 
 const SAMPLES = 10;
+/**
+ * How far before the window the duplicate-alert check looks for signals and intents: an alert of a
+ * signal just before `since` can be delivered inside the window (the alerter paces, a backlog waits).
+ */
+const LOOKBACK_S = 15 * 60;
+/** sentAt is taken after Telegram answered: a delivery just before `until` may carry a later sentAt. */
+const SENT_AT_GRACE_MS = 2_000;
 const str = z.string();
 const FillItem = z.object({
   trader: str,
@@ -93,7 +107,11 @@ const FillItem = z.object({
   ts: z.number(),
   isFill: z.boolean().optional(),
   kind: str,
+  /** The event as the fill store writes it (codec JSON: bigints as `"<digits>n"`). */
+  event: str.optional(),
 });
+type FillRecord = z.infer<typeof FillItem>;
+const EventOrderId = z.object({ orderId: z.bigint().optional() });
 const FollowItem = z.object({ userId: str, trader: str });
 const UserItem = z.object({
   userId: str,
@@ -113,19 +131,88 @@ const IntentItem = z.object({
   signed: z.object({ digest: str }).passthrough().optional(),
   submittedAt: str.optional(),
   settledAt: str.optional(),
+  orderId: str.optional(),
 });
 type Intent = z.infer<typeof IntentItem>;
 const DedupeItem = z.object({ id: str, status: str.optional(), data: z.unknown().optional() });
-const SentAt = z.object({ sentAt: z.number() });
+/** The alerter's stored result: `{ sentAt }`, or `{ value: { sentAt }, replayed }` (once-replay). */
+const SentAt = z.union([
+  z.object({ sentAt: z.number() }),
+  z.object({ value: z.object({ sentAt: z.number() }) }).transform((r) => r.value),
+]);
 const Calls = z.object({
   calls: z.array(
     z.object({ at: str, method: str, status: z.number(), params: z.record(z.string(), z.unknown()) }),
   ),
 });
 
+const inc = (r: Record<string, number>, k: string, by = 1) => {
+  r[k] = (r[k] ?? 0) + by;
+};
+const sample = (list: string[], line: string) => {
+  if (list.length < SAMPLES) list.push(line);
+};
+
 /** The alerter's idempotency key for an alert id (Powertools: `prefix#base64(md5(JSON))`). */
 export function alertRecordKey(alertId: string): string {
   return `alert#${createHash('md5').update(JSON.stringify(alertId)).digest('base64')}`;
+}
+
+/** What duplicatedOrders needs of an intent: its state and the on-chain order it became, if known. */
+export interface OrderIntent {
+  readonly intentId: string;
+  readonly state: string;
+  readonly orderId?: string;
+}
+
+/** Fills of market orders: the only fills a submitted intent makes (the copier never places limits). */
+const ORDER_FILLS: readonly string[] = ['MarketExecuted', 'PositionSizeIncreased'];
+
+/**
+ * Second orders in one wallet's fills (stored fill items, any kind) against every intent of that
+ * wallet. A LimitExecuted is the keeper acting on a trigger (TP, SL, liquidation, a limit open),
+ * so it is never an order of Alfa's. A market fill whose orderId an intent holds is that intent's
+ * order, and a second fill of one orderId would be a duplicate. The rest can each be the fill of an
+ * EXECUTED intent without an orderId (the reconciler found it in the wallet's positions after a
+ * crash); beyond those, each is an order submitted twice for one intent.
+ */
+export function duplicatedOrders(
+  fills: readonly FillRecord[],
+  intents: readonly OrderIntent[],
+): { duplicated: number; samples: string[] } {
+  const byOrder = new Map<string, OrderIntent>();
+  for (const i of intents) if (i.orderId !== undefined) byOrder.set(i.orderId, i);
+  const seen = new Map<string, number>();
+  const unmatched: string[] = [];
+  const samples: string[] = [];
+  let duplicated = 0;
+  for (const f of fills) {
+    if (f.isFill === false || !ORDER_FILLS.includes(f.kind)) continue;
+    const parsed = f.event === undefined ? undefined : EventOrderId.safeParse(fromJson<unknown>(f.event));
+    const orderId = parsed?.success ? parsed.data.orderId?.toString() : undefined;
+    const owner = orderId === undefined ? undefined : byOrder.get(orderId);
+    if (!owner) {
+      unmatched.push(f.fillId);
+      continue;
+    }
+    const n = (seen.get(owner.intentId) ?? 0) + 1;
+    seen.set(owner.intentId, n);
+    if (n > 1) {
+      duplicated += 1;
+      sample(samples, `${f.fillId}: fill ${n} of order ${orderId ?? '?'} (${owner.intentId})`);
+    }
+  }
+  const reconciled = intents.filter((i) => i.state === 'EXECUTED' && i.orderId === undefined).length;
+  const extra = unmatched.length - reconciled;
+  if (extra > 0) {
+    duplicated += extra;
+    sample(
+      samples,
+      `${extra} market fill(s) no intent accounts for (${unmatched.slice(0, 3).join(', ')}): ` +
+        `${unmatched.length} without an intent's orderId, ${reconciled} reconciled intent(s) without one`,
+    );
+  }
+  return { duplicated, samples };
 }
 
 export interface LedgerClients {
@@ -192,13 +279,6 @@ async function deliveredByChat(
   return out;
 }
 
-const inc = (r: Record<string, number>, k: string, by = 1) => {
-  r[k] = (r[k] ?? 0) + by;
-};
-const sample = (list: string[], line: string) => {
-  if (list.length < SAMPLES) list.push(line);
-};
-
 export async function readLedger(
   info: LocalStackInfo,
   window: LedgerWindow,
@@ -223,37 +303,53 @@ async function read(
   const untilIso = window.until?.toISOString() ?? '9999';
   const inUsers = (u: string) => !window.users || window.users.has(u);
 
-  // Signals, and the followers' own wallets' fills (for duplicated orders).
-  const signals: z.infer<typeof FillItem>[] = [];
-  const fillsByTrader = new Map<string, number>();
+  // Signals, the followers' own wallets' fills (for duplicated orders), and the signals just before
+  // the window (their alerts may be delivered inside it: the duplicate-alert check must know them).
+  const signals: FillRecord[] = [];
+  const earlier: FillRecord[] = [];
+  const fillsByTrader = new Map<string, FillRecord[]>();
   for await (const raw of scanAll(doc, {
     TableName: info.tables.fills,
     FilterExpression: 'ts BETWEEN :a AND :b',
-    ExpressionAttributeValues: { ':a': sinceS, ':b': untilS },
+    ExpressionAttributeValues: { ':a': sinceS - LOOKBACK_S, ':b': untilS },
     ConsistentRead: true,
   })) {
     const f = FillItem.safeParse(raw);
     if (!f.success || f.data.trader.startsWith('quarantine:') || f.data.isFill !== true) continue;
     const t = f.data.trader.toLowerCase();
-    fillsByTrader.set(t, (fillsByTrader.get(t) ?? 0) + 1);
-    if (!window.traders || window.traders.has(t)) signals.push(f.data);
+    const followed = !window.traders || window.traders.has(t);
+    if (f.data.ts < sinceS) {
+      if (followed) earlier.push(f.data);
+      continue;
+    }
+    fillsByTrader.set(t, [...(fillsByTrader.get(t) ?? []), f.data]);
+    if (followed) signals.push(f.data);
   }
 
-  // The window's intents (real ones start with the tx hash; mirror#/emergency# items do not).
+  // The window's intents (real ones start with the tx hash; mirror#/emergency# items do not), and
+  // every intent by wallet: a fill in the window may be the order of an intent created before it.
   const intents: Intent[] = [];
+  const earlierIntents: Intent[] = [];
+  const lookbackIso = new Date(window.since.getTime() - LOOKBACK_S * 1000).toISOString();
+  const intentsByWallet = new Map<string, Intent[]>();
   for await (const raw of scanAll(doc, {
     TableName: info.tables.intents,
-    FilterExpression: 'begins_with(intentId, :h) AND createdAt BETWEEN :a AND :b',
-    ExpressionAttributeValues: { ':h': '0x', ':a': sinceIso, ':b': untilIso },
+    FilterExpression: 'begins_with(intentId, :h)',
+    ExpressionAttributeValues: { ':h': '0x' },
     ConsistentRead: true,
   })) {
     const i = IntentItem.safeParse(raw);
-    if (i.success && inUsers(i.data.userId)) intents.push(i.data);
+    if (!i.success) continue;
+    const w = i.data.wallet?.toLowerCase();
+    if (w) intentsByWallet.set(w, [...(intentsByWallet.get(w) ?? []), i.data]);
+    if (!inUsers(i.data.userId) || i.data.createdAt > untilIso) continue;
+    if (i.data.createdAt >= sinceIso) intents.push(i.data);
+    else if (i.data.createdAt >= lookbackIso) earlierIntents.push(i.data);
   }
   const intentById = new Map(intents.map((i) => [i.intentId, i]));
 
   // Who each signal concerns: the trader's followers (active users) and any user with an intent for it.
-  const traders = [...new Set(signals.map((s) => s.trader))];
+  const traders = [...new Set([...signals, ...earlier].map((s) => s.trader))];
   const followersOf = new Map<string, string[]>();
   await Promise.all(
     traders.map(async (trader) => {
@@ -286,31 +382,36 @@ async function read(
       users.set(u.data.userId, { chatId: String(u.data.chatId), active: u.data.active === true });
   }
 
-  // Every alert id the window may have produced, per user, then which the alerter completed.
-  const pairs: { signal: z.infer<typeof FillItem>; userId: string }[] = [];
-  for (const s of signals) {
-    const concerned = new Set(followersOf.get(s.trader) ?? []);
-    for (const i of intents) if (i.signalId === s.fillId) concerned.add(i.userId);
-    for (const userId of concerned) pairs.push({ signal: s, userId });
-  }
+  // Every alert id the window may have produced, per user, then which the alerter completed; and
+  // apart, those of the signals and intents just before it (only to count deliveries against).
+  const pairsOf = (list: readonly FillRecord[], withIntents: readonly Intent[]) =>
+    list.flatMap((s) => {
+      const concerned = new Set(followersOf.get(s.trader) ?? []);
+      for (const i of withIntents) if (i.signalId === s.fillId) concerned.add(i.userId);
+      return [...concerned].map((userId) => ({ signal: s, userId }));
+    });
+  const pairs = pairsOf(signals, intents);
   const idsByUser = new Map<string, Set<string>>();
-  const addId = (userId: string, id: string) => {
-    const set = idsByUser.get(userId) ?? new Set<string>();
+  const priorIdsByUser = new Map<string, Set<string>>();
+  const addTo = (map: Map<string, Set<string>>) => (userId: string, id: string) => {
+    const set = map.get(userId) ?? new Set<string>();
     set.add(id);
-    idsByUser.set(userId, set);
+    map.set(userId, set);
   };
+  const addId = addTo(idsByUser);
+  const addPrior = addTo(priorIdsByUser);
+  const intentIds = (i: Intent) => [`${i.intentId}:skip`, ...TERMINAL.map((st) => `${i.intentId}:${st}`)];
   for (const p of pairs) addId(p.userId, `${p.signal.fillId}:${p.userId}`);
-  for (const i of intents) {
-    addId(i.userId, `${i.intentId}:skip`);
-    for (const st of TERMINAL) addId(i.userId, `${i.intentId}:${st}`);
-  }
+  for (const i of intents) for (const id of intentIds(i)) addId(i.userId, id);
+  for (const p of pairsOf(earlier, earlierIntents)) addPrior(p.userId, `${p.signal.fillId}:${p.userId}`);
+  for (const i of earlierIntents) for (const id of intentIds(i)) addPrior(i.userId, id);
   for (const id of window.extraAlertIds ?? []) {
     const userId = id.split(':').at(-1) ?? '';
     if (inUsers(userId)) addId(userId, id);
   }
   const keyToId = new Map<string, { id: string; userId: string }>();
-  for (const [userId, ids] of idsByUser)
-    for (const id of ids) keyToId.set(alertRecordKey(id), { id, userId });
+  for (const map of [idsByUser, priorIdsByUser])
+    for (const [userId, ids] of map) for (const id of ids) keyToId.set(alertRecordKey(id), { id, userId });
   const records = await batchGetAll(
     doc,
     info.tables.dedupe,
@@ -356,7 +457,7 @@ async function read(
   }
   const intentsByState: Record<string, number> = {};
   const copiesTerminal: Record<string, number> = {};
-  const executedByWallet = new Map<string, number>();
+  const windowWallets = new Set<string>();
   let copiesSubmitted = 0;
   const signedIntents: SignedIntentView[] = [];
   for (const i of intents) {
@@ -380,22 +481,14 @@ async function read(
       lost += 1;
       sample(lostSamples, `${i.intentId}: ${i.state} but its outcome notice was never delivered`);
     }
-    if (i.state === 'EXECUTED' && i.wallet) {
-      const w = i.wallet.toLowerCase();
-      executedByWallet.set(w, (executedByWallet.get(w) ?? 0) + 1);
-    }
+    if (i.wallet) windowWallets.add(i.wallet.toLowerCase());
   }
 
   let duplicated = 0;
-  for (const [wallet, executed] of executedByWallet) {
-    const onChain = fillsByTrader.get(wallet) ?? 0;
-    if (onChain > executed) {
-      duplicated += onChain - executed;
-      sample(
-        duplicatedSamples,
-        `wallet ${wallet}: ${onChain} fills on-chain for ${executed} executed intents`,
-      );
-    }
+  for (const wallet of windowWallets) {
+    const found = duplicatedOrders(fillsByTrader.get(wallet) ?? [], intentsByWallet.get(wallet) ?? []);
+    duplicated += found.duplicated;
+    for (const line of found.samples) sample(duplicatedSamples, `wallet ${wallet}: ${line}`);
   }
   const delivered = await deliveredByChat(info, window.since, window.until);
   const alertsByUser: Record<string, number> = {};
@@ -404,11 +497,28 @@ async function read(
     const done = [...ids].filter((id) => completed.has(id)).length;
     alertsByUser[userId] = done;
     alertsSent += done;
+  }
+  // Deliveries in the window against the alerts the alerter sent in it (by their sentAt), whatever
+  // signal they were for: a message more than that is an alert sent twice.
+  const fromMs = window.since.getTime();
+  const toMs = (window.until?.getTime() ?? Date.now()) + SENT_AT_GRACE_MS;
+  for (const userId of new Set([...idsByUser.keys(), ...priorIdsByUser.keys()])) {
+    const inWindow = idsByUser.get(userId) ?? new Set<string>();
+    const candidates = [...inWindow, ...(priorIdsByUser.get(userId) ?? [])];
+    const sentInWindow = candidates.filter((id) => {
+      if (!completed.has(id)) return false;
+      const at = completed.get(id);
+      // Without a sentAt (a record of an older format) only the window's own alerts count.
+      return at === undefined ? inWindow.has(id) : at >= fromMs && at <= toMs;
+    }).length;
     const chat = users.get(userId)?.chatId ?? userId;
     const got = delivered.get(chat) ?? 0;
-    if (got > done) {
-      duplicated += got - done;
-      sample(duplicatedSamples, `user ${userId}: ${got} messages delivered for ${done} alerts`);
+    if (got > sentInWindow) {
+      duplicated += got - sentInWindow;
+      sample(
+        duplicatedSamples,
+        `user ${userId}: ${got} messages delivered in the window for ${sentInWindow} alerts sent in it`,
+      );
     }
   }
 
@@ -430,23 +540,65 @@ async function read(
   };
 }
 
-/** Polls readLedger until nothing is in flight (no non-terminal intent, queues drained) or timeout. */
+const BlockTs = z.object({ result: z.object({ timestamp: z.string() }).nullable() });
+
+/**
+ * The chain time (unix s) of the last block the indexer has indexed: its cursor, from the state
+ * table, and that block's timestamp from the chain itself (anvil, not the handlers' proxies).
+ */
+async function indexedThroughS(info: LocalStackInfo, doc: DynamoDBDocumentClient): Promise<number> {
+  const cursor = (await new DynamoIndexerState(doc, info.tables.state).load())?.block;
+  if (cursor === undefined) return 0;
+  const res = await fetch(info.endpoints.rpc, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'eth_getBlockByNumber',
+      params: [`0x${cursor.toString(16)}`, false],
+    }),
+  });
+  const block = BlockTs.parse(await res.json()).result;
+  return block ? Number.parseInt(block.timestamp, 16) : 0;
+}
+
+export interface SettledLedger extends Ledger {
+  /** False when the timeout ended the wait with work still open (the counts are then a snapshot). */
+  readonly settled: boolean;
+  readonly settleMs: number;
+}
+
+/**
+ * Polls readLedger until the window is accounted for or the timeout: the indexer past the window's
+ * end (a window with `until`: its cursor block is at or after it; else `expectSignals` indexed and
+ * the queues drained), no intent of the window in flight and nothing lost.
+ */
 export async function settledLedger(
   info: LocalStackInfo,
   window: LedgerWindow,
   timeoutMs: number,
-): Promise<Ledger> {
+): Promise<SettledLedger> {
   const clients = ledgerClients(info);
-  const end = Date.now() + timeoutMs;
+  const t0 = Date.now();
+  const end = t0 + timeoutMs;
+  const untilS = window.until ? Math.ceil(window.until.getTime() / 1000) : undefined;
   try {
     for (;;) {
+      // Read first: signals indexed after the ledger was read would otherwise go uncounted.
+      const caughtUp = untilS === undefined || (await indexedThroughS(info, clients.doc)) >= untilS;
       const ledger = await readLedger(info, window, clients, false);
       const inFlight = IN_FLIGHT.reduce((n, s) => n + (ledger.intentsByState[s] ?? 0), 0);
       const queued = Object.values(ledger.queues).reduce((n, q) => n + q.depth, 0);
       // Settled when every concerned pair is accounted for too: an alert still paced is not lost yet.
-      const indexed = ledger.signalsIn >= (window.expectSignals ?? 0);
-      if ((indexed && inFlight === 0 && queued === 0 && ledger.lost === 0) || Date.now() > end) return ledger;
-      await new Promise((r) => setTimeout(r, 500));
+      const indexed = caughtUp && ledger.signalsIn >= (window.expectSignals ?? 0);
+      // A window with an end counts only deliveries and fills inside it, so work queued for later
+      // signals (the simulator keeps trading) cannot change its counts: only open windows wait for
+      // the queues to drain.
+      const drained = untilS !== undefined || queued === 0;
+      const settled = indexed && inFlight === 0 && drained && ledger.lost === 0;
+      if (settled || Date.now() > end) return { ...ledger, settled, settleMs: Date.now() - t0 };
+      await new Promise((r) => setTimeout(r, 1_000));
     }
   } finally {
     clients.destroy();

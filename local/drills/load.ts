@@ -5,15 +5,8 @@
 // every (signal, follower) pair is accounted for: signals, alerts, copies, lost, duplicated and the
 // worst latency, which under this load is mostly the alerter's pacing to Telegram's limits.
 import type { LocalStackInfo } from '../stack.js';
-import {
-  NORMAL_TRADERS,
-  idRange,
-  ledgerResult,
-  seedFollowers,
-  setSimulatorTraders,
-  sleep,
-  whileLive,
-} from './harness.js';
+import { NORMAL_TRADERS, idRange, ledgerResult, setSimulatorTraders, sleep, whileLive } from './harness.js';
+import { roundRobin, seedFollowers, userIds } from '../seed-followers.js';
 import { settledLedger } from './ledger.js';
 import type { DrillResult } from './result.js';
 
@@ -42,7 +35,9 @@ export async function runLoad(info: LocalStackInfo, opts: LoadOptions): Promise<
     opts.log(`load: simulator runs ${traderCount} traders (set up in ${setupMs} ms)`);
     let users: Set<string>;
     try {
-      users = await seedFollowers(info, { count: followers, auto, traders, log: opts.log });
+      users = userIds(
+        await seedFollowers(info, { follows: roundRobin(traders, followers), auto, log: opts.log }),
+      );
     } catch (err) {
       await setSimulatorTraders(info, NORMAL_TRADERS);
       throw err;

@@ -5,12 +5,12 @@
 // re-sent on a retried range), and once the faults clear the indexer must catch up with the head
 // by itself (admin status: lag back to a few blocks).
 //
-// It needs faultable RPC proxies in front of the indexer's RPC_URLS, controlled over HTTP, which
-// the local stack does not start today (RPC_URLS is anvil itself). The drill looks for them in
-// .local/stack.json as `endpoints.rpcProxies` (one URL per proxy, each answering
-// `POST /_alfa/faults` with a faulty-rpc-proxy Fault, `POST /_alfa/lag {"blocks":N}`, and
-// `DELETE /_alfa/faults`); without them it fails at once and says why.
+// The faults come from the faultable RPC proxies the stack puts in front of anvil for its handlers
+// (`npm start` runs two; RPC_URLS names them): .local/stack.json `endpoints.rpcProxies`, each
+// answering `POST /_alfa/faults` with a faulty-rpc-proxy Fault, `POST /_alfa/lag {"blocks":N}`,
+// `DELETE /_alfa/faults` and `GET /_alfa/stats`. Without them the drill fails at once and says why.
 import { z } from 'zod';
+import { ProxyStatsSchema, type ProxyStats } from '../standins/faulty-rpc-proxy.js';
 import type { LocalStackInfo } from '../stack.js';
 import { settledLedger, type Ledger } from './ledger.js';
 import type { DrillResult } from './result.js';
@@ -46,6 +46,12 @@ async function control(url: string, path: string, method: 'POST' | 'DELETE', bod
   if (!res.ok) throw new Error(`RPC proxy ${url}${path} answered ${res.status}`);
 }
 
+async function proxyStats(url: string): Promise<ProxyStats> {
+  const res = await fetch(`${url.replace(/\/+$/, '')}/_alfa/stats`);
+  if (!res.ok) throw new Error(`RPC proxy ${url}/_alfa/stats answered ${res.status}`);
+  return ProxyStatsSchema.parse(await res.json());
+}
+
 async function indexerLag(info: LocalStackInfo): Promise<number | null> {
   const answer = await admin(info, { action: 'status', by: 'cli:drill-rpc' });
   return answer.ok ? Lag.parse(answer.result).indexer.lagBlocks : null;
@@ -79,8 +85,11 @@ export async function runRpc(info: LocalStackInfo, opts: RpcOptions): Promise<Dr
       const traders = new Set(traffic.traders.map((t) => t.address));
       const end = Date.now() + minutes * 60_000;
       const lags: number[] = [];
+      const before = await Promise.all(urls.map(proxyStats));
       let cycles = 0;
       let offset = 0;
+      let traded = 0;
+      let tradeErrors: string[] = [];
       while (Date.now() < end) {
         // Each proxy gets a different fault each cycle, so some node is always bad, never all at once.
         for (const [i, url] of urls.entries()) {
@@ -91,8 +100,14 @@ export async function runRpc(info: LocalStackInfo, opts: RpcOptions): Promise<Dr
           opts.log(`rpc: cycle ${cycles + 1}: ${url} ${name}`);
         }
         const n = opts.signalsPerCycle ?? 4;
-        await burst(traffic, n, { offset, perTrader: 1 });
+        const outcomes = await burst(traffic, n, { offset, perTrader: 1 });
         offset += n;
+        // Only a trade that filled is a signal; the trades go to the service and anvil, not the proxies.
+        traded += outcomes.filter((o) => o.ok).length;
+        tradeErrors = [...tradeErrors, ...outcomes.flatMap((o) => (o.ok ? [] : [o.error ?? '?']))].slice(
+          0,
+          5,
+        );
         const lag = await indexerLag(info);
         if (lag !== null) lags.push(lag);
         await new Promise((r) => setTimeout(r, Math.min(15_000, Math.max(0, end - Date.now()))));
@@ -101,7 +116,16 @@ export async function runRpc(info: LocalStackInfo, opts: RpcOptions): Promise<Dr
         cycles += 1;
       }
       details.cycles = cycles;
+      details.trades = { asked: offset, filled: traded, errors: tradeErrors };
       details.worstIndexerLagBlocks = Math.max(0, ...lags);
+      // What the proxies did to the handlers' reads over the flapping.
+      const after = await Promise.all(urls.map(proxyStats));
+      details.proxies = after.map((a, i) => {
+        const b = before[i];
+        const faulted: Record<string, number> = {};
+        for (const [k, v] of Object.entries(a.faulted)) faulted[k] = v - (b?.faulted[k] ?? 0);
+        return { requests: a.requests - (b?.requests ?? 0), faulted, lagged: a.lagged - (b?.lagged ?? 0) };
+      });
       // Recovery: the indexer back at the head by itself.
       const until = Date.now() + 120_000;
       let lag: number | null = null;
@@ -113,11 +137,13 @@ export async function runRpc(info: LocalStackInfo, opts: RpcOptions): Promise<Dr
       details.lagAfterRecovery = lag;
       ledger = await settledLedger(
         info,
-        { since, users: traffic.users, traders, expectSignals: offset },
+        { since, users: traffic.users, traders, expectSignals: traded },
         180_000,
       );
-      recovered = lag !== null && lag <= 3 && ledger.signalsIn === offset;
-      if (ledger.signalsIn !== offset) failures.push(`${offset} trades made, ${ledger.signalsIn} indexed`);
+      recovered = lag !== null && lag <= 3 && ledger.signalsIn === traded;
+      if (ledger.signalsIn !== traded) failures.push(`${traded} trades filled, ${ledger.signalsIn} indexed`);
+      if (traded < offset)
+        failures.push(`${offset - traded} of ${offset} trader opens failed: ${tradeErrors.join('; ')}`);
       if (!recovered) failures.push(`the indexer did not catch up with the head (lag ${String(lag)})`);
     } catch (err) {
       failures.push(`drill aborted: ${err instanceof Error ? err.message : String(err)}`);

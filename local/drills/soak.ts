@@ -10,12 +10,12 @@ import {
   SETTLE_MS,
   ledgerResult,
   rssKiB,
-  seedFollowers,
   simulatorTraders,
   sleep,
   stackProcesses,
   whileLive,
 } from './harness.js';
+import { roundRobin, seedFollowers, userIds } from '../seed-followers.js';
 import { settledLedger } from './ledger.js';
 import type { DrillResult } from './result.js';
 
@@ -46,12 +46,13 @@ export async function runSoak(info: LocalStackInfo, opts: SoakOptions): Promise<
   const startedAt = new Date();
   const minutes = opts.minutes ?? 30;
   const traders = await simulatorTraders(info);
-  const users = await seedFollowers(info, {
-    count: opts.followers ?? 100,
-    auto: opts.auto ?? 20,
-    traders,
-    log: opts.log,
-  });
+  const users = userIds(
+    await seedFollowers(info, {
+      follows: roundRobin(traders, opts.followers ?? 100),
+      auto: opts.auto ?? 20,
+      log: opts.log,
+    }),
+  );
   return whileLive(info, async () => {
     const memory: Memory = {};
     const first = await stackProcesses(info);

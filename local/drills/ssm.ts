@@ -10,11 +10,11 @@
 // real ceiling alongside. It writes LIVE to the switch for the drill and puts the old value back.
 import { SSMClient, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
-import { documentDb } from '../../layers/core/adapters/dynamo/client.js';
-import { modeSourceFromConfig } from '../../layers/core/adapters/mode-source.js';
-import { SsmExecutionSwitch } from '../../layers/core/adapters/ssm/execution-switch.js';
-import { config } from '../../layers/core/config.js';
-import { HEALTHY_READS_AFTER_ERROR, type ExecutionMode } from '../../layers/core/domain/execution-mode.js';
+import { documentDb } from '#core/adapters/dynamo/client.js';
+import { modeSourceFromConfig } from '#core/adapters/mode-source.js';
+import { SsmExecutionSwitch } from '#core/adapters/ssm/execution-switch.js';
+import { config } from '#core/config.js';
+import { HEALTHY_READS_AFTER_ERROR, type ExecutionMode } from '#core/domain/execution-mode.js';
 import type { LocalStackInfo } from '../stack.js';
 import type { DrillResult } from './result.js';
 

@@ -13,7 +13,7 @@ import type { LocalStackInfo } from '../stack.js';
 import { ledgerClients, settledLedger, type Ledger, type LedgerWindow } from './ledger.js';
 import type { DrillResult } from './result.js';
 import { burst, seedTraffic, type Traffic, drillResult } from './traffic.js';
-import { batchGetAll } from '../../layers/core/adapters/dynamo/batch.js';
+import { batchGetAll } from '#core/adapters/dynamo/batch.js';
 
 export interface TelegramOptions {
   readonly minutes?: number;

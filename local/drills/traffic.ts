@@ -4,33 +4,23 @@
 // into the users and follows tables, and bursts of trader opens through the batched-market
 // service. Also the operator's admin calls (the admin function through the Lambda Invoke API).
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { Contract, Wallet, type JsonRpcProvider } from 'ethers';
+import type { JsonRpcProvider } from 'ethers';
 import { z } from 'zod';
-import { batchWrite } from '../../layers/core/adapters/dynamo/batch.js';
-import { toJson } from '../../layers/core/codec.js';
-import { followToItem } from '../../layers/core/adapters/dynamo/follow-store.js';
-import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { invokeFunction } from '../../layers/core/adapters/lambda/invoke.js';
-import { adminResponseSchema, type AdminRequestInput } from '../../layers/core/admin/requests.js';
-import { newFollow } from '../../layers/core/domain/follows.js';
-import { defaultRiskPolicy } from '../../layers/core/domain/risk.js';
-import { physicalName } from '../../layers/core/resources.js';
+import { invokeFunction } from '#core/adapters/lambda/invoke.js';
+import { adminResponseSchema, type AdminRequestInput } from '#core/admin/requests.js';
+import { physicalName } from '#core/resources.js';
 import { P, USDC, V2Account, price, provider } from '../../test/support/v2-trading.js';
-import { setBalance } from '../chain/tx.js';
 import type { AvantisInfo } from '../avantis/local-service.js';
+import { seedFollowers, userIds, type SeededFollower } from '../seed-followers.js';
 import type { LocalStackInfo } from '../stack.js';
 import { ledgerResult } from './harness.js';
-import { ledgerClients, type Ledger } from './ledger.js';
+import type { Ledger } from './ledger.js';
 import type { DrillResult } from './result.js';
 import { pool } from './result.js';
 
 export { P, USDC };
 
-export interface Follower {
-  readonly userId: string;
-  readonly trader: string;
-  readonly wallet: string;
-}
+export type Follower = SeededFollower;
 
 export interface Traffic {
   readonly avantis: AvantisInfo;
@@ -41,22 +31,10 @@ export interface Traffic {
   close(): void;
 }
 
-const DelegateAnswer = z.object({ userId: z.string(), delegate: z.string() });
-
-/** The user's Alfa delegate address, from the function that holds the key. */
-async function delegateOf(info: LocalStackInfo, userId: string): Promise<string> {
-  const res = await fetch(info.delegates.invokeUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId }),
-  });
-  if (!res.ok) throw new Error(`delegate-address answered ${res.status}`);
-  return DelegateAnswer.parse(await res.json()).delegate;
-}
-
 /**
- * `traders` fresh traders and `followersPerTrader` AUTO followers of each, LIVE-ready (wallet
- * funded, approved, delegated, linked). User ids start at `baseId` so drills never share users.
+ * `traders` fresh traders and `followersPerTrader` followers of each (the first trader's first),
+ * AUTO and LIVE-ready (wallet funded, approved, delegated, linked) unless `mode` is ALERTS. User
+ * ids start at `baseId` so drills never share users.
  */
 export async function seedTraffic(
   info: LocalStackInfo,
@@ -72,104 +50,23 @@ export async function seedTraffic(
   const avantis = info.avantis;
   if (!avantis) throw new Error('the stack has no local Avantis v2 service (RPC mode?)');
   const chain = provider(info.endpoints.rpc);
-  const { doc, destroy } = ledgerClients(info);
   try {
     const traders = await pool(
       Array.from({ length: opts.traders }, (_, i) => i),
       4,
       () => V2Account.create(chain, avantis, 100_000n * USDC),
     );
-    const followers: Follower[] = [];
-    traders.forEach((t, ti) => {
-      for (let k = 0; k < opts.followersPerTrader; k++)
-        followers.push({
-          userId: String(opts.baseId + ti * opts.followersPerTrader + k),
-          trader: t.address,
-          wallet: '',
-        });
+    const follows = traders.flatMap((t) => Array.from({ length: opts.followersPerTrader }, () => t.address));
+    const followers = await seedFollowers(info, {
+      follows,
+      auto: opts.mode === 'ALERTS' ? 0 : follows.length,
+      baseId: opts.baseId,
+      walletUsdc: opts.followerUsdc ?? 5_000n * USDC,
     });
-    const risk = {
-      ...defaultRiskPolicy(),
-      profile: 'CUSTOM' as const,
-      maxLeverage: 50,
-      maxPositionUsdc: 100_000n * USDC,
-      capitalFloorUsdc: 0n,
-      capitalCeilingUsdc: 1_000_000n * USDC,
-    };
-    await batchWrite(
-      doc,
-      info.tables.users,
-      followers.map(({ userId }) => ({
-        PutRequest: {
-          Item: {
-            userId,
-            chatId: userId,
-            firstName: 'Drill',
-            active: true,
-            risk: toJson(risk),
-            paused: false,
-          },
-        },
-      })),
-    );
-    const now = new Date();
-    await batchWrite(
-      doc,
-      info.tables.follows,
-      followers.map(({ userId, trader }) => ({
-        PutRequest: {
-          Item: followToItem({
-            ...newFollow(userId, userId, trader, now),
-            mode: opts.mode ?? 'AUTO',
-            sizing: { kind: 'FIXED_USD', usdc: 25n * USDC },
-            maxLeverage: 50,
-            maxPositionUsdc: 100_000n * USDC,
-          }),
-        },
-      })),
-    );
-    if (opts.mode === 'ALERTS')
-      return {
-        avantis,
-        chain,
-        traders,
-        followers,
-        users: new Set(followers.map((f) => f.userId)),
-        close: () => chain.destroy(),
-      };
-    const users = new DynamoUserStore(doc, info.tables.users);
-    const expiry = ((await chain.getBlock('latest'))?.timestamp ?? 0) + 86_400;
-    const linked = await pool(followers, 20, async (f) => {
-      const wallet = Wallet.createRandom().connect(chain);
-      await setBalance(chain, wallet.address, 10n ** 18n);
-      const usdc = new Contract(
-        avantis.usdc,
-        ['function mint(address,uint256)', 'function approve(address,uint256) returns (bool)'],
-        wallet,
-      );
-      const router = new Contract(avantis.tradingRouter, ['function setDelegate(address,uint256)'], wallet);
-      const delegate = await delegateOf(info, f.userId);
-      const sent = [
-        await usdc.getFunction('mint')(wallet.address, opts.followerUsdc ?? 5_000n * USDC, { nonce: 0 }),
-        await usdc.getFunction('approve')(avantis.contracts.tradingStorage, 2n ** 256n - 1n, { nonce: 1 }),
-        await router.getFunction('setDelegate')(delegate, expiry, { nonce: 2 }),
-      ];
-      await Promise.all(sent.map((t: { wait(): Promise<unknown> }) => t.wait()));
-      const address = wallet.address.toLowerCase();
-      if ((await users.claimWallet(f.userId, address)) !== 'LINKED')
-        throw new Error(`wallet of ${f.userId} not linked`);
-      return { ...f, wallet: address };
-    });
-    return {
-      avantis,
-      chain,
-      traders,
-      followers: linked,
-      users: new Set(linked.map((f) => f.userId)),
-      close: () => chain.destroy(),
-    };
-  } finally {
-    destroy();
+    return { avantis, chain, traders, followers, users: userIds(followers), close: () => chain.destroy() };
+  } catch (err) {
+    chain.destroy();
+    throw err;
   }
 }
 

@@ -11,7 +11,7 @@
 // margin updates are direct (delegates through delegatedAction). What happened is read back from
 // the chain's logs, so an external keeper (the service's) works as well as the simulator's own.
 import type { HDNodeWallet, JsonRpcProvider, Log, Result, TransactionReceipt } from 'ethers';
-import { BATCHED_ORDER_TYPES, TNC_STRING } from '../../layers/core/domain/avantis/intents.js';
+import { BATCHED_ORDER_TYPES, TNC_STRING } from '#core/domain/avantis/intents.js';
 import {
   contractInterface,
   decodeAvantisLogs,
@@ -73,7 +73,7 @@ const INTENT_TTL_MS = 120_000n;
 /** An order the chain never registered is forgotten after this many ticks. */
 const INFLIGHT_TICKS = 30;
 const DEFAULT_TRADERS = 32;
-/** What the Avantis SDK sends when it cannot price the execution fee (FACTS 7.3). */
+/** What the Avantis SDK sends when it cannot price the execution fee (docs/avantis.md v1 §7.3). */
 const EXECUTION_FEE = 350_000_000_000_000n;
 const TRADER_ETH = 1_000n * 10n ** 18n;
 const KEEPER_ETH = 10_000n * 10n ** 18n;

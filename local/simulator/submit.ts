@@ -4,7 +4,7 @@
 // which relays them and runs the keeper. Either way the simulator learns the outcome from the
 // chain's logs, so a submitter only has to get the order registered, or say why not.
 import { createParser } from 'eventsource-parser';
-import { INTENT_OF_ORDER_TYPE } from '../../layers/core/domain/avantis/intents.js';
+import { INTENT_OF_ORDER_TYPE } from '#core/domain/avantis/intents.js';
 import type { AvantisAddresses } from '../chain/abi.js';
 import type { NonceSender } from '../chain/tx.js';
 import { routerCalldata, type RoutedKind } from '../chain/v2.js';

@@ -1,9 +1,14 @@
 // An HTTP JSON-RPC proxy on 127.0.0.1 in front of a real node (anvil) that injects the failures real
 // providers produce: range-too-large answers worded like Alchemy, Infura, QuickNode..., 429 with
-// Retry-After, hangs, garbage bodies, wrong-shaped results, 500s, reset or closed connections. Tests
-// point the RPC pool at one or more of these to prove failover, backoff and page shrinking for real.
+// Retry-After, hangs, garbage bodies, wrong-shaped results, 500s, reset or closed connections, and a
+// node lagging N blocks behind the head. Tests point the RPC pool at one or more of these to prove
+// failover, backoff and page shrinking for real; the local stack (with `control`) puts them in front
+// of anvil for its handlers, and the rpc drill drives them from another process over HTTP:
+// `POST /_alfa/faults` (a Fault), `DELETE /_alfa/faults`, `POST /_alfa/lag {"blocks":N}`,
+// `GET /_alfa/stats`. JSON-RPC itself is any other POST.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { z } from 'zod';
 
 export type FaultKind =
   | 'RANGE_TOO_LARGE'
@@ -42,6 +47,54 @@ export interface Fault {
   readonly hangMs?: number;
 }
 
+const FAULT_KINDS = [
+  'RANGE_TOO_LARGE',
+  'HTTP_429',
+  'TIMEOUT',
+  'GARBAGE',
+  'MALFORMED_RESULT',
+  'HTTP_500',
+  'DOWN',
+  'BLACKHOLE',
+] as const satisfies readonly FaultKind[];
+const RANGE_STYLES = [
+  'alchemy',
+  'infura',
+  'quicknode',
+  'geth',
+  'reth',
+  'coinbase',
+  'cloudflare',
+  'drpc',
+  'chainstack',
+] as const satisfies readonly RangeStyle[];
+
+/** A Fault as the control routes take it (POST /_alfa/faults). */
+export const FaultSchema = z.strictObject({
+  method: z.string().max(100).optional(),
+  kind: z.enum(FAULT_KINDS),
+  times: z.number().int().positive().optional(),
+  maxRange: z.number().int().positive().optional(),
+  style: z.enum(RANGE_STYLES).optional(),
+  message: z.string().max(1_000).optional(),
+  retryAfterSeconds: z.number().int().nonnegative().max(3_600).nullable().optional(),
+  hangMs: z.number().int().nonnegative().max(600_000).optional(),
+});
+/** POST /_alfa/lag. */
+export const LagSchema = z.strictObject({ blocks: z.number().int().nonnegative().max(100_000) });
+/** GET /_alfa/stats: what the proxy saw since it started. */
+export const ProxyStatsSchema = z.object({
+  requests: z.number().int().nonnegative(),
+  /** Requests answered with each fault kind. */
+  faulted: z.record(z.string(), z.number().int().nonnegative()),
+  /** Requests answered as a lagging node (a head, block, log range or receipt held back). */
+  lagged: z.number().int().nonnegative(),
+  lagBlocks: z.number().int().nonnegative(),
+  /** Faults armed and not yet used up. */
+  armed: z.number().int().nonnegative(),
+});
+export type ProxyStats = z.infer<typeof ProxyStatsSchema>;
+
 export interface RecordedRequest {
   readonly seq: number;
   readonly method: string;
@@ -55,12 +108,19 @@ export interface FaultyRpcProxy {
   /** http://127.0.0.1:PORT */
   readonly url: string;
   inject(fault: Fault): void;
-  /** Removes every fault and leaves blackhole mode. */
+  /** Removes every fault, leaves blackhole mode and stops lagging. */
   clear(): void;
   /** Every request (each element of a batch), in arrival order. */
   requests(): RecordedRequest[];
   /** Blackhole mode: every connection is closed without an answer, until turned off. */
   blackhole(on?: boolean): void;
+  /**
+   * Answers as a node `blocks` behind the real head (0: in step again): its head, its `latest`, no
+   * block, receipt or transaction above it, and logs only up to it (what a lagging node really
+   * answers, which reads as "no trades" to a client that does not check the head).
+   */
+  lag(blocks: number): void;
+  stats(): ProxyStats;
   close(): Promise<void>;
 }
 
@@ -155,6 +215,85 @@ function wrongShape(method: string): unknown {
   }
 }
 
+const BLOCK_TAGS: ReadonlySet<string> = new Set(['latest', 'pending', 'safe', 'finalized']);
+/** State reads and where their block parameter sits. */
+const STATE_READS: Readonly<Record<string, number>> = {
+  eth_call: 1,
+  eth_getBalance: 1,
+  eth_getCode: 1,
+  eth_getTransactionCount: 1,
+  eth_getStorageAt: 2,
+};
+
+/** How a lagging node answers one request: untouched, a result of its own, or rewritten upstream. */
+type LagPlan =
+  | { readonly result: unknown }
+  | { readonly error: { readonly code: number; readonly message: string } }
+  | { readonly params: unknown[]; readonly filter?: (result: unknown) => unknown };
+
+const quantityOf = (v: unknown): number | undefined =>
+  typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v) ? Number.parseInt(v, 16) : undefined;
+
+/** A block parameter as a number on a node whose head is `head` ('earliest' 0, tags the head). */
+function blockParam(v: unknown, head: number): number | undefined {
+  if (v === undefined || (typeof v === 'string' && BLOCK_TAGS.has(v))) return head;
+  if (v === 'earliest') return 0;
+  return quantityOf(v);
+}
+
+/** Null for an object (block, receipt, transaction) above the lagging head. */
+const hideAbove = (head: number) => (r: unknown) => {
+  if (typeof r !== 'object' || r === null) return r;
+  const n = quantityOf(
+    (r as { blockNumber?: unknown; number?: unknown }).blockNumber ?? (r as { number?: unknown }).number,
+  );
+  return n !== undefined && n > head ? null : r;
+};
+
+function lagPlan(req: RpcRequest, head: number): LagPlan | undefined {
+  const params = Array.isArray(req.params) ? [...(req.params as unknown[])] : [];
+  switch (req.method) {
+    case 'eth_blockNumber':
+      return { result: hex(head) };
+    case 'eth_getBlockByNumber': {
+      const n = blockParam(params[0], head);
+      if (n === undefined) return undefined;
+      if (n > head) return { result: null };
+      return { params: [hex(n), ...params.slice(1)] };
+    }
+    case 'eth_getBlockByHash':
+    case 'eth_getTransactionReceipt':
+    case 'eth_getTransactionByHash':
+      return { params, filter: hideAbove(head) };
+    case 'eth_getLogs': {
+      const f: unknown = params[0];
+      if (typeof f !== 'object' || f === null) return undefined;
+      const filter = f as { blockHash?: unknown; fromBlock?: unknown; toBlock?: unknown };
+      const keep = (logs: unknown) =>
+        Array.isArray(logs)
+          ? logs.filter((l) => (quantityOf((l as { blockNumber?: unknown }).blockNumber) ?? 0) <= head)
+          : logs;
+      if (filter.blockHash !== undefined) return { params, filter: keep };
+      const from = blockParam(filter.fromBlock, head);
+      const to = blockParam(filter.toBlock, head);
+      if (from === undefined || to === undefined) return undefined;
+      if (from > head) return { result: [] };
+      return {
+        params: [{ ...filter, fromBlock: hex(from), toBlock: hex(Math.min(to, head)) }, ...params.slice(1)],
+      };
+    }
+    default: {
+      const at = STATE_READS[req.method];
+      if (at === undefined) return undefined;
+      const n = blockParam(params[at], head);
+      if (n === undefined) return undefined;
+      if (n > head) return { error: { code: -32000, message: 'header not found' } };
+      params[at] = hex(n);
+      return { params };
+    }
+  }
+}
+
 export async function startFaultyRpcProxy(options: {
   target: string;
   port?: number;
@@ -165,6 +304,9 @@ export async function startFaultyRpcProxy(options: {
   const sockets = new Set<Socket>();
   let blackholed = false;
   let seq = 0;
+  let lagBlocks = 0;
+  let lagged = 0;
+  const faulted: Record<string, number> = {};
 
   /** The first fault that matches, consuming one of its `times`. */
   function take(req: RpcRequest): Fault | undefined {
@@ -192,6 +334,40 @@ export async function startFaultyRpcProxy(options: {
       text: await res.text(),
       contentType: res.headers.get('content-type') ?? 'application/json',
     };
+  }
+
+  async function upstreamHead(): Promise<number> {
+    const up = await forward(
+      JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'eth_blockNumber', params: [] }),
+    );
+    const head = quantityOf(z.object({ result: z.string() }).parse(JSON.parse(up.text)).result);
+    if (head === undefined) throw new Error('the node answered no head');
+    return head;
+  }
+
+  /** Forwards one request, answered as a node `lagBlocks` behind when lagging. */
+  async function relay(
+    rpc: RpcRequest,
+    body: string,
+  ): Promise<{ status: number; text: string; contentType: string }> {
+    if (lagBlocks === 0) return forward(body);
+    const plan = lagPlan(rpc, Math.max(0, (await upstreamHead()) - lagBlocks));
+    if (plan === undefined) return forward(body);
+    lagged++;
+    const own = (payload: Record<string, unknown>) => ({
+      status: 200,
+      text: JSON.stringify({ jsonrpc: '2.0', id: rpc.id, ...payload }),
+      contentType: 'application/json',
+    });
+    if ('result' in plan) return own({ result: plan.result });
+    if ('error' in plan) return own({ error: plan.error });
+    const up = await forward(
+      JSON.stringify({ jsonrpc: '2.0', id: rpc.id, method: rpc.method, params: plan.params }),
+    );
+    const filter = plan.filter;
+    if (!filter || up.status !== 200) return up;
+    const answer = JSON.parse(up.text) as { result?: unknown };
+    return 'result' in answer ? own({ result: filter(answer.result) }) : up;
   }
 
   function reply(
@@ -245,6 +421,7 @@ export async function startFaultyRpcProxy(options: {
     }
     const fault = take(rpc);
     recorded.push({ seq: ++seq, method: rpc.method, params: rpc.params, fault: fault?.kind, at: Date.now() });
+    if (fault) faulted[fault.kind] = (faulted[fault.kind] ?? 0) + 1;
     const rpcError = (code: number, message: string) =>
       JSON.stringify({ jsonrpc: '2.0', id: rpc.id, error: { code, message } });
 
@@ -304,12 +481,57 @@ export async function startFaultyRpcProxy(options: {
         break;
       }
     }
-    const up = await forward(body);
+    const up = await relay(rpc, body);
     reply(res, up.status, up.text, { 'content-type': up.contentType });
   }
 
+  const stats = (): ProxyStats => ({
+    requests: seq,
+    faulted: { ...faulted },
+    lagged,
+    lagBlocks,
+    armed: faults.filter((f) => f.remaining > 0).length,
+  });
+
+  /** The drill's routes (loopback only, like the proxy): zod on what comes in. */
+  async function control(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const route = `${req.method ?? ''} ${req.url ?? ''}`;
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const json = (status: number, value: unknown) => reply(res, status, JSON.stringify(value));
+    let body: unknown;
+    try {
+      body = raw === '' ? undefined : (JSON.parse(raw) as unknown);
+    } catch {
+      return json(400, { error: 'body is not JSON' });
+    }
+    switch (route) {
+      case 'GET /_alfa/stats':
+        return json(200, stats());
+      case 'DELETE /_alfa/faults':
+        faults.length = 0;
+        return json(200, stats());
+      case 'POST /_alfa/faults': {
+        const fault = FaultSchema.safeParse(body);
+        if (!fault.success) return json(400, { error: z.prettifyError(fault.error) });
+        faults.push({ fault: fault.data, remaining: fault.data.times ?? Number.POSITIVE_INFINITY });
+        return json(200, stats());
+      }
+      case 'POST /_alfa/lag': {
+        const lag = LagSchema.safeParse(body);
+        if (!lag.success) return json(400, { error: z.prettifyError(lag.error) });
+        lagBlocks = lag.data.blocks;
+        return json(200, stats());
+      }
+      default:
+        return json(404, { error: `no route ${route.slice(0, 80)}` });
+    }
+  }
+
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    const work = req.url?.startsWith('/_alfa/') ? control(req, res) : handle(req, res);
+    work.catch((err: unknown) => {
       if (!res.headersSent && !res.destroyed)
         reply(
           res,
@@ -336,11 +558,16 @@ export async function startFaultyRpcProxy(options: {
     clear() {
       faults.length = 0;
       blackholed = false;
+      lagBlocks = 0;
     },
     requests: () => [...recorded],
     blackhole(on = true) {
       blackholed = on;
     },
+    lag(blocks) {
+      lagBlocks = LagSchema.parse({ blocks }).blocks;
+    },
+    stats,
     async close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();

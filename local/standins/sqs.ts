@@ -1,4 +1,5 @@
-// SQS for the local stack: fauxqs, bound to loopback, with queue URLs that point at it.
+// SQS for the local stack: fauxqs, bound to loopback, with queue URLs that point at it, and a
+// restart that keeps every queue and message (startSqs with the closed server's store).
 // fauxqs' own start helper binds every interface, and its default queue URLs use the host
 // `sqs.<region>.localhost`, which does not resolve here; the AWS SDK sends requests to the queue
 // URL's host when the endpoint comes from AWS_ENDPOINT_URL_SQS, so the URLs must be reachable.
@@ -9,6 +10,8 @@ import { buildApp } from 'fauxqs';
 
 export interface LocalSqs {
   readonly url: string;
+  /** The queues and messages; outlives close() so a restart can serve them again. */
+  readonly store: SqsStoreView;
   close(): Promise<void>;
 }
 
@@ -21,26 +24,56 @@ function findUp(from: string, relative: string): string {
   }
 }
 
+/** What of fauxqs' store the stack reads: its queues and their messages, whatever their state. */
+export interface SqsStoreView {
+  listQueues(): {
+    readonly name: string;
+    inspectMessages(): { ready: unknown[]; delayed: unknown[]; inflight: unknown[] };
+  }[];
+}
+
 /** fauxqs keeps its store class out of its exports map; load it by file to set one field. */
-async function sqsStoreWithRequestHost(): Promise<object> {
+async function sqsStoreWithRequestHost(): Promise<SqsStoreView> {
   const file = findUp(
     path.dirname(fileURLToPath(import.meta.url)),
     'node_modules/fauxqs/dist/sqs/sqsStore.js',
   );
-  const { SqsStore } = (await import(pathToFileURL(file).href)) as { SqsStore: new () => { host: string } };
+  const { SqsStore } = (await import(pathToFileURL(file).href)) as {
+    SqsStore: new () => SqsStoreView & { host: string };
+  };
   const store = new SqsStore();
   store.host = ''; // empty: queue URLs take the host of the request that created them (127.0.0.1:port)
   return store;
 }
 
-export async function startSqs(opts: { port: number; region: string }): Promise<LocalSqs> {
+/** Messages in every queue of the store: visible, delayed and in flight. */
+export function storedMessages(store: SqsStoreView): number {
+  let n = 0;
+  for (const q of store.listQueues()) {
+    const m = q.inspectMessages();
+    n += m.ready.length + m.delayed.length + m.inflight.length;
+  }
+  return n;
+}
+
+/**
+ * Serves SQS on 127.0.0.1:port. With `store` (the `store` of a LocalSqs that was closed), the new
+ * server takes over that store: queues, messages, in-flight receipts, FIFO group locks, the
+ * 5-minute deduplication record, all as they were. That is a restart as real SQS has one: its
+ * endpoint goes away and comes back, its storage never does (fauxqs itself keeps nothing on disk;
+ * its `stores` option is the way to keep state across a new server).
+ */
+export async function startSqs(opts: {
+  port: number;
+  region: string;
+  store?: SqsStoreView;
+}): Promise<LocalSqs> {
+  const store = opts.store ?? (await sqsStoreWithRequestHost());
   const app = buildApp({
     logger: false,
     defaultRegion: opts.region,
-    stores: { sqsStore: await sqsStoreWithRequestHost() } as unknown as NonNullable<
-      Parameters<typeof buildApp>[0]
-    >['stores'],
+    stores: { sqsStore: store } as unknown as NonNullable<Parameters<typeof buildApp>[0]>['stores'],
   });
   await app.listen({ port: opts.port, host: '127.0.0.1' });
-  return { url: `http://127.0.0.1:${opts.port}`, close: () => app.close() };
+  return { url: `http://127.0.0.1:${opts.port}`, store, close: () => app.close() };
 }

@@ -5,13 +5,13 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { TradeEventRecord } from '../../layers/core/domain/fills.js';
+import type { TradeEventRecord } from '#core/domain/fills.js';
 import {
   applyFillToStats,
   emptyStats,
   statsFromFills,
   type TraderStats,
-} from '../../layers/core/domain/analytics/stats.js';
+} from '#core/domain/analytics/stats.js';
 import {
   DAY,
   T0,

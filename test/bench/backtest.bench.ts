@@ -2,8 +2,8 @@
 // local webhook (DynamoDB query of the trader's events, replay, reply). Target: p99 under 2 s.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoFillStore } from '../../layers/core/adapters/dynamo/fill-store.js';
-import { backtest, type BacktestSettings } from '../../layers/core/domain/backtest.js';
+import { DynamoFillStore } from '#core/adapters/dynamo/fill-store.js';
+import { backtest, type BacktestSettings } from '#core/domain/backtest.js';
 import type { LocalStack } from '../../local/stack.js';
 import { backtestHistory } from '../support/backtest-history.js';
 import { textMessageUpdate } from '../support/telegram-updates.js';
@@ -78,8 +78,8 @@ export async function backtestWebhookBench(
 
 /** The PnL chart of a 200-close series rendered to PNG, warm (vega-lite -> SVG -> resvg-wasm). Target p99 <= 500 ms. */
 export async function chartBench(runs = 40): Promise<LatencySummary & { points: number; bytes: number }> {
-  const { renderPng } = await import('../../layers/core/adapters/charts/png.js');
-  const { pnlChartSpec, pnlSeriesOfTrader } = await import('../../layers/core/domain/charts.js');
+  const { renderPng } = await import('#core/adapters/charts/png.js');
+  const { pnlChartSpec, pnlSeriesOfTrader } = await import('#core/domain/charts.js');
   const series = pnlSeriesOfTrader(historyOf(460).fills).slice(-200);
   let bytes = 0;
   for (let i = 0; i < 5; i++) bytes = (await renderPng(pnlChartSpec('bench', series))).png.length;

@@ -4,22 +4,33 @@
 // says executed, i.e. the fill block is mined) to each follower's intent ACCEPTED and EXECUTED
 // (p50, p95, max), the blocks from the trader's fill block to each copy's fill block, and the
 // alert latency of the same run (the alerter paces alerts to Telegram's limits, apart from copies).
-import { KMSClient } from '@aws-sdk/client-kms';
+import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { Contract, Wallet } from 'ethers';
-import { batchWrite } from '../../layers/core/adapters/dynamo/batch.js';
-import { followToItem } from '../../layers/core/adapters/dynamo/follow-store.js';
-import { toJson } from '../../layers/core/codec.js';
-import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { KmsDelegateKeys } from '../../layers/core/adapters/kms/delegate-keys.js';
-import { newFollow } from '../../layers/core/domain/follows.js';
-import { defaultRiskPolicy } from '../../layers/core/domain/risk.js';
-import type { CopyIntent } from '../../layers/core/ports/copy.js';
+import type { CopyIntent } from '#core/ports/copy.js';
+import { seedFollowers as seedLocalFollowers } from '../../local/seed-followers.js';
 import type { LocalStack } from '../../local/stack.js';
-import { setBalance } from '../../local/chain/tx.js';
 import { P, USDC, V2Account, price, provider as rpc } from '../support/v2-trading.js';
+
+/** CPU seconds a process has used (user + system), from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: state is field 3, utime 14 and stime 15 (clock ticks, 100/s).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds of each stack process, to say where a burst's work went on a shared machine. */
+function cpuOf(stack: LocalStack): Record<string, number | undefined> {
+  const p = stack.processes();
+  return { node: cpuSeconds(p.node), dynamodb: cpuSeconds(p.dynamodb), anvil: cpuSeconds(p.anvil) };
+}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -33,96 +44,32 @@ const summary = (xs: number[]) => ({
 });
 
 /** N followers with delegated, funded wallets, seeded straight into the tables and the chain. */
-async function seedFollowers(stack: LocalStack, trader: string, n: number, base: number) {
-  const avantis = stack.info.avantis;
-  if (!avantis) throw new Error('needs the local Avantis v2 service');
-  const cred = { accessKeyId: 'x', secretAccessKey: 'x' };
+async function seedFollowers(stack: LocalStack, trader: string, n: number, base: number, auto: number) {
+  const followers = await seedLocalFollowers(stack.info, {
+    follows: Array.from({ length: n }, () => trader),
+    baseId: base,
+    auto,
+  });
   const doc = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       region: stack.info.region,
       endpoint: stack.info.endpoints.dynamodb,
-      credentials: cred,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     }),
   );
-  const keys = new KmsDelegateKeys(
-    new KMSClient({
-      region: stack.info.region,
-      endpoint: stack.info.endpoints.awsControlPlane,
-      credentials: cred,
-    }),
-    stack.info.env.DELEGATE_KMS_KEY_ID ?? '',
-  );
-  const chain = rpc(stack.info.endpoints.rpc);
-  const users = new DynamoUserStore(doc, stack.info.tables.users);
-  const ids = Array.from({ length: n }, (_, i) => String(base + i));
-  const risk = {
-    ...defaultRiskPolicy(),
-    profile: 'CUSTOM' as const,
-    maxLeverage: 50,
-    maxPositionUsdc: 100_000n * USDC,
-    capitalFloorUsdc: 0n,
-    capitalCeilingUsdc: 1_000_000n * USDC,
-  };
-  await batchWrite(
-    doc,
-    stack.info.tables.users,
-    ids.map((userId) => ({
-      PutRequest: {
-        Item: { userId, chatId: userId, firstName: 'F', active: true, risk: toJson(risk), paused: false },
-      },
-    })),
-  );
-  const now = new Date();
-  await batchWrite(
-    doc,
-    stack.info.tables.follows,
-    ids.map((userId) => ({
-      PutRequest: {
-        Item: followToItem({
-          ...newFollow(userId, userId, trader, now),
-          mode: 'AUTO',
-          sizing: { kind: 'FIXED_USD', usdc: 25n * USDC },
-          maxLeverage: 50,
-          maxPositionUsdc: 100_000n * USDC,
-        }),
-      },
-    })),
-  );
-  const block = await chain.getBlock('latest');
-  const expiry = (block?.timestamp ?? 0) + 86_400;
-  const CHUNK = 50;
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    await Promise.all(
-      ids.slice(i, i + CHUNK).map(async (userId) => {
-        const wallet = Wallet.createRandom().connect(chain);
-        await setBalance(chain, wallet.address, 10n ** 18n);
-        const usdc = new Contract(
-          avantis.usdc,
-          ['function mint(address,uint256)', 'function approve(address,uint256) returns (bool)'],
-          wallet,
-        );
-        const router = new Contract(avantis.tradingRouter, ['function setDelegate(address,uint256)'], wallet);
-        const delegate = await keys.addressOf(userId);
-        const sent = [
-          await usdc.getFunction('mint')(wallet.address, 1_000n * USDC, { nonce: 0 }),
-          await usdc.getFunction('approve')(avantis.contracts.tradingStorage, 2n ** 256n - 1n, { nonce: 1 }),
-          await router.getFunction('setDelegate')(delegate, expiry, { nonce: 2 }),
-        ];
-        await Promise.all(sent.map((t: { wait(): Promise<unknown> }) => t.wait()));
-        if ((await users.claimWallet(userId, wallet.address.toLowerCase())) !== 'LINKED')
-          throw new Error('wallet not linked');
-      }),
-    );
-  }
-  return { doc, chain, ids };
+  return { doc, chain: rpc(stack.info.endpoints.rpc), ids: followers.map((f) => f.userId) };
 }
 
-export async function copyBench(stack: LocalStack, n: number, base: number) {
+/**
+ * `auto` of the `n` followers copy (AUTO); the rest get alerts only. auto = 0 measures the alerts
+ * of the same burst without any copy, which must not be slower than with every follower copying.
+ */
+export async function copyBench(stack: LocalStack, n: number, base: number, auto = n) {
   const avantis = stack.info.avantis;
   if (!avantis) throw new Error('needs the local Avantis v2 service');
   const chain = rpc(stack.info.endpoints.rpc);
   const trader = await V2Account.create(chain, avantis);
-  const seeded = await seedFollowers(stack, trader.address, n, base);
+  const seeded = await seedFollowers(stack, trader.address, n, base, auto);
   stack.botApi.clear();
   // Let the indexer catch up with the seeding transactions before the measured trade.
   await new Promise((r) => setTimeout(r, 5_000));
@@ -135,9 +82,14 @@ export async function copyBench(stack: LocalStack, n: number, base: number) {
     price: await price(avantis, 0),
   });
   const t0 = Date.now();
+  const cpuAtFill = cpuOf(stack);
   const fillBlock = (await chain.getTransactionReceipt(fill.transactionHash))?.blockNumber ?? 0;
 
   const ids = new Set(seeded.ids);
+  const openAlerts = () =>
+    stack.botApi
+      .calls({ method: 'sendMessage' })
+      .filter((c) => ids.has(String(c.params.chat_id)) && String(c.params.text).includes('opened'));
   const deadline = Date.now() + Number(process.env.ALFA_COPY_BENCH_WAIT_MS ?? 240_000);
   let intents: CopyIntent[] = [];
   for (;;) {
@@ -157,10 +109,23 @@ export async function copyBench(stack: LocalStack, n: number, base: number) {
     } while (start);
     intents = out.filter((i) => ids.has(i.userId));
     const done = intents.filter((i) => ['EXECUTED', 'CANCELED', 'FAILED'].includes(i.state)).length;
-    if ((intents.length === n && done === n) || Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 500));
+    const alerted = openAlerts().length;
+    if ((intents.length === auto && done === auto && alerted >= n) || Date.now() > deadline) break;
+    // The items carry their own timestamps: a slow poll measures the same and scans less.
+    await new Promise((r) => setTimeout(r, 2_000));
   }
-  const accepted = intents.filter((i) => i.acceptedAt).map((i) => Date.parse(i.acceptedAt as string) - t0);
+  const cpuAtEnd = cpuOf(stack);
+  const elapsedS = (Date.now() - t0) / 1000;
+  const cpu = Object.fromEntries(
+    Object.entries(cpuAtEnd).map(([k, v]) => {
+      const before = cpuAtFill[k];
+      return [k, v === undefined || before === undefined ? undefined : Number((v - before).toFixed(1))];
+    }),
+  );
+  const since = (at: string | undefined) => (at ? [Date.parse(at) - t0] : []);
+  const created = intents.flatMap((i) => since(i.createdAt));
+  const submitted = intents.flatMap((i) => since(i.submittedAt));
+  const accepted = intents.flatMap((i) => since(i.acceptedAt));
   const executed = intents
     .filter((i) => i.state === 'EXECUTED' && i.settledAt)
     .map((i) => Date.parse(i.settledAt as string) - t0);
@@ -170,10 +135,7 @@ export async function copyBench(stack: LocalStack, n: number, base: number) {
     if (r) blocks.push(r.blockNumber - fillBlock);
   }
   // Alerts of the same run: the time each follower's alert reached the Bot API stand-in.
-  const alertMs = stack.botApi
-    .calls({ method: 'sendMessage' })
-    .filter((c) => ids.has(String(c.params.chat_id)) && String(c.params.text).includes('opened'))
-    .map((c) => Date.parse(c.at) - t0);
+  const alertMs = openAlerts().map((c) => Date.parse(c.at) - t0);
   // Where the copies not yet made are: still queued, or received and in work (not visible).
   const sqs = new SQSClient({
     region: stack.info.region,
@@ -195,13 +157,19 @@ export async function copyBench(stack: LocalStack, n: number, base: number) {
       inWork: Number(q.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
     },
     followers: n,
+    auto,
     intents: intents.length,
     executed: intents.filter((i) => i.state === 'EXECUTED').length,
     canceled: intents.filter((i) => i.state === 'CANCELED').length,
     failed: intents.filter((i) => i.state === 'FAILED').length,
+    createdMs: summary(created),
+    submittedMs: summary(submitted),
     acceptedMs: summary(accepted),
     executedMs: summary(executed),
     blocksAfterTraderFill: summary(blocks),
+    // Where the burst's work went: CPU seconds per process from the fill to the last terminal copy
+    // (node runs the handlers and every in-process stand-in: SQS, KMS, the Avantis service, keeper).
+    cpuSeconds: { ...cpu, elapsed: Number(elapsedS.toFixed(1)) },
     alertMs: summary(alertMs),
   };
 }

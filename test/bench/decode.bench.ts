@@ -5,9 +5,9 @@
 // against ethers' generic decoder.
 import { pathToFileURL } from 'node:url';
 import { AbiCoder, EventFragment, Interface } from 'ethers';
-import { KNOWN_UNWATCHED, VARIANTS } from '../../layers/core/domain/avantis/abi.js';
-import { decodeLogs } from '../../layers/core/domain/avantis/decode.js';
-import type { RawLog } from '../../layers/core/domain/trade-events.js';
+import { KNOWN_UNWATCHED, VARIANTS } from '#core/domain/avantis/abi.js';
+import { decodeLogs } from '#core/domain/avantis/decode.js';
+import type { RawLog } from '#core/domain/trade-events.js';
 
 /** Share of each layout in the mix: a variant id, `known:<name>` (skipped) or `unknown` (schema drift). */
 const MIX: readonly (readonly [string, number])[] = [

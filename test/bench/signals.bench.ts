@@ -4,15 +4,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient, PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchWrite } from '../../layers/core/adapters/dynamo/batch.js';
-import { followToItem, DynamoFollowStore } from '../../layers/core/adapters/dynamo/follow-store.js';
-import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { DynamoIntentStore } from '../../layers/core/adapters/dynamo/intent-store.js';
-import { SqsAlertQueue, SqsCopyQueue } from '../../layers/core/adapters/sqs/copy-queues.js';
-import { TelegramMessenger } from '../../layers/core/adapters/telegram/messenger.js';
-import { routeSignal } from '../../layers/core/copy/route.js';
-import { newFollow } from '../../layers/core/domain/follows.js';
-import type { Signal } from '../../layers/core/domain/signals.js';
+import { batchWrite } from '#core/adapters/dynamo/batch.js';
+import { followToItem, DynamoFollowStore } from '#core/adapters/dynamo/follow-store.js';
+import { DynamoUserStore } from '#core/adapters/dynamo/user-store.js';
+import { DynamoIntentStore } from '#core/adapters/dynamo/intent-store.js';
+import { SqsAlertQueue, SqsCopyQueue } from '#core/adapters/sqs/copy-queues.js';
+import { TelegramMessenger } from '#core/adapters/telegram/messenger.js';
+import { routeSignal } from '#core/copy/route.js';
+import { newFollow } from '#core/domain/follows.js';
+import type { Signal } from '#core/domain/signals.js';
 import type { LocalStack } from '../../local/stack.js';
 
 const P = 10_000_000_000n;

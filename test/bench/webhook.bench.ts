@@ -3,11 +3,11 @@
 // leaderboard: one GetItem plus the user's follows) and a Follow button (a transaction and a redraw).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoStatsStore } from '../../layers/core/adapters/dynamo/stats-store.js';
-import { materializeLeaderboards } from '../../layers/core/analytics/materialize.js';
-import { statsFromFills } from '../../layers/core/domain/analytics/stats.js';
-import { encodeCallback } from '../../layers/core/domain/callbacks.js';
-import { fillId, fillKey, type Fill } from '../../layers/core/domain/fills.js';
+import { DynamoStatsStore } from '#core/adapters/dynamo/stats-store.js';
+import { materializeLeaderboards } from '#core/analytics/materialize.js';
+import { statsFromFills } from '#core/domain/analytics/stats.js';
+import { encodeCallback } from '#core/domain/callbacks.js';
+import { fillId, fillKey, type Fill } from '#core/domain/fills.js';
 import type { LocalStack } from '../../local/stack.js';
 import { textMessageUpdate } from '../support/telegram-updates.js';
 import { summarize, type LatencySummary } from './stats.js';

@@ -2,8 +2,8 @@
 // table (byUser index) come back as totals, per trader and a history with each outcome; /help and
 // the command menu list /copies.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoIntentStore } from '../../layers/core/adapters/dynamo/intent-store.js';
-import type { CopyIntent } from '../../layers/core/ports/copy.js';
+import { DynamoIntentStore } from '#core/adapters/dynamo/intent-store.js';
+import type { CopyIntent } from '#core/ports/copy.js';
 import { ChatDriver } from '../support/chat-driver.js';
 import { clients, stackInfo, uniqueId } from '../support/stack-clients.js';
 

@@ -4,7 +4,7 @@
 // deploy ceiling, so this file starts a stack of its own (as live-copy.test.ts does): the shared
 // stack's other test files never see the stop, nor a LIVE they did not ask for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../layers/core/resources.js';
+import { FUNCTIONS } from '#core/resources.js';
 import { runAvantis } from '../../local/drills/avantis.js';
 import { runEmergency } from '../../local/drills/emergency.js';
 import { DrillResultSchema } from '../../local/drills/result.js';

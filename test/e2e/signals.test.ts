@@ -5,11 +5,11 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DynamoOperatorFlags } from '../../layers/core/adapters/dynamo/operator-state.js';
-import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { toJson } from '../../layers/core/codec.js';
-import type { Signal } from '../../layers/core/domain/signals.js';
-import type { AlertJob, CopyJob } from '../../layers/core/ports/copy.js';
+import { DynamoOperatorFlags } from '#core/adapters/dynamo/operator-state.js';
+import { DynamoUserStore } from '#core/adapters/dynamo/user-store.js';
+import { toJson } from '#core/codec.js';
+import type { Signal } from '#core/domain/signals.js';
+import type { AlertJob, CopyJob } from '#core/ports/copy.js';
 import { ChatDriver } from '../support/chat-driver.js';
 import { clients, stackInfo, uniqueId } from '../support/stack-clients.js';
 import { sentTo, waitForText } from '../support/wait.js';

@@ -20,7 +20,7 @@ import {
   TABLES,
   physicalName,
   type TableKey,
-} from '../../layers/core/resources.js';
+} from '#core/resources.js';
 
 const STAGE = 'test';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveAlarmEmail, resolveOperatorConfig, resolveStage, stackName } from '../../lib/app-config.js';
-import { RESOURCE_ENV_VARS } from '../../layers/core/resources.js';
+import { RESOURCE_ENV_VARS } from '#core/resources.js';
 
 describe('stage', () => {
   it.each(['dev', 'prod', 'test-1', 'ab'])('accepts %s', (stage) => {

@@ -8,7 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlfaStack } from '../../lib/alfa-stack.js';
 import { addPolicyChecks } from '../../lib/policy.js';
-import { QUEUES, type FunctionDef } from '../../layers/core/resources.js';
+import { QUEUES, type FunctionDef } from '#core/resources.js';
 
 const STAGE = 'cat';
 let projectRoot: string;

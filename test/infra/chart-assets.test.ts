@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHART_ASSETS } from '../../layers/core/adapters/charts/png.js';
+import { CHART_ASSETS } from '#core/adapters/charts/png.js';
 import { CHART_ASSET_FILES, REQUIRE_BANNER, chartAssetCommands } from '../../lib/functions.js';
-import { FUNCTIONS, type FunctionDef } from '../../layers/core/resources.js';
+import { FUNCTIONS, type FunctionDef } from '#core/resources.js';
 import { ROOT, codePathOf } from './code-path.js';
 let outdir: string;
 
@@ -31,8 +31,8 @@ beforeAll(async () => {
   writeFileSync(
     entry,
     [
-      "import { renderPng } from '../../layers/core/adapters/charts/png.js';",
-      "import { pnlChartSpec } from '../../layers/core/domain/charts.js';",
+      "import { renderPng } from '#core/adapters/charts/png.js';",
+      "import { pnlChartSpec } from '#core/domain/charts.js';",
       "const spec = pnlChartSpec('PnL', [{ at: 1_700_000_000, cumulativeUsdc: 5_000_000n, pnlUsdc: 5_000_000n }, { at: 1_700_003_600, cumulativeUsdc: 2_000_000n, pnlUsdc: -3_000_000n }]);",
       'const { png } = await renderPng(spec);',
       "process.stdout.write(png.subarray(0, 8).toString('hex') + ' ' + png.length);",

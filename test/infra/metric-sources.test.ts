@@ -3,7 +3,7 @@
 // name. An alarm on a metric nobody emits sees no data and, treating missing data as fine, would
 // never fire. test/infra/operations.test.ts runs the same check from the synthesized alarms.
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS, METRIC_SOURCES } from '../../layers/core/resources.js';
+import { FUNCTIONS, METRIC_SOURCES } from '#core/resources.js';
 import { emitsMetric } from './code-path.js';
 
 const pairs = Object.entries(METRIC_SOURCES).flatMap(([metric, sources]) =>

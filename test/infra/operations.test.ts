@@ -26,7 +26,7 @@ import {
   VISIBILITY_TO_TIMEOUT_RATIO,
   physicalName,
   type FunctionDef,
-} from '../../layers/core/resources.js';
+} from '#core/resources.js';
 
 const STAGE = 'ops';
 const entry = 'functions/stub/handler.ts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BotSecretError, loadBotSecret } from '../../layers/core/adapters/secrets/bot-secret.js';
+import { BotSecretError, loadBotSecret } from '#core/adapters/secrets/bot-secret.js';
 import { startControlPlane, type ControlPlane } from '../../local/standins/aws-control-plane.js';
 import { useStackEnv } from '../support/stack-clients.js';
 

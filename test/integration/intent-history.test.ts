@@ -1,8 +1,8 @@
 // A user's copies read back through the intents table's byUser index on DynamoDB Local: newest
 // first and limited (/copies), everything since a time (results), mirrors and other users left out.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoIntentStore } from '../../layers/core/adapters/dynamo/intent-store.js';
-import type { CopyIntent } from '../../layers/core/ports/copy.js';
+import { DynamoIntentStore } from '#core/adapters/dynamo/intent-store.js';
+import type { CopyIntent } from '#core/ports/copy.js';
 import { clients, stackInfo, uniqueId } from '../support/stack-clients.js';
 
 const TRADER = '0x00000000000000000000000000000000000000f1';

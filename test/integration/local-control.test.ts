@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restartService, stackProcesses } from '../../local/drills/harness.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
@@ -56,7 +56,7 @@ describe('local stack control endpoint', () => {
     expect(item.Item).toEqual({ userId: 'kept', n: 7 });
   }, 40_000);
 
-  it('restarts the SQS stand-in on the same port with the same queue URLs', async () => {
+  it('restarts the SQS stand-in on the same port with the same queue URLs and its messages', async () => {
     // Prepare
     const sqs = new SQSClient({
       region: stack.info.region,
@@ -64,23 +64,26 @@ describe('local stack control endpoint', () => {
       credentials: cred,
     });
     const url = stack.info.queues.alerts.url;
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: '{"kept":true}',
+        MessageGroupId: 'g',
+        MessageDeduplicationId: 'kept',
+      }),
+    );
 
     // Act
     const report = await restartService(stack.info, 'sqs', 1);
-    const sent = await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: url,
-        MessageBody: '{}',
-        MessageGroupId: 'g',
-        MessageDeduplicationId: 'd',
-      }),
+    const back = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
     );
     sqs.destroy();
 
     // Assess
-    expect(report).toMatchObject({ service: 'sqs', dataKept: true, messagesKept: false });
+    expect(report).toMatchObject({ service: 'sqs', dataKept: true, messagesKept: true, messagesHeld: 1 });
     expect(report.downMs).toBeGreaterThanOrEqual(1_000);
-    expect(sent.MessageId).toEqual(expect.any(String));
+    expect(back.Messages?.map((m) => m.Body)).toEqual(['{"kept":true}']);
   }, 20_000);
 
   it('names the live processes and refuses bad requests', async () => {

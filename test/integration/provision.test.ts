@@ -2,7 +2,7 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { QUEUES, TABLES, type TableKey } from '../../layers/core/resources.js';
+import { QUEUES, TABLES, type TableKey } from '#core/resources.js';
 import { clients, stackInfo } from '../support/stack-clients.js';
 
 const info = stackInfo();

@@ -3,7 +3,7 @@
 import { CreateQueueCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FunctionDef } from '../../layers/core/resources.js';
+import type { FunctionDef } from '#core/resources.js';
 import { startRunner, type LambdaHandler, type Runner } from '../../local/runner.js';
 import { clients, stackInfo, uniqueId } from '../support/stack-clients.js';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoUserStore } from '../../layers/core/adapters/dynamo/user-store.js';
-import { userFromTelegram } from '../../layers/core/domain/users.js';
+import { DynamoUserStore } from '#core/adapters/dynamo/user-store.js';
+import { userFromTelegram } from '#core/domain/users.js';
 import { clients, stackInfo, uniqueId } from '../support/stack-clients.js';
 
 describe('Class: DynamoUserStore', () => {

@@ -5,14 +5,9 @@
 // Each history also keeps its plan, so tests can derive the expected PnL without the ledger.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { BASE_MAINNET } from '../../layers/core/domain/avantis/addresses.js';
-import { fillId, fillKey, type TradeEventRecord } from '../../layers/core/domain/fills.js';
-import type {
-  LimitOrderType,
-  LogPosition,
-  TradeEvent,
-  TradeStruct,
-} from '../../layers/core/domain/trade-events.js';
+import { BASE_MAINNET } from '#core/domain/avantis/addresses.js';
+import { fillId, fillKey, type TradeEventRecord } from '#core/domain/fills.js';
+import type { LimitOrderType, LogPosition, TradeEvent, TradeStruct } from '#core/domain/trade-events.js';
 
 /** One USDC in chain units (1e6). */
 export const USDC = 1_000_000n;

@@ -1,7 +1,7 @@
 // A seeded trader history for the backtest: planned trades (opens, partial and full closes, TP/SL,
 // liquidations, on listed and unlisted pairs) and the stored fills they become. Tests compare the
 // backtest with a plain model computed from the plan; the bench replays the fills.
-import type { Fill } from '../../layers/core/domain/fills.js';
+import type { Fill } from '#core/domain/fills.js';
 import {
   address,
   blockOf,

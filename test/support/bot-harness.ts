@@ -1,17 +1,17 @@
 // The real bot (createBot) against the real Bot API stand-in, with in-memory ports: for tests of
 // the bot's own behaviour that need no AWS and no chain. Updates are real-shaped; what the bot
 // sent is read back from the stand-in, as Telegram would have received it.
-import { renderPng } from '../../layers/core/adapters/charts/png.js';
-import { ModeSource } from '../../layers/core/adapters/mode-source.js';
-import { createBot } from '../../layers/core/adapters/telegram/bot.js';
-import type { BotDeps } from '../../layers/core/adapters/telegram/deps.js';
-import type { Fill } from '../../layers/core/domain/fills.js';
-import type { Follow } from '../../layers/core/domain/follows.js';
-import type { Position } from '../../layers/core/domain/positions.js';
-import { defaultRiskPolicy, type RiskPolicy } from '../../layers/core/domain/risk.js';
-import type { User } from '../../layers/core/domain/users.js';
-import type { RecordedError } from '../../layers/core/ports/operator.js';
-import type { Leaderboard, Profile } from '../../layers/core/ports/stores.js';
+import { renderPng } from '#core/adapters/charts/png.js';
+import { ModeSource } from '#core/adapters/mode-source.js';
+import { createBot } from '#core/adapters/telegram/bot.js';
+import type { BotDeps } from '#core/adapters/telegram/deps.js';
+import type { Fill } from '#core/domain/fills.js';
+import type { Follow } from '#core/domain/follows.js';
+import type { Position } from '#core/domain/positions.js';
+import { defaultRiskPolicy, type RiskPolicy } from '#core/domain/risk.js';
+import type { User } from '#core/domain/users.js';
+import type { RecordedError } from '#core/ports/operator.js';
+import type { Leaderboard, Profile } from '#core/ports/stores.js';
 import { startBotApi, type BotApiStandIn, type RecordedCall } from '../../local/standins/telegram-bot-api.js';
 
 export const BOT_TOKEN = '424242:test-token';

@@ -1,17 +1,11 @@
 // In-memory implementations of the indexer's ports, and a fake chain that can fork, for testing the
 // indexer's logic without servers. The real adapters are tested against the stand-ins separately.
-import {
-  byChainOrder,
-  fillKey,
-  isFill,
-  type Fill,
-  type TradeEventRecord,
-} from '../../layers/core/domain/fills.js';
-import { positionKey, type Position } from '../../layers/core/domain/positions.js';
-import type { Signal } from '../../layers/core/domain/signals.js';
-import type { RawLog } from '../../layers/core/domain/trade-events.js';
-import type { BlockHeader, ChainReader, LogPage } from '../../layers/core/ports/chain.js';
-import type { SignalQueue } from '../../layers/core/ports/queues.js';
+import { byChainOrder, fillKey, isFill, type Fill, type TradeEventRecord } from '#core/domain/fills.js';
+import { positionKey, type Position } from '#core/domain/positions.js';
+import type { Signal } from '#core/domain/signals.js';
+import type { RawLog } from '#core/domain/trade-events.js';
+import type { BlockHeader, ChainReader, LogPage } from '#core/ports/chain.js';
+import type { SignalQueue } from '#core/ports/queues.js';
 import type {
   IndexerCheckpoint,
   IndexerStateStore,
@@ -19,8 +13,8 @@ import type {
   QuarantinedLog,
   StatsStore,
   TradeEventStore,
-} from '../../layers/core/ports/stores.js';
-import type { TraderStats } from '../../layers/core/domain/analytics/stats.js';
+} from '#core/ports/stores.js';
+import type { TraderStats } from '#core/domain/analytics/stats.js';
 
 export class MemoryFills implements TradeEventStore {
   readonly items = new Map<string, TradeEventRecord>();

@@ -3,11 +3,11 @@
 // closing with their own signed intents through the batched-market service, a follower registering
 // their Alfa delegate key on the TradingRouter, and the service's fault injection.
 import { Contract, JsonRpcProvider, Wallet, type BaseWallet, type TransactionReceipt } from 'ethers';
-import { HttpBatchedMarket } from '../../layers/core/adapters/avantis/batched-market.js';
-import { HttpPositionsRead } from '../../layers/core/adapters/avantis/reads.js';
-import { encodeIntent, intentDigest, tradingDomain } from '../../layers/core/domain/avantis/intents.js';
-import type { ServiceEvent } from '../../layers/core/domain/copy/intent.js';
-import { closeTradeReq, openTradeReq, type OwnPosition } from '../../layers/core/domain/copy/orders.js';
+import { HttpBatchedMarket } from '#core/adapters/avantis/batched-market.js';
+import { HttpPositionsRead } from '#core/adapters/avantis/reads.js';
+import { encodeIntent, intentDigest, tradingDomain } from '#core/domain/avantis/intents.js';
+import type { ServiceEvent } from '#core/domain/copy/intent.js';
+import { closeTradeReq, openTradeReq, type OwnPosition } from '#core/domain/copy/orders.js';
 import type { AvantisInfo } from '../../local/avantis/local-service.js';
 import { setBalance } from '../../local/chain/tx.js';
 

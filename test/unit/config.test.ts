@@ -1,6 +1,12 @@
+// loadConfig (layers/core/config.ts): safe defaults, every table and queue, lists, flags and numbers,
+// blank as unset, every bad variable at once, AVANTIS_CONTRACTS; and the README's configuration
+// table against it: every variable the config reads (its zod schema's keys, plus any
+// `process.env.X` read directly) has a row, and no row names a variable the config no longer reads.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../layers/core/config.js';
-import { QUEUES, TABLES } from '../../layers/core/resources.js';
+import { ConfigError, loadConfig, SETTING_NAMES } from '#core/config.js';
+import { QUEUES, TABLES } from '#core/resources.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const resources = {
   PARAM_EXECUTION_MODE: '/alfa/dev/execution-mode',
@@ -23,6 +29,42 @@ function problemsOf(env: Record<string, string>): readonly string[] {
   }
   throw new Error('expected a ConfigError');
 }
+
+const root = (file: string) => fileURLToPath(new URL(`../../${file}`, import.meta.url));
+
+/** Backticked upper-case names in the first cell of each row of the README's Configuration table. */
+function tableVariables(readme: string): Set<string> {
+  const start = readme.indexOf('\n## Configuration\n');
+  if (start < 0) throw new Error('README has no "## Configuration" section');
+  const end = readme.indexOf('\n## ', start + 1);
+  const section = readme.slice(start, end < 0 ? undefined : end);
+  const names = new Set<string>();
+  for (const line of section.split('\n')) {
+    if (!line.startsWith('|')) continue;
+    const firstCell = line.split('|')[1] ?? '';
+    for (const m of firstCell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) names.add(m[1] as string);
+  }
+  return names;
+}
+
+/** Names read straight from the environment in config.ts, outside the schema. */
+function directReads(source: string): string[] {
+  return [...source.matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g)].map(
+    (m) => (m[1] ?? m[2]) as string,
+  );
+}
+
+/** A local deployment as AVANTIS_CONTRACTS gives it: contract n at 0xnnnn…n. */
+const at = (digit: string) => `0x${digit.repeat(40)}`;
+const local = {
+  chainId: 31337,
+  tradingCallbacks: at('1'),
+  trading: [at('2')],
+  tradingStorage: at('3'),
+  pairInfos: at('4'),
+  pairStorage: at('5'),
+  usdc: at('6'),
+};
 
 describe('Function: loadConfig', () => {
   it('applies safe defaults: DRY, no emergency stop, no admins', () => {
@@ -110,5 +152,72 @@ describe('Function: loadConfig', () => {
     const [problem] = problemsOf({ ...resources, INDEXER_PAGE: 'x'.repeat(500) });
 
     expect(problem?.length).toBeLessThan(120);
+  });
+});
+
+describe('README configuration table', () => {
+  it('lists every variable config.ts reads, and nothing it does not', () => {
+    // Prepare: what the code reads, and what the table says.
+    const read = new Set([
+      ...SETTING_NAMES,
+      ...directReads(readFileSync(root('layers/core/config.ts'), 'utf8')),
+    ]);
+    const table = tableVariables(readFileSync(root('README.md'), 'utf8'));
+
+    // Act: the differences both ways.
+    const missing = [...read].filter((n) => !table.has(n)).sort();
+    const stale = [...table].filter((n) => !read.has(n)).sort();
+
+    // Assess: none either way, and the schema really was read (a parse that found nothing passes nothing).
+    expect(read.size).toBeGreaterThan(20);
+    expect(read).toContain('CANARY_PAIRS');
+    expect(missing).toEqual([]);
+    expect(stale).toEqual([]);
+  });
+
+  it('reads the table cells as the test expects', () => {
+    // Prepare: a tiny README with a multi-name row, prose and a following section.
+    const readme = [
+      '# X',
+      '## Configuration',
+      'Text with `NOT_A_ROW`.',
+      '| variable | default | meaning |',
+      '| `A_ONE`, `B_TWO` | `DRY` | says `C_THREE` in the meaning |',
+      '## Deploy',
+      '| `D_FOUR` | x | y |',
+    ].join('\n');
+
+    // Act
+    const names = tableVariables(readme);
+
+    // Assess: only first-cell names of rows in the section; defaults and meanings do not count.
+    expect([...names].sort()).toEqual(['A_ONE', 'B_TWO']);
+  });
+});
+
+describe('Setting: AVANTIS_CONTRACTS', () => {
+  const base = {
+    PARAM_EXECUTION_MODE: '/p',
+    SECRET_ID: 's',
+    ...Object.fromEntries(Object.values(TABLES).map((d) => [d.envVar, 't'])),
+    ...Object.fromEntries(Object.values(QUEUES).map((d) => [d.envVar, 'https://sqs.example/q.fifo'])),
+  };
+
+  it('parses the JSON into lower-case addresses', () => {
+    const upper = { ...local, usdc: `0x${'A'.repeat(40)}` };
+    expect(loadConfig({ ...base, AVANTIS_CONTRACTS: JSON.stringify(upper) }).indexer.contracts?.usdc).toBe(
+      `0x${'a'.repeat(40)}`,
+    );
+  });
+
+  it.each([
+    ['not JSON', '{oops', /AVANTIS_CONTRACTS: expected JSON/],
+    [
+      'a bad address',
+      JSON.stringify({ ...local, usdc: '0x12' }),
+      /AVANTIS_CONTRACTS: expected 0x-prefixed 20-byte addresses/,
+    ],
+  ])('explains %s', (_what, value, message) => {
+    expect(() => loadConfig({ ...base, AVANTIS_CONTRACTS: value })).toThrow(message);
   });
 });

@@ -1,6 +1,8 @@
+// The resource catalog (layers/core/resources.ts) that CDK, the local stack and the runtime share:
+// no imports, distinct env vars, the follows reverse index, FIFO names, handler files that exist.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS, QUEUES, RESOURCE_ENV_VARS, TABLES, physicalName } from '../../layers/core/resources.js';
+import { FUNCTIONS, QUEUES, RESOURCE_ENV_VARS, TABLES, physicalName } from '#core/resources.js';
 
 describe('Module: resources', () => {
   it('imports nothing, so CDK, the local stack and runtime can all share it', () => {

@@ -17,9 +17,10 @@ import { sqsClient } from '../adapters/sqs/client.js';
 import { SqsDlqRedrive } from '../adapters/sqs/dlq-redrive.js';
 import { QueueMonitor } from '../adapters/sqs/queue-monitor.js';
 import { SsmExecutionSwitch } from '../adapters/ssm/execution-switch.js';
-import { connectChain, type ChainConnection } from '../adapters/chain/connect.js';
+import { connectChain } from '../adapters/chain/connect.js';
 import { indexRange } from '../indexer/range.js';
 import type { AppLog } from '../ports/runtime.js';
+import { lazy } from '../runtime/lazy.js';
 import { FUNCTIONS } from '../resources.js';
 import type { AdminDeps } from './run.js';
 
@@ -41,12 +42,7 @@ export function adminDeps(
   const mode = modeSourceFromConfig(cfg, db, 0);
   const state = new DynamoIndexerState(db, cfg.tables.state);
   const monitor = new QueueMonitor(sqs, cfg.queues);
-  let chain: Promise<ChainConnection> | undefined;
-  const connected = () =>
-    (chain ??= connectChain(cfg).catch((err: unknown) => {
-      chain = undefined;
-      throw err;
-    }));
+  const connected = lazy(() => connectChain(cfg));
   const telegram = async () => {
     const secret = await loadBotSecret(cfg.botSecretId);
     return { api: new Telegram(secret.botToken, { apiRoot: cfg.telegramApiRoot }), secret };

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sdkHttp } from '../adapters/aws/http.js';
 import { HttpBatchedMarket } from '../adapters/avantis/batched-market.js';
 import { ChainDelegationRead, HttpPositionsRead, HttpPriceRead } from '../adapters/avantis/reads.js';
 import { RpcPool } from '../adapters/chain/rpc-pool.js';
@@ -56,7 +57,7 @@ const erc20 = new Interface(['function balanceOf(address) view returns (uint256)
 /** The signer's side: only the copier gets a real keyring; the reconciler never signs. */
 export function delegateKeys(cfg: Config): DelegateKeys {
   const keys = memo(
-    () => new KmsDelegateKeys(new KMSClient({}), need(cfg.copy.delegateKmsKeyId, 'DELEGATE_KMS_KEY_ID')),
+    () => new KmsDelegateKeys(new KMSClient(sdkHttp), need(cfg.copy.delegateKmsKeyId, 'DELEGATE_KMS_KEY_ID')),
   );
   return {
     addressOf: (userId) => keys().addressOf(userId),

@@ -52,6 +52,7 @@ import {
   type PriceRead,
   type SignedIntent,
 } from '../ports/copy.js';
+import { feeAtRate } from '../domain/copy/fees.js';
 
 /** A pair as copies need it: the catalog's limits, whether it is an Upside (PnL) pair, its opening fee. */
 export interface CopyPair extends PairLimits {
@@ -631,18 +632,18 @@ async function settle(intentId: string, update: IntentUpdate, deps: CopyDeps): P
 }
 
 async function afterTerminal(intent: CopyIntent, deps: CopyDeps): Promise<void> {
-  const mirror = await deps.intents.mirrorOf(
-    intent.userId,
-    intent.trader,
-    intent.slot.pairIndex,
-    intent.slot.tradeIndex,
-  );
-  if (intent.kind === 'OPEN' && mirror?.openIntentId === intent.intentId) {
-    if (intent.state === 'EXECUTED' && intent.fill?.index !== undefined)
-      await deps.intents.putMirror({ ...mirror, index: intent.fill.index });
-    else if (intent.state !== 'EXECUTED') await deps.intents.deleteMirror(mirror);
+  const mirror = {
+    userId: intent.userId,
+    trader: intent.trader,
+    pairIndex: intent.slot.pairIndex,
+    tradeIndex: intent.slot.tradeIndex,
+  };
+  if (intent.kind === 'OPEN') {
+    if (intent.state !== 'EXECUTED') await deps.intents.settleMirror(mirror, intent.intentId, undefined);
+    else if (intent.fill?.index !== undefined)
+      await deps.intents.settleMirror(mirror, intent.intentId, intent.fill.index);
   }
-  if (intent.kind === 'CLOSE' && intent.state === 'EXECUTED' && mirror && intent.order.kind === 'CLOSE') {
+  if (intent.kind === 'CLOSE' && intent.state === 'EXECUTED' && intent.order.kind === 'CLOSE') {
     if (BigInt(intent.order.fraction.closed) >= BigInt(intent.order.fraction.of))
       await deps.intents.deleteMirror(mirror);
   }
@@ -686,8 +687,7 @@ async function keptFee(
       : undefined;
   if (refund !== undefined) return collateral > refund ? collateral - refund : 0n;
   const pair = deps.pair(subject.pairIndex);
-  const notional = (collateral * BigInt(subject.leverage)) / PRECISION;
-  return pair ? (notional * pair.openFeeP) / PRECISION / 100n : undefined;
+  return pair ? feeAtRate(collateral, BigInt(subject.leverage), pair.openFeeP) : undefined;
 }
 
 /** The user hears about every terminal state exactly once (a conditional write decides who tells). */

@@ -9,6 +9,7 @@ import { DynamoErrorJournal } from '../adapters/dynamo/operator-state.js';
 import { scanAll } from '../adapters/dynamo/scan.js';
 import { loadBotSecret } from '../adapters/secrets/bot-secret.js';
 import { ChatBlockedError, RetryLaterError, TelegramMessenger } from '../adapters/telegram/messenger.js';
+import { lazy } from '../runtime/lazy.js';
 import type { CopyOutcome, CopyRecord, DayWindow } from './report.js';
 import type { DigestDeps, DigestUser } from './run.js';
 
@@ -82,11 +83,9 @@ export function digestDeps(
   const follows = new DynamoFollowStore(db, { follows: cfg.tables.follows, users: cfg.tables.users });
   const fills = new DynamoFillStore(db, cfg.tables.fills);
   const journal = new DynamoErrorJournal(db, cfg.tables.state, 'digest');
-  let messenger: Promise<TelegramMessenger> | undefined;
-  const telegram = () =>
-    (messenger ??= loadBotSecret(cfg.botSecretId).then(
-      (s) => new TelegramMessenger(s.botToken, cfg.telegramApiRoot),
-    ));
+  const telegram = lazy(
+    async () => new TelegramMessenger((await loadBotSecret(cfg.botSecretId)).botToken, cfg.telegramApiRoot),
+  );
 
   return {
     stage: cfg.stage,

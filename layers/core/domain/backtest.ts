@@ -13,6 +13,7 @@ import { pairCatalog, type PairCatalogEntry } from './avantis/pairs.js';
 import { baseCollateral } from './decision.js';
 import { executionOf, type Fill } from './fills.js';
 import type { Follow } from './follows.js';
+import { feeAtRate } from './copy/fees.js';
 
 const PRECISION = 10_000_000_000n; // prices, leverage and percentages are x 1e10
 const HUNDRED = 100n * PRECISION;
@@ -115,7 +116,7 @@ interface OpenCopy {
   traderPnl: bigint;
 }
 
-/** Percent profit x 1e10 as Avantis computes it (FACTS section 3), clamped to -100% and the pair's max gain. */
+/** Percent profit x 1e10 as Avantis computes it (docs/avantis.md v1 §3), clamped to -100% and the pair's max gain. */
 export function percentProfit(
   buy: boolean,
   openPrice: bigint,
@@ -131,8 +132,7 @@ export function percentProfit(
 }
 
 /** A fee of `feeP` (percent x 1e10) on the notional of `collateral` at `leverage`. */
-export const feeOn = (collateral: bigint, leverage: bigint, feeP: bigint): bigint =>
-  (((collateral * leverage) / PRECISION) * feeP) / HUNDRED;
+export const feeOn = feeAtRate;
 
 const keyOf = (pairIndex: number, index: number) => `${pairIndex}:${index}`;
 

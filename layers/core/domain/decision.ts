@@ -98,7 +98,7 @@ export interface FollowerView {
   readonly minTraderLeverage?: number;
 }
 
-/** One pair's limits from Avantis' pair catalog (../shared/avantis/pair-limits.json). */
+/** One pair's limits from Avantis' pair catalog (docs/avantis.md "Data files"). */
 export interface PairLimits {
   /** Whether the pair takes new positions at all (isPairListed). */
   readonly listed: boolean;

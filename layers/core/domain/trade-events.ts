@@ -15,7 +15,7 @@ export interface LogPosition {
   readonly address: string;
 }
 
-/** The Trade struct as emitted. `positionSizeUSDC` inside it is NOT a size (FACTS trap 1), so it is not kept. */
+/** The Trade struct as emitted. `positionSizeUSDC` inside it is NOT a size (docs/avantis.md v1 §3 trap 1), so it is not kept. */
 export interface TradeStruct {
   /** Lower-case address. */
   readonly trader: string;
@@ -121,7 +121,7 @@ export interface LimitExecuted extends Base {
   readonly orderId: bigint;
   readonly limitIndex: bigint;
   readonly trade: TradeStruct;
-  /** OPEN is an open (FACTS trap 2: percentProfit then carries the trigger price). */
+  /** OPEN is an open (docs/avantis.md v1 §3 trap 2: percentProfit then carries the trigger price). */
   readonly orderType: LimitOrderType;
   readonly price: bigint;
   readonly positionSizeUsdc: bigint;

@@ -22,7 +22,7 @@ export interface SignedIntent {
   /** 65-byte r||s||v by the user's delegate key. */
   readonly signature: string;
   readonly digest: string;
-  /** Decimal string of the 256-bit nonce (the signer's bitmap, V2.md §3). */
+  /** Decimal string of the 256-bit nonce (the signer's bitmap, docs/avantis.md v2 §3). */
   readonly nonce: string;
   /** Unix ms. */
   readonly deadlineMs: string;
@@ -123,6 +123,16 @@ export interface IntentStore {
   /** Every copy of every position (emergency notices). */
   allMirrors(): Promise<Mirror[]>;
   deleteMirror(mirror: Pick<Mirror, 'userId' | 'trader' | 'pairIndex' | 'tradeIndex'>): Promise<void>;
+  /**
+   * The open `openIntentId` of a mirror ended: keep the mirror with the filled position's index, or
+   * (index undefined: not filled) remove it. Nothing when the mirror belongs to another open now.
+   * One conditional write, no read: it runs once per copy at the end of a burst.
+   */
+  settleMirror(
+    mirror: Pick<Mirror, 'userId' | 'trader' | 'pairIndex' | 'tradeIndex'>,
+    openIntentId: string,
+    index: number | undefined,
+  ): Promise<void>;
   /** True the first time a marker is set (e.g. one emergency episode's notices): exactly-once work. */
   markOnce(marker: string, at: Date): Promise<boolean>;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Types, interfaces, custom errors and the fee arithmetic of the local Avantis v2 contracts. The
-// intent structs are V2.md §3's, field for field (their EIP-712 hashing is in TradingRouter); the
-// errors are the v2 names (V2.md §9) plus the [local] ones docs/local-avantis.md lists, all without
-// parameters, so their selectors are the ones V2.md computes.
+// intent structs are docs/avantis.md v2 §3's, field for field (their EIP-712 hashing is in
+// TradingRouter); the errors are the v2 names (docs/avantis.md v2 §9) plus the [local] ones
+// docs/local-avantis.md lists, all without parameters, so their selectors are the ones v2 §9 lists.
 pragma solidity ^0.8.20;
 
 import './AvantisTypes.sol';
@@ -42,7 +42,7 @@ struct IncreasePositionSizeReq {
     uint256 _nonce;
 }
 
-/// `trader` is unprefixed, the rest prefixed (upstream quirk, V2.md §3). Both legs always.
+/// `trader` is unprefixed, the rest prefixed (upstream quirk, docs/avantis.md v2 §3). Both legs always.
 struct UpdateTpSlReq {
     address trader;
     uint256 _pairIndex;
@@ -63,7 +63,7 @@ struct DelegateReq {
     uint256 nonce;
 }
 
-/// The v2 catalog fields v1's PairConfig has no room for (pair-limits.json; caps and rollover [local]).
+/// The v2 catalog fields v1's PairConfig has no room for (docs/avantis.md "Data files": pair-limits.json; caps and rollover [local]).
 struct PairParamsV2 {
     uint256 spreadP; // percent 1e10, charged against the trader on open and on close
     uint256 maxGainP; // percent 1e10: the profit cap
@@ -199,7 +199,7 @@ library AvantisMathV2 {
         return up ? price + d : price - d;
     }
 
-    /// Skew-adjusted opening fee, percent 1e10 (V2.md §8; the SDK's skew_adjusted_open_fee): with the
+    /// Skew-adjusted opening fee, percent 1e10 (docs/avantis.md v2 §8; the SDK's skew_adjusted_open_fee): with the
     /// trade's side holding `sameOI + notional` after it, oiPct = floor(100·oppositeOI/total OI) and
     /// feeP = (a·oiPct + b)/10000 from the decile's skewEqParams line. [local] Base's skewEqParams
     /// are not public: one line for every decile, anchored at the catalog's openFeeP, which is the
@@ -212,7 +212,7 @@ library AvantisMathV2 {
         return (openFeeP * (150 - oiPct)) / 100;
     }
 
-    /// Maker/taker closing fee, percent 1e10 (V2.md §8; the SDK's pair_close_maker_taker_fee_p): a
+    /// Maker/taker closing fee, percent 1e10 (docs/avantis.md v2 §8; the SDK's pair_close_maker_taker_fee_p): a
     /// close moving the long share of OI toward 50% is maker, away from it (or from exactly 50%) is
     /// taker, crossing 50% is mixed, the part up to balance at the maker rate. [local] Measured on the
     /// USDC notional OI of each side (Avantis uses coin OI), with taker = the catalog's closeFeeP and
@@ -240,7 +240,7 @@ library AvantisMathV2 {
         return (collateral * perHourP * elapsed) / 3600 / 100 / PRECISION;
     }
 
-    /// Longs pay, shorts receive [local: Avantis' funding is skew-dependent, V2.md §8].
+    /// Longs pay, shorts receive [local: Avantis' funding is skew-dependent, docs/avantis.md v2 §8].
     function fundingFee(
         uint256 collateral,
         uint256 leverage,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // PairInfos v2: values a closing trade with the v2 fees (closing fee, rollover, funding; the
 // max-gain cap is applied by the caller's percentProfit) and emits the v2 FeesCharged with the
-// signed fundingFee appended (V2.md §7, inferred layout). Storage: v1's two slots, unchanged.
+// signed fundingFee appended (docs/avantis.md v2 §7, inferred layout). Storage: v1's two slots, unchanged.
 pragma solidity ^0.8.20;
 
 import './AvantisTypes.sol';
@@ -79,7 +79,7 @@ contract PairInfosV2 is IPairInfosV2 {
         );
     }
 
-    /// V2.md §8: dist = openPrice·(collateral·0.85 − rollover − funding − closing fee)/(collateral·leverage).
+    /// docs/avantis.md v2 §8: dist = openPrice·(collateral·0.85 − rollover − funding − closing fee)/(collateral·leverage).
     function getTradeLiquidationPrice(address trader, uint256 pairIndex, uint256 index) external view returns (uint256) {
         (Trade memory t, uint256 elapsed, PairParamsV2 memory pp) = _accrued(trader, pairIndex, index);
         if (t.leverage == 0 || t.initialPosToken == 0) return 0;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The v2 implementations of the storage-like contracts: PairStorageV2 (the v2 pair catalog from
-// pair-limits.json written at the upgrade), TradingStorageV2 (pending market orders between their
+// The v2 implementations of the storage-like contracts: PairStorageV2 (the v2 pair catalog of
+// docs/avantis.md "Data files", written at the upgrade), TradingStorageV2 (pending market orders between their
 // registration and the keeper's fill, per-pair wallet OI, fee accrual) and PriceFeedV2. Each
 // inherits its v1.5 contract, so the storage layout is v1's with v2's appended and every position,
 // balance and allowance survives the in-place upgrade.
@@ -61,7 +61,7 @@ contract TradingStorageV2 is TradingStorage {
     mapping(uint256 => uint256) private _pendingPos; // id => position + 1
     mapping(address => uint256) private _pendingByTrader;
     mapping(address => mapping(uint256 => uint256)) public pendingOpens;
-    /// Notional per trader and pair (v2: walletOI is per pair, V2.md §1).
+    /// Notional per trader and pair (v2: walletOI is per pair, docs/avantis.md v2 §1).
     mapping(address => mapping(uint256 => uint256)) public walletPairOI;
     mapping(address => mapping(uint256 => mapping(uint256 => uint256))) private _accrualStart;
     /// Rollover and funding accrue from here for trades opened before the upgrade (v1.5 had none).

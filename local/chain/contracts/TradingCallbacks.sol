@@ -87,7 +87,7 @@ contract TradingCallbacks is ITradingCallbacks {
 
         Trade memory n = t;
         n.initialPosToken = collateral - fee;
-        n.positionSizeUSDC = block.timestamp; // FACTS trap 1: not a size once registered
+        n.positionSizeUSDC = block.timestamp; // docs/avantis.md v1 §3 trap 1: not a size once registered
         n.openPrice = price;
         n.timestamp = block.timestamp;
         n.index = storageT.storeTrade(n);

@@ -126,7 +126,7 @@ contract TradingCallbacksV2 is ICallbacksV2 {
         uint256 fill = AvantisMathV2.withSpread(priceFeed.getPrice(o.pairIndex), pp.spreadP, o.buy);
         uint256 notional = (o.collateral * o.leverage) / PRECISION;
         uint256 fee = _openFee(o.pairIndex, o.collateral, o.leverage, o.buy);
-        // Kept on a cancel too (v1 behaviour, FACTS §7.5; V2.md §4: v2 sources silent) [inferred].
+        // Kept on a cancel too (v1 behaviour, docs/avantis.md v1 §7.5; docs/avantis.md v2 §4: v2 sources silent) [inferred].
         storageT.chargeOpenFee(o.trader, o.pairIndex, o.buy, fee);
         if (
             decline ||
@@ -145,7 +145,7 @@ contract TradingCallbacksV2 is ICallbacksV2 {
             pairIndex: o.pairIndex,
             index: 0,
             initialPosToken: o.collateral - fee,
-            positionSizeUSDC: block.timestamp, // V2.md §7 trap: a timestamp, not a size
+            positionSizeUSDC: block.timestamp, // docs/avantis.md v2 §7 trap: a timestamp, not a size
             openPrice: fill,
             buy: o.buy,
             leverage: o.leverage,
@@ -159,7 +159,7 @@ contract TradingCallbacksV2 is ICallbacksV2 {
     }
 
     /// Closes fill at the oracle price with the spread against the trader; the intent carries no
-    /// slippage (V2.md gaps), so only a changed position cancels: gone, re-timestamped, or smaller.
+    /// slippage (docs/avantis.md v2 Gaps), so only a changed position cancels: gone, re-timestamped, or smaller.
     function _executeClose(uint256 orderId, PendingOrder memory o, bool decline) private {
         Trade memory t = storageT.openTrades(o.trader, o.pairIndex, o.index);
         if (decline || t.leverage == 0 || t.timestamp != o.openTimestamp || o.collateral > t.initialPosToken) {
@@ -270,7 +270,7 @@ contract TradingCallbacksV2 is ICallbacksV2 {
 
     /// Closes `amount` of collateral at `price`: PairInfos values it with the part's own closing fee,
     /// rollover and funding (and emits the fee breakdown), the slot shrinks or is freed, the vault pays.
-    /// A partial close refreshes Trade.timestamp (V2.md §3); the rest keeps accruing from where it did.
+    /// A partial close refreshes Trade.timestamp (docs/avantis.md v2 §3); the rest keeps accruing from where it did.
     function _settle(Trade memory t, uint256 amount, uint256 price, PairParamsV2 memory pp) private returns (int256 p, uint256 value) {
         p = AvantisMathV2.percentProfit(t.openPrice, price, t.buy, t.leverage, pp.maxGainP);
         uint256 since = storageT.accrualStart(t.trader, t.pairIndex, t.index);

@@ -4,7 +4,7 @@
 // signer's unordered nonce used (Permit2-style bitmap), checks the millisecond deadline, and hands
 // the order to TradingV2, which registers it for the keeper. Also the delegate registry (directly,
 // or gaslessly by a DelegateReq the trader signed with the exact ToS text) and direct-mode
-// delegatedAction. Hashing follows V2.md §2-3 field for field; `digestOf` exposes it so a test can
+// delegatedAction. Hashing follows docs/avantis.md v2 §2-3 field for field; `digestOf` exposes it so a test can
 // compare it with ethers' TypedDataEncoder (layers/core/domain/avantis/intents.ts).
 pragma solidity ^0.8.20;
 
@@ -49,7 +49,7 @@ contract TradingRouter {
         keccak256(
             'DelegateReq(address trader,address delegate,uint256 expiry,uint256 deadline,string tnc,uint256 nonce)'
         );
-    /// V2.md §2: 250 ASCII bytes, signed exactly.
+    /// docs/avantis.md v2 §2: 250 ASCII bytes, signed exactly.
     bytes32 private constant TNC_HASH =
         keccak256(
             'I accept the Avantis Terms of Service: https://www.avantisfi.com/docs/tos.I confirm that I am not a resident of any of the following countries/regions: Belarus, Cuba, Iran, North Korea, Russia, Syria, Crimea, United Kingdom, United States of America.'
@@ -103,7 +103,7 @@ contract TradingRouter {
         orderId = trading.increasePositionV2(req._updateInfo, req._slippageP);
     }
 
-    /// [local] Upstream, TP/SL updates are intents to the core API's price triggers (V2.md §5);
+    /// [local] Upstream, TP/SL updates are intents to the core API's price triggers (docs/avantis.md v2 §5);
     /// locally the same signed UpdateTpSlReq goes straight to the router.
     function updateTpSlWithSig(UpdateTpSlReq calldata req, bytes calldata signature) external {
         _checkDeadline(req._deadline);
@@ -124,7 +124,7 @@ contract TradingRouter {
         emit DelegateRemoved(msg.sender, delegate);
     }
 
-    /// Gasless registration: anyone submits a DelegateReq the trader signed (V2.md §2).
+    /// Gasless registration: anyone submits a DelegateReq the trader signed (docs/avantis.md v2 §2).
     function setDelegateWithSig(bytes calldata signature, bytes calldata encodedIntent) external {
         DelegateReq memory req = abi.decode(encodedIntent, (DelegateReq));
         if (keccak256(bytes(req.tnc)) != TNC_HASH) revert InvalidTnc();
@@ -171,7 +171,7 @@ contract TradingRouter {
         emit DelegateSet(trader, delegate, expiry);
     }
 
-    /// Rights are checked at submission, so revoking kills in-flight intents (V2.md §2).
+    /// Rights are checked at submission, so revoking kills in-flight intents (docs/avantis.md v2 §2).
     function _authorize(address trader, address signer) private view {
         if (signer == trader) return;
         Delegation memory d = delegation[trader][signer];
@@ -179,7 +179,7 @@ contract TradingRouter {
         if (d.expiry <= block.timestamp) revert DelegateExpired();
     }
 
-    /// Deadlines are unix milliseconds (V2.md §3).
+    /// Deadlines are unix milliseconds (docs/avantis.md v2 §3).
     function _checkDeadline(uint256 deadlineMs) private view {
         if (deadlineMs / 1000 < block.timestamp) revert InvalidDeadline();
     }

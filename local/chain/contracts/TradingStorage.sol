@@ -14,7 +14,7 @@ contract TradingStorage is ITradingStorage {
     address public trading;
     address public callbacks;
     address public immutable usdc;
-    /// Avantis' live value (FACTS 7.5); counts open trades only, nothing is ever pending here.
+    /// Avantis' live value (docs/avantis.md v1 §7.5); counts open trades only, nothing is ever pending here.
     uint256 public maxTradesPerPair;
     uint256 public maxPendingMarketOrders;
     /// Opening fees kept by the vault (dev/gov share in Avantis).

@@ -4,7 +4,7 @@
 // a keeper fills them later through TradingCallbacksV2. Also margin updates (by the trader, or a
 // delegate through TradingRouter.delegatedAction) and the keeper's TP/SL/liquidation entry. The v1.5
 // write entries (openTrade, closeTradeMarket, updateTpAndSl, the 6-argument updateMargin,
-// setDelegate(address), delegatedAction) do not exist here, so v1-shaped calls revert (V2.md §1).
+// setDelegate(address), delegatedAction) do not exist here, so v1-shaped calls revert (docs/avantis.md v2 §1).
 pragma solidity ^0.8.20;
 
 import './AvantisTypes.sol';
@@ -24,7 +24,7 @@ contract TradingV2 is ITradingV2 {
     bool public paused;
     uint256 public limitOrdersTimelock;
     uint256 public lastOrderId;
-    /// v1's one-delegate-per-trader mapping: retired (V2.md §2: gone in v2), the slot stays.
+    /// v1's one-delegate-per-trader mapping: retired (docs/avantis.md v2 §2: gone in v2), the slot stays.
     mapping(address => address) private _retiredDelegations;
     address private senderOverride;
 
@@ -129,7 +129,7 @@ contract TradingV2 is ITradingV2 {
         if ((t.positionSizeUSDC * t.leverage) / PRECISION < pairStorage.pairMinLevPosUSDC(t.pairIndex)) revert BelowMinPosition();
         if (t.tp != 0 && (t.buy ? t.tp <= t.openPrice : t.tp >= t.openPrice)) revert WrongTp();
         if (t.sl != 0 && (t.buy ? t.sl >= t.openPrice : t.sl <= t.openPrice)) revert WrongSl();
-        // MAX_SL_P 80 (FACTS §thresholds), as updateTpSl checks it; measured from the wanted price [local].
+        // MAX_SL_P 80 (docs/avantis.md v1 §3 thresholds), as updateTpSl checks it; measured from the wanted price [local].
         uint256 maxSlDist = (t.openPrice * 80 * PRECISION) / t.leverage / 100;
         if (t.sl != 0 && (t.buy ? t.sl + maxSlDist < t.openPrice : t.sl > t.openPrice + maxSlDist)) revert WrongSl();
         ITradingStorageV2 s = ITradingStorageV2(address(storageT));
@@ -223,7 +223,7 @@ contract TradingV2 is ITradingV2 {
         emit IncreasePositionRequested(u.trader, u.pairIndex, u.index, orderId, t.buy, false, u.initialPosToken, u.leverage, 0, false);
     }
 
-    /// Both legs at once (V2.md §3): TP 0 resets the take profit to the max-gain cap, SL 0 removes
+    /// Both legs at once (docs/avantis.md v2 §3): TP 0 resets the take profit to the max-gain cap, SL 0 removes
     /// the stop loss; an SL may not lose more than 80% of the collateral (as in v1).
     function updateTpSlV2(address trader, uint256 pairIndex, uint256 index, uint256 newTp, uint256 newSl) external onlyRouter notPaused {
         Trade memory t = storageT.openTrades(trader, pairIndex, index);
@@ -242,7 +242,7 @@ contract TradingV2 is ITradingV2 {
     }
 
     /// Direct mode for delegates: the router checked the delegation; only the trader-scoped
-    /// entries may run this way (V2.md §2: a delegate cannot move funds elsewhere).
+    /// entries may run this way (docs/avantis.md v2 §2: a delegate cannot move funds elsewhere).
     function delegatedCall(address trader, bytes calldata callData) external onlyRouter returns (bytes memory) {
         if (callData.length < 4 || bytes4(callData[:4]) != this.updateMargin.selector) revert NotAllowed();
         senderOverride = trader;
@@ -260,7 +260,7 @@ contract TradingV2 is ITradingV2 {
 
     /// Deposit (0) or withdraw (1) collateral; the notional stays, so the leverage moves. Rollover and
     /// funding accrued so far are settled from the collateral (the margin fee) and the trade's
-    /// timestamp is refreshed (V2.md §3: a close must then bind the new one).
+    /// timestamp is refreshed (docs/avantis.md v2 §3: a close must then bind the new one).
     function updateMargin(uint256 _pairIndex, uint256 _index, uint8 _type, uint256 _amount) external notPaused returns (uint256 orderId) {
         address sender = _msgSender();
         Trade memory t = storageT.openTrades(sender, _pairIndex, _index);
@@ -288,7 +288,7 @@ contract TradingV2 is ITradingV2 {
             storageT.transferUSDC(address(storageT), sender, _amount);
         }
         t.timestamp = block.timestamp;
-        t.positionSizeUSDC = block.timestamp; // V2.md §7 trap: a timestamp, not a size
+        t.positionSizeUSDC = block.timestamp; // docs/avantis.md v2 §7 trap: a timestamp, not a size
         storageT.updateTrade(t);
         ITradingStorageV2(address(storageT)).setAccrualStart(sender, _pairIndex, _index, block.timestamp);
         orderId = ++lastOrderId;

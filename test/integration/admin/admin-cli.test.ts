@@ -17,7 +17,7 @@ import {
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statusSchema } from '../../../layers/core/admin/requests.js';
+import { statusSchema } from '#core/admin/requests.js';
 import {
   EXECUTION_MODE_PARAMETER,
   FUNCTIONS,
@@ -25,7 +25,7 @@ import {
   TABLES,
   physicalName,
   type QueueKey,
-} from '../../../layers/core/resources.js';
+} from '#core/resources.js';
 import { runAdminCommand, type AdminTarget } from '../../../local/cli/admin.js';
 import { UsageError } from '../../../local/cli/cli.js';
 import { createQueues, createTables } from '../../../local/provision.js';

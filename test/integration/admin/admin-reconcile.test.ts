@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS, physicalName } from '../../../layers/core/resources.js';
+import { FUNCTIONS, physicalName } from '#core/resources.js';
 import { runAdminCommand } from '../../../local/cli/admin.js';
 import { freePort } from '../../../local/processes.js';
 import { startRunner, type LambdaHandler, type Runner } from '../../../local/runner.js';

@@ -3,12 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoFollowStore } from '../../../layers/core/adapters/dynamo/follow-store.js';
-import { loadConfig } from '../../../layers/core/config.js';
-import { newFollow } from '../../../layers/core/domain/follows.js';
-import { digestDeps } from '../../../layers/core/digest/compose.js';
-import { runDigest } from '../../../layers/core/digest/run.js';
-import { TABLES } from '../../../layers/core/resources.js';
+import { DynamoFollowStore } from '#core/adapters/dynamo/follow-store.js';
+import { loadConfig } from '#core/config.js';
+import { newFollow } from '#core/domain/follows.js';
+import { digestDeps } from '#core/digest/compose.js';
+import { runDigest } from '#core/digest/run.js';
+import { TABLES } from '#core/resources.js';
 import { createTables } from '../../../local/provision.js';
 import { clients, stackInfo, uniqueId } from '../../support/stack-clients.js';
 

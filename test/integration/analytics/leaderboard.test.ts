@@ -3,19 +3,19 @@
 // read back with one GetItem.
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoFillStore } from '../../../layers/core/adapters/dynamo/fill-store.js';
-import { DynamoStatsStore } from '../../../layers/core/adapters/dynamo/stats-store.js';
-import { materializeLeaderboards, rebuildAllStats } from '../../../layers/core/analytics/materialize.js';
-import { decodeLog } from '../../../layers/core/domain/avantis/decode.js';
+import { DynamoFillStore } from '#core/adapters/dynamo/fill-store.js';
+import { DynamoStatsStore } from '#core/adapters/dynamo/stats-store.js';
+import { materializeLeaderboards, rebuildAllStats } from '#core/analytics/materialize.js';
+import { decodeLog } from '#core/domain/avantis/decode.js';
 import {
   allTimeStats,
   applyFillToStats,
   emptyStats,
   statsFromFills,
   type TraderStats,
-} from '../../../layers/core/domain/analytics/stats.js';
-import { fillsFromEvents, type TradeEventRecord } from '../../../layers/core/domain/fills.js';
-import type { TradeEvent } from '../../../layers/core/domain/trade-events.js';
+} from '#core/domain/analytics/stats.js';
+import { fillsFromEvents, type TradeEventRecord } from '#core/domain/fills.js';
+import type { TradeEvent } from '#core/domain/trade-events.js';
 import { scheduledEvent, lambdaContext } from '../../../local/lambda-events.js';
 import { createTables } from '../../../local/provision.js';
 import { closingFees, marketClose, marketOpen } from '../../fixtures/avantis-logs.js';

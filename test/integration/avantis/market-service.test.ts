@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Transaction, type HDNodeWallet, type JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTENT_TYPES } from '../../../layers/core/domain/avantis/intents.js';
+import { INTENT_TYPES } from '#core/domain/avantis/intents.js';
 import { startAnvil, type Anvil } from '../../../local/chain/anvil.js';
 import { PRECISION, USDC_UNIT, contractInterface } from '../../../local/chain/abi.js';
 import {
@@ -26,14 +26,8 @@ import {
   startAvantisService,
   type AvantisService,
 } from '../../../local/avantis/local-service.js';
-import {
-  closeReq,
-  deadlineIn,
-  increaseReq,
-  openReq,
-  signedBody,
-} from '../../unit/avantis-service/intents.js';
-import { getJson, postOrder, type PostResult } from '../../unit/avantis-service/sse-client.js';
+import { closeReq, deadlineIn, increaseReq, openReq, signedBody } from '../../unit/local/avantis/intents.js';
+import { getJson, postOrder, type PostResult } from '../../unit/local/avantis/sse-client.js';
 
 let anvil: Anvil;
 let d: DeployedAvantis;

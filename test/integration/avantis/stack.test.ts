@@ -6,8 +6,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { USDC_UNIT, contractInterface } from '../../../local/chain/abi.js';
 import { devWallet, isUpgradedToV2, localProvider } from '../../../local/chain/deploy.js';
 import { NonceSender, setBalance } from '../../../local/chain/tx.js';
-import { openReq, signedBody } from '../../unit/avantis-service/intents.js';
-import { getJson, postOrder } from '../../unit/avantis-service/sse-client.js';
+import { openReq, signedBody } from '../../unit/local/avantis/intents.js';
+import { getJson, postOrder } from '../../unit/local/avantis/sse-client.js';
 
 const stack = inject('stack');
 

@@ -17,7 +17,7 @@ import {
   type IntentMessages,
   type OpenTradeReq,
   type UpdateTpSlReq,
-} from '../../../layers/core/domain/avantis/intents.js';
+} from '#core/domain/avantis/intents.js';
 import {
   PRECISION,
   USDC_UNIT,

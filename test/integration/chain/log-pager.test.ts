@@ -3,14 +3,10 @@
 // every block exactly once with exactly the logs a direct query returns. Starts its own anvil.
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RawLog } from '../../../layers/core/domain/trade-events.js';
-import { isRpcError } from '../../../layers/core/adapters/chain/rpc-errors.js';
-import { RpcPool } from '../../../layers/core/adapters/chain/rpc-pool.js';
-import {
-  fetchLogsAdaptive,
-  type AdaptiveLogOptions,
-  type LogPage,
-} from '../../../layers/core/adapters/chain/log-pager.js';
+import type { RawLog } from '#core/domain/trade-events.js';
+import { isRpcError } from '#core/adapters/chain/rpc-errors.js';
+import { RpcPool } from '#core/adapters/chain/rpc-pool.js';
+import { fetchLogsAdaptive, type AdaptiveLogOptions, type LogPage } from '#core/adapters/chain/log-pager.js';
 import { startAnvil, type Anvil } from '../../../local/chain/anvil.js';
 import { emitterInitCode, receiptOf, rpc } from '../../support/json-rpc.js';
 import {

@@ -2,8 +2,8 @@
 // throttling and lying endpoints, Retry-After, and one typed error naming every endpoint (redacted)
 // when none answers. Starts its own anvil; does not use the shared local stack.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RpcUnavailableError, isRpcError } from '../../../layers/core/adapters/chain/rpc-errors.js';
-import { RpcPool, type RpcPoolOptions } from '../../../layers/core/adapters/chain/rpc-pool.js';
+import { RpcUnavailableError, isRpcError } from '#core/adapters/chain/rpc-errors.js';
+import { RpcPool, type RpcPoolOptions } from '#core/adapters/chain/rpc-pool.js';
 import { startAnvil, type Anvil } from '../../../local/chain/anvil.js';
 import { freePort } from '../../../local/processes.js';
 import { emitterInitCode, receiptOf, rpc } from '../../support/json-rpc.js';

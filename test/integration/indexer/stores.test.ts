@@ -1,22 +1,18 @@
 // The indexer's DynamoDB and SQS adapters against DynamoDB Local and fauxqs, each test on tables
 // of its own stage so it never sees another test's state.
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { toJson } from '../../../layers/core/codec.js';
+import { toJson } from '#core/codec.js';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoFillStore } from '../../../layers/core/adapters/dynamo/fill-store.js';
-import { DynamoIndexerState, LeaseLostError } from '../../../layers/core/adapters/dynamo/indexer-state.js';
-import { DynamoPositionStore } from '../../../layers/core/adapters/dynamo/position-store.js';
-import { SqsSignalQueue } from '../../../layers/core/adapters/sqs/signal-queue.js';
-import { decodeLog } from '../../../layers/core/domain/avantis/decode.js';
-import {
-  fillsFromEvents,
-  firstFillKeyOfBlock,
-  type TradeEventRecord,
-} from '../../../layers/core/domain/fills.js';
-import { positionKey, replayPositions } from '../../../layers/core/domain/positions.js';
-import { signalFromFill } from '../../../layers/core/domain/signals.js';
-import type { TradeEvent } from '../../../layers/core/domain/trade-events.js';
+import { DynamoFillStore } from '#core/adapters/dynamo/fill-store.js';
+import { DynamoIndexerState, LeaseLostError } from '#core/adapters/dynamo/indexer-state.js';
+import { DynamoPositionStore } from '#core/adapters/dynamo/position-store.js';
+import { SqsSignalQueue } from '#core/adapters/sqs/signal-queue.js';
+import { decodeLog } from '#core/domain/avantis/decode.js';
+import { fillsFromEvents, firstFillKeyOfBlock, type TradeEventRecord } from '#core/domain/fills.js';
+import { positionKey, replayPositions } from '#core/domain/positions.js';
+import { signalFromFill } from '#core/domain/signals.js';
+import type { TradeEvent } from '#core/domain/trade-events.js';
 import { createTables } from '../../../local/provision.js';
 import { marketClose, marketOpen } from '../../fixtures/avantis-logs.js';
 import { clients, uniqueId } from '../../support/stack-clients.js';

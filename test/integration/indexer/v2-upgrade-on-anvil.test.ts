@@ -10,27 +10,27 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChainReader } from '../../../layers/core/adapters/chain/chain-reader.js';
-import { RpcPool } from '../../../layers/core/adapters/chain/rpc-pool.js';
-import { DynamoFillStore } from '../../../layers/core/adapters/dynamo/fill-store.js';
-import { DynamoIndexerState } from '../../../layers/core/adapters/dynamo/indexer-state.js';
-import { DynamoPositionStore } from '../../../layers/core/adapters/dynamo/position-store.js';
-import { DynamoStatsStore } from '../../../layers/core/adapters/dynamo/stats-store.js';
-import { VARIANTS } from '../../../layers/core/domain/avantis/abi.js';
+import { createChainReader } from '#core/adapters/chain/chain-reader.js';
+import { RpcPool } from '#core/adapters/chain/rpc-pool.js';
+import { DynamoFillStore } from '#core/adapters/dynamo/fill-store.js';
+import { DynamoIndexerState } from '#core/adapters/dynamo/indexer-state.js';
+import { DynamoPositionStore } from '#core/adapters/dynamo/position-store.js';
+import { DynamoStatsStore } from '#core/adapters/dynamo/stats-store.js';
+import { VARIANTS } from '#core/domain/avantis/abi.js';
 import {
   UPGRADED_TOPIC0,
   upgradeBlockFromLogs,
   upgradeWitnesses,
   watchedAddresses,
   type AvantisDeployment,
-} from '../../../layers/core/domain/avantis/addresses.js';
-import { decodeLogs } from '../../../layers/core/domain/avantis/decode.js';
-import { allTimeStats } from '../../../layers/core/domain/analytics/stats.js';
-import type { Signal } from '../../../layers/core/domain/signals.js';
-import type { RawLog } from '../../../layers/core/domain/trade-events.js';
-import { upgradeTracker } from '../../../layers/core/indexer/compose.js';
-import { DEFAULT_SETTINGS, runIndexer, type IndexerDeps } from '../../../layers/core/indexer/run.js';
-import { trackedUpgrade } from '../../../layers/core/indexer/upgrade.js';
+} from '#core/domain/avantis/addresses.js';
+import { decodeLogs } from '#core/domain/avantis/decode.js';
+import { allTimeStats } from '#core/domain/analytics/stats.js';
+import type { Signal } from '#core/domain/signals.js';
+import type { RawLog } from '#core/domain/trade-events.js';
+import { upgradeTracker } from '#core/indexer/compose.js';
+import { DEFAULT_SETTINGS, runIndexer, type IndexerDeps } from '#core/indexer/run.js';
+import { trackedUpgrade } from '#core/indexer/upgrade.js';
 import { startAnvil, type Anvil } from '../../../local/chain/anvil.js';
 import { deployAvantis, upgradeToV2, type DeployedAvantis } from '../../../local/chain/deploy.js';
 import { createQueues, createTables } from '../../../local/provision.js';

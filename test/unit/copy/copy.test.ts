@@ -2,11 +2,11 @@
 // is a v2 intent signed by the user's delegate key, stored before it is sent, followed to exactly
 // one terminal state that the user hears about once, whatever the stream, the service or a crash do.
 import { describe, expect, it } from 'vitest';
-import { copySignal, driveIntent, emergencyNotices, reconcile } from '../../../layers/core/copy/copy.js';
-import { decodeIntent } from '../../../layers/core/domain/avantis/intents.js';
-import type { Decision, FollowerView } from '../../../layers/core/domain/decision.js';
-import type { Signal } from '../../../layers/core/domain/signals.js';
-import type { CopyJob } from '../../../layers/core/ports/copy.js';
+import { copySignal, driveIntent, emergencyNotices, reconcile } from '#core/copy/copy.js';
+import { decodeIntent } from '#core/domain/avantis/intents.js';
+import type { Decision, FollowerView } from '#core/domain/decision.js';
+import type { Signal } from '#core/domain/signals.js';
+import type { CopyJob } from '#core/ports/copy.js';
 import { TRADER, WALLET, world, type World } from './fakes.js';
 
 const P = 10_000_000_000n;

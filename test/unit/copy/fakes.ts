@@ -8,10 +8,10 @@ import {
   predecessorsOf,
   type IntentUpdate,
   type ServiceEvent,
-} from '../../../layers/core/domain/copy/intent.js';
-import type { OwnPosition } from '../../../layers/core/domain/copy/orders.js';
-import { decodeIntent, intentDigest } from '../../../layers/core/domain/avantis/intents.js';
-import type { CopyDeps, MetricName } from '../../../layers/core/copy/copy.js';
+} from '#core/domain/copy/intent.js';
+import type { OwnPosition } from '#core/domain/copy/orders.js';
+import { decodeIntent, intentDigest } from '#core/domain/avantis/intents.js';
+import type { CopyDeps, MetricName } from '#core/copy/copy.js';
 import {
   IntentRejectedError,
   ServiceUnavailableError,
@@ -23,8 +23,8 @@ import {
   type Mirror,
   type SignedIntent,
   type TrackedEvent,
-} from '../../../layers/core/ports/copy.js';
-import { defaultRiskPolicy } from '../../../layers/core/domain/risk.js';
+} from '#core/ports/copy.js';
+import { defaultRiskPolicy } from '#core/domain/risk.js';
 
 export class MemoryIntents implements IntentStore {
   readonly items = new Map<string, CopyIntent>();
@@ -109,6 +109,17 @@ export class MemoryIntents implements IntentStore {
   }
   async deleteMirror(m: Pick<Mirror, 'userId' | 'trader' | 'pairIndex' | 'tradeIndex'>) {
     this.mirrors.delete(this.key(m.userId, m.trader, m.pairIndex, m.tradeIndex));
+  }
+  async settleMirror(
+    m: Pick<Mirror, 'userId' | 'trader' | 'pairIndex' | 'tradeIndex'>,
+    openIntentId: string,
+    index: number | undefined,
+  ) {
+    const key = this.key(m.userId, m.trader, m.pairIndex, m.tradeIndex);
+    const mirror = this.mirrors.get(key);
+    if (mirror?.openIntentId !== openIntentId) return;
+    if (index === undefined) this.mirrors.delete(key);
+    else this.mirrors.set(key, { ...mirror, index });
   }
 }
 

@@ -2,9 +2,9 @@
 // queue (bigints included), a body of the wrong shape is refused with its cause, and a failed
 // attempt comes back in seconds, doubling, never after the queue's 9-minute visibility timeout.
 import { describe, expect, it } from 'vitest';
-import { toJson } from '../../../layers/core/codec.js';
-import { retrySeconds, parseAlertJob, parseCopyJob, parseSignal } from '../../../layers/core/copy/jobs.js';
-import type { Signal } from '../../../layers/core/domain/signals.js';
+import { toJson } from '#core/codec.js';
+import { retrySeconds, parseAlertJob, parseCopyJob, parseSignal } from '#core/copy/jobs.js';
+import type { Signal } from '#core/domain/signals.js';
 
 const signal: Signal = {
   id: '0xo:1',

@@ -1,11 +1,11 @@
 // routeSignal: opens to followers, closes to every holder of a copy (whatever became of the follow),
 // alerts and copies on their own queues; no "close your copy" line where there is no copy.
 import { describe, expect, it } from 'vitest';
-import { routeSignal, type RouteDeps } from '../../../layers/core/copy/route.js';
-import type { FollowerView } from '../../../layers/core/domain/decision.js';
-import { defaultRiskPolicy } from '../../../layers/core/domain/risk.js';
-import type { Signal } from '../../../layers/core/domain/signals.js';
-import type { AlertJob, CopyJob, Mirror } from '../../../layers/core/ports/copy.js';
+import { routeSignal, type RouteDeps } from '#core/copy/route.js';
+import type { FollowerView } from '#core/domain/decision.js';
+import { defaultRiskPolicy } from '#core/domain/risk.js';
+import type { Signal } from '#core/domain/signals.js';
+import type { AlertJob, CopyJob, Mirror } from '#core/ports/copy.js';
 
 const P = 10_000_000_000n;
 const TRADER = '0x00000000000000000000000000000000000000bb';

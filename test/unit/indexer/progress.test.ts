@@ -1,5 +1,6 @@
+// The indexer's progress reporter: percent and ETA at most once an interval, and always at the end.
 import { describe, expect, it } from 'vitest';
-import { progressReporter } from '../../../layers/core/indexer/progress.js';
+import { progressReporter } from '#core/indexer/progress.js';
 
 describe('Function: progressReporter', () => {
   it('logs percent and ETA at most every interval, and always at the end', () => {

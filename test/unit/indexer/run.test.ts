@@ -1,13 +1,15 @@
 // The indexer's logic on in-memory ports and a fake chain that can fork: backfill, restart without
-// gap or duplicate, tailing, reorg rollback with retractions, the lease, undecodable logs.
+// gap or duplicate, tailing, reorg rollback with retractions, the lease, undecodable logs; and how a
+// page's schema drift is reported (UnknownTopicLogs, UndecodableLogs plain and by reason).
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SETTINGS,
   runIndexer,
   type IndexerDeps,
   type IndexerSettings,
-} from '../../../layers/core/indexer/run.js';
-import type { RawLog } from '../../../layers/core/domain/trade-events.js';
+  reportDrift,
+} from '#core/indexer/run.js';
+import type { RawLog } from '#core/domain/trade-events.js';
 import { closingFees, marketClose, marketOpen } from '../../fixtures/avantis-logs.js';
 import {
   FakeChain,
@@ -17,6 +19,8 @@ import {
   MemoryState,
   MemoryStats,
 } from '../../support/indexer-fakes.js';
+import { ingestPage } from '#core/indexer/ingest.js';
+import { driftPage, timestamps } from './chain-logs.js';
 
 const ALICE = '0x00000000000000000000000000000000000a11ce';
 const BOB = '0x0000000000000000000000000000000000000b0b';
@@ -327,5 +331,29 @@ describe('Function: runIndexer', () => {
     await runIndexer(w.deps, w.settings({ backfillRange: 150 }));
 
     expect(w.warnings.filter((x) => x.attrs?.reason === 'INDEXER_LAGGING')).toHaveLength(1);
+  });
+});
+
+describe('schema drift in a page', () => {
+  const page = driftPage;
+
+  it('publishes UnknownTopicLogs, and UndecodableLogs both plain (the alarm) and by reason', async () => {
+    const summary = await ingestPage(page, { fills: new MemoryFills(), timestamps });
+    const metrics: [string, number, Readonly<Record<string, string>>?][] = [];
+    const warnings: Record<string, unknown>[] = [];
+    reportDrift(summary.drift, page, {
+      metric: (n, v, d) => void metrics.push(d ? [n, v, d] : [n, v]),
+      log: { info: () => undefined, warn: (_m, a) => void warnings.push(a ?? {}), error: () => undefined },
+    });
+    expect(metrics).toEqual([
+      ['UnknownTopicLogs', 1],
+      ['UndecodableLogs', 1],
+      ['UndecodableLogs', 1, { reason: 'DATA_LENGTH' }],
+    ]);
+    expect(warnings[0]).toMatchObject({
+      reason: 'UNKNOWN_TOPIC_LOGS',
+      fromBlock: 10,
+      samples: [{ logIndex: 1 }, { logIndex: 2 }],
+    });
   });
 });

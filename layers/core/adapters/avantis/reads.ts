@@ -104,8 +104,20 @@ export class ChainDelegationRead implements DelegationRead {
     return (((word as bigint) >> BigInt(bit)) & 1n) === 1n;
   }
 
-  async chainTime(): Promise<number> {
-    const block = (await this.pool.send('eth_getBlockByNumber', ['latest', false])) as { timestamp: string };
-    return Number(BigInt(block.timestamp));
+  private head: Promise<number> | undefined;
+
+  /**
+   * The head block's timestamp. Callers that ask while a read is out share it: a burst of copies
+   * makes one eth_getBlockByNumber per round trip, not one each, and a time at most one round trip
+   * old only decides whether a delegation is still unexpired (the contract checks it again).
+   */
+  chainTime(): Promise<number> {
+    this.head ??= this.pool
+      .send('eth_getBlockByNumber', ['latest', false])
+      .then((block) => Number(BigInt(headBlock.parse(block).timestamp)))
+      .finally(() => (this.head = undefined));
+    return this.head;
   }
 }
+
+const headBlock = z.object({ timestamp: z.string().regex(/^0x[0-9a-fA-F]+$/) }).loose();

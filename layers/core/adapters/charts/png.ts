@@ -10,6 +10,7 @@ import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { VegaLiteSpec } from '../../domain/charts.js';
+import { lazy } from '../../runtime/lazy.js';
 
 /** The two files the bundle must ship next to the handler (see lib/functions.ts commandHooks). */
 export const CHART_ASSETS = { wasm: 'index_bg.wasm', font: 'DejaVuSans.ttf' } as const;
@@ -36,19 +37,12 @@ async function asset(name: keyof typeof CHART_ASSETS): Promise<Uint8Array> {
   );
 }
 
-let ready: Promise<Uint8Array> | undefined;
 /** Loads the WebAssembly module and the font once per container. */
-function init(): Promise<Uint8Array> {
-  ready ??= (async () => {
-    const [wasm, font] = await Promise.all([asset('wasm'), asset('font')]);
-    await initWasm(wasm);
-    return font;
-  })().catch((err: unknown) => {
-    ready = undefined;
-    throw err;
-  });
-  return ready;
-}
+const init = lazy(async (): Promise<Uint8Array> => {
+  const [wasm, font] = await Promise.all([asset('wasm'), asset('font')]);
+  await initWasm(wasm);
+  return font;
+});
 
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const vega = compile(spec as unknown as TopLevelSpec).spec;

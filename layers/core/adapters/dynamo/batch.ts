@@ -1,5 +1,7 @@
 // BatchWriteItem in chunks of 25 with bounded parallelism, retrying unprocessed items with backoff:
-// DynamoDB may accept part of a batch under load, and nothing may be silently dropped.
+// DynamoDB may accept part of a batch under load, and nothing may be silently dropped. The chunks
+// go through a pool of PARALLEL workers rather than in waves of PARALLEL: a wave waits for its
+// slowest request before the next starts, a pool keeps PARALLEL requests in flight to the end.
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type WriteRequest =
@@ -38,9 +40,21 @@ export async function batchWrite(
 ): Promise<void> {
   const chunks: WriteRequest[][] = [];
   for (let i = 0; i < requests.length; i += BATCH) chunks.push(requests.slice(i, i + BATCH));
-  for (let i = 0; i < chunks.length; i += PARALLEL) {
-    await Promise.all(chunks.slice(i, i + PARALLEL).map((c) => writeChunk(db, table, c)));
-  }
+  let next = 0;
+  // After a failure no new chunk starts (as a failed wave stopped the next one); those in flight finish.
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < chunks.length) {
+      const chunk = chunks[next++] as WriteRequest[];
+      try {
+        await writeChunk(db, table, chunk);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, chunks.length) }, worker));
 }
 
 const GET_BATCH = 100;

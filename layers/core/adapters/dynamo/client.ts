@@ -2,12 +2,13 @@
 // AWS_ENDPOINT_URL_DYNAMODB variable, so the local stack needs no code path of its own.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sdkHttp } from '../aws/http.js';
 
 let client: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 
 export function dynamoClient(): DynamoDBClient {
-  client ??= new DynamoDBClient({});
+  client ??= new DynamoDBClient(sdkHttp);
   return client;
 }
 

@@ -2,6 +2,7 @@
 // when it is delivered again; a failed run deletes its record so the retry is processed.
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { ResponseHook } from '@aws-lambda-powertools/idempotency/types';
 import type { Context } from 'aws-lambda';
 import { TABLES } from '../../resources.js';
 import { dynamoClient } from './client.js';
@@ -13,6 +14,8 @@ export interface OnceOptions {
   /** JMESPath into the payload for the key, e.g. `update_id`. */
   readonly keyPath: string;
   readonly expiresAfterSeconds: number;
+  /** Rewrites the stored result a repeated key is answered with (Powertools' responseHook). */
+  readonly responseHook?: ResponseHook;
 }
 
 /** P must be plain JSON: the key is read from it by JMESPath and it is hashed as JSON. */
@@ -33,6 +36,7 @@ export function once<P, R>(work: (payload: P) => Promise<R>, options: OnceOption
     eventKeyJmesPath: options.keyPath,
     expiresAfterSeconds: options.expiresAfterSeconds,
     throwOnNoIdempotencyKey: true,
+    ...(options.responseHook ? { responseHook: options.responseHook } : {}),
   });
   const run = makeIdempotent(work, { persistenceStore, config, keyPrefix: options.keyPrefix });
   return { run, registerContext: (context) => config.registerLambdaContext(context) };

@@ -406,6 +406,34 @@ export class DynamoIntentStore implements IntentStore, IntentHistory {
     );
   }
 
+  async settleMirror(
+    m: Pick<Mirror, 'userId' | 'trader' | 'pairIndex' | 'tradeIndex'>,
+    openIntentId: string,
+    index: number | undefined,
+  ): Promise<void> {
+    const Key = { intentId: mirrorId(m.userId, m.trader, m.pairIndex, m.tradeIndex) };
+    const owned = {
+      ConditionExpression: 'openIntentId = :open',
+      ExpressionAttributeValues: { ':open': openIntentId } as Record<string, unknown>,
+    };
+    try {
+      await this.db.send(
+        index === undefined
+          ? new DeleteCommand({ TableName: this.tableName, Key, ...owned })
+          : new UpdateCommand({
+              TableName: this.tableName,
+              Key,
+              UpdateExpression: 'SET #index = :index',
+              ExpressionAttributeNames: { '#index': 'index' },
+              ...owned,
+              ExpressionAttributeValues: { ...owned.ExpressionAttributeValues, ':index': index },
+            }),
+      );
+    } catch (err) {
+      if (!conditionFailed(err)) throw err;
+    }
+  }
+
   async markOnce(marker: string, at: Date): Promise<boolean> {
     try {
       await this.db.send(

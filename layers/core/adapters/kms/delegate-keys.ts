@@ -20,14 +20,15 @@ export function delegateKeyFromMac(mac: Uint8Array): string {
 }
 
 export class KmsDelegateKeys implements DelegateKeys {
-  private readonly keys = new Map<string, Promise<SigningKey>>();
+  /** The key and its address: deriving the public key is an EC multiplication, done once per user. */
+  private readonly keys = new Map<string, Promise<{ key: SigningKey; address: string }>>();
 
   constructor(
     private readonly kms: Pick<KMSClient, 'send'>,
     private readonly keyId: string,
   ) {}
 
-  private key(userId: string): Promise<SigningKey> {
+  private key(userId: string): Promise<{ key: SigningKey; address: string }> {
     if (!/^\d{1,20}$/.test(userId))
       return Promise.reject(new Error('a delegate key is per Telegram user id'));
     let key = this.keys.get(userId);
@@ -42,7 +43,8 @@ export class KmsDelegateKeys implements DelegateKeys {
         )
         .then((out) => {
           if (!out.Mac) throw new Error('KMS GenerateMac returned no MAC');
-          return new SigningKey(delegateKeyFromMac(out.Mac));
+          const signing = new SigningKey(delegateKeyFromMac(out.Mac));
+          return { key: signing, address: computeAddress(signing.publicKey).toLowerCase() };
         });
       key.catch(() => this.keys.delete(userId));
       this.keys.set(userId, key);
@@ -51,12 +53,12 @@ export class KmsDelegateKeys implements DelegateKeys {
   }
 
   async addressOf(userId: string): Promise<string> {
-    return computeAddress((await this.key(userId)).publicKey).toLowerCase();
+    return (await this.key(userId)).address;
   }
 
   async signDigest(userId: string, digest: string): Promise<{ address: string; signature: string }> {
-    const key = await this.key(userId);
-    // 65 bytes r||s||v with v in {27, 28} (V2.md §3).
-    return { address: computeAddress(key.publicKey).toLowerCase(), signature: key.sign(digest).serialized };
+    const { key, address } = await this.key(userId);
+    // 65 bytes r||s||v with v in {27, 28} (docs/avantis.md v2 §3).
+    return { address, signature: key.sign(digest).serialized };
   }
 }

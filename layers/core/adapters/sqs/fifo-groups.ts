@@ -4,6 +4,9 @@
 // on and the group's order holds on redelivery. Returns SQS `batchItemFailures`.
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 
+/** A record's message group; a record without one (never on a FIFO queue) is a group of its own. */
+export const groupOf = (record: SQSRecord): string => record.attributes.MessageGroupId ?? record.messageId;
+
 export async function processFifoGroups(
   records: readonly SQSRecord[],
   handle: (record: SQSRecord) => Promise<void>,
@@ -11,7 +14,7 @@ export async function processFifoGroups(
 ): Promise<SQSBatchResponse> {
   const groups = new Map<string, SQSRecord[]>();
   for (const r of records) {
-    const g = r.attributes.MessageGroupId ?? r.messageId;
+    const g = groupOf(r);
     groups.set(g, [...(groups.get(g) ?? []), r]);
   }
   const failed: string[] = [];

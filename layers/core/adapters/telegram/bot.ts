@@ -6,6 +6,7 @@ import { cut } from '../../domain/format.js';
 import { ADMIN_COMMANDS, COMMANDS, escapeHtml, helpMessage, welcomeMessage } from '../../domain/messages.js';
 import { userFromTelegram } from '../../domain/users.js';
 import { logger } from '../../observability.js';
+import { lazy } from '../../runtime/lazy.js';
 import { handleAdminButton, registerAdminCommands } from './admin-commands.js';
 import { registerDigestCommand } from './digest-command.js';
 import { registerBacktest } from './commands/backtest.js';
@@ -75,13 +76,15 @@ export function createBot(options: BotOptions, deps: BotDeps): Telegraf {
 
   const privateChat = new Composer<Context>();
 
-  // Once per bot instance (a container): the "/" menu. Never fails an update.
-  let menu: Promise<void> | undefined;
-  const ensureMenu = () =>
-    (menu ??= registerCommandMenu(bot.telegram, deps.admins).catch((err: unknown) => {
+  // Once per bot instance (a container): the "/" menu. Never fails an update; a failure is logged
+  // once per attempt and the next update tries again.
+  const menu = lazy(() =>
+    registerCommandMenu(bot.telegram, deps.admins).catch((err: unknown) => {
       logger.warn('command menu not registered', { reason: 'SET_MY_COMMANDS_FAILED', error: err as Error });
-      menu = undefined;
-    }));
+      throw err;
+    }),
+  );
+  const ensureMenu = () => menu().catch(() => undefined);
 
   privateChat.use(async (_ctx, next) => {
     if (!normalizeCommand(_ctx)) {

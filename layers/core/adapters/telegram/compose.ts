@@ -1,7 +1,7 @@
 // Wires the bot's ports to AWS and the chain from config (the webhook handler's composition root).
 import type { Config } from '../../config.js';
 import { renderPng } from '../charts/png.js';
-import { connectChain, type ChainConnection } from '../chain/connect.js';
+import { connectChain } from '../chain/connect.js';
 import { RpcPool } from '../chain/rpc-pool.js';
 import { WalletInspector } from '../chain/wallet-inspector.js';
 import { DelegateAddressClient } from '../lambda/delegate-address.js';
@@ -22,6 +22,7 @@ import { SsmExecutionSwitch } from '../ssm/execution-switch.js';
 import { adminResponseSchema } from '../../admin/requests.js';
 import { invokeFunction } from '../lambda/invoke.js';
 import { DynamoDigestPreference } from '../dynamo/digest-preference.js';
+import { lazy } from '../../runtime/lazy.js';
 import type { BotDeps, WalletLinking } from './deps.js';
 
 /** How long the bot trusts a read of the mode; admins' /status always reads fresh. */
@@ -37,14 +38,7 @@ export function botDeps(cfg: Config): BotDeps {
   const state = new DynamoIndexerState(db, cfg.tables.state);
 
   // The chain is optional for the bot: wallets and the head show as unavailable without it.
-  let chain: Promise<ChainConnection> | undefined;
-  const connected = () => {
-    chain ??= connectChain(cfg).catch((err: unknown) => {
-      chain = undefined;
-      throw err;
-    });
-    return chain;
-  };
+  const connected = lazy(() => connectChain(cfg));
   const withTimeout = <T>(p: Promise<T>) =>
     Promise.race([
       p,

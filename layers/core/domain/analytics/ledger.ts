@@ -213,7 +213,7 @@ export function applyToLedger(ledger: Ledger, fill: TradeEventRecord): LedgerEff
       return undefined;
     }
     case 'MarketOpenCanceled': {
-      // v1 kept the opening fee of a cancelled open (FACTS 7.5); v2 sources are silent [I]: whatever
+      // v1 kept the opening fee of a cancelled open (docs/avantis.md v1 §7.5); v2 sources are silent [I]: whatever
       // fee event the cancel carries (or its registration did) is lost money.
       const fee = takeFee(ledger, e.txHash);
       if (fee > 0n) return feeLoss(e.pairIndex, fee, fill.timestamp);

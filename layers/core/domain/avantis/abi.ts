@@ -110,7 +110,7 @@ function marginUpdateType(v: ArgValue | undefined): 'DEPOSIT' | 'WITHDRAW' {
   return t;
 }
 
-/** The Trade struct; `positionSizeUSDC` is read past on purpose (FACTS trap 1: it is 0 or a timestamp, never a size). */
+/** The Trade struct; `positionSizeUSDC` is read past on purpose (docs/avantis.md v1 §3 trap 1: it is 0 or a timestamp, never a size). */
 function trade(v: ArgValue | undefined): TradeStruct {
   const t = tuple(v);
   return {
@@ -141,17 +141,17 @@ const V2_GUESS =
   'INFERRED from the SDK v2 migration doc field list (2026-08); order and types unverified [I]';
 
 const V2_DOC =
-  'V2.md section 7 inferred v2 signature (v1 canonical + appended fields; topic0 listed there) [I]; the local v2 contracts emit exactly this';
+  'docs/avantis.md v2 §7 inferred v2 signature (v1 canonical + appended fields; topic0 listed there) [I]; the local v2 contracts emit exactly this';
 const V2_LOCAL =
   'docs/local-avantis.md v2 event table [local]: our own layout, no public source states the real one';
 
-const TRADE_FIELD: FieldTarget = 'trade (t.positionSizeUSDC dropped: FACTS trap 1)';
+const TRADE_FIELD: FieldTarget = 'trade (t.positionSizeUSDC dropped: docs/avantis.md v1 §3 trap 1)';
 const DROP_TS: FieldTarget = { dropped: 'event timestamp; the block carries the time' };
 const DROP_COIN: FieldTarget = {
   dropped: 'v2 coinExposure: no TradeEvent field while the layout is inferred',
 };
 
-// -- MarketExecuted: a market open (open = true) or a (partial) close. FACTS trap 3 for opens.
+// -- MarketExecuted: a market open (open = true) or a (partial) close. docs/avantis.md v1 §3 trap 3 for opens.
 const marketExecutedFields = {
   orderId: 'orderId',
   t: TRADE_FIELD,
@@ -178,7 +178,7 @@ function marketExecuted(a: Args, hasIsPnl = false): FieldsOf<'MarketExecuted'> {
 }
 const ME_HEAD = `uint256 orderId, ${TRADE} t, bool open, uint256 price, uint256 positionSizeUSDC, int256 percentProfit, uint256 usdcSentToTrader`;
 
-// -- LimitExecuted: a limit open (orderType 3 = OPEN, FACTS trap 2) or a TP / SL / LIQ close.
+// -- LimitExecuted: a limit open (orderType 3 = OPEN, docs/avantis.md v1 §3 trap 2) or a TP / SL / LIQ close.
 const limitExecutedFields = {
   orderId: 'orderId',
   limitIndex: 'limitIndex',
@@ -186,7 +186,7 @@ const limitExecutedFields = {
   orderType: 'orderType (0 TP, 1 SL, 2 LIQ, 3 OPEN)',
   price: 'price',
   positionSizeUSDC: 'positionSizeUsdc',
-  percentProfit: 'percentProfit (on OPEN: the trigger price, FACTS trap 2)',
+  percentProfit: 'percentProfit (on OPEN: the trigger price, docs/avantis.md v1 §3 trap 2)',
   usdcSentToTrader: 'usdcSentToTrader',
 } as const;
 function limitExecuted(a: Args, hasIsPnl = false): FieldsOf<'LimitExecuted'> {
@@ -333,7 +333,7 @@ export const VARIANTS: readonly EventVariant[] = [
     contract: 'TradingCallbacks',
     signature:
       'event SlUpdated(uint256 orderId, address indexed trader, uint256 pairIndex, uint256 index, uint256 newSl, uint256 timestamp)',
-    source: `${SOL_2024}; the asynchronous SL update with timestamp. Same topic0 as the v2 callbacks SlUpdated (V2.md section 7 trap): v1 era only`,
+    source: `${SOL_2024}; the asynchronous SL update with timestamp. Same topic0 as the v2 callbacks SlUpdated (docs/avantis.md v2 §7 trap): v1 era only`,
     era: 'v1',
     fields: { orderId: 'orderId', ...slotFields, newSl: 'newSl', timestamp: DROP_TS },
     map: (a) => ({ kind: 'SlUpdated', ...slot(a), newSl: big(a.newSl), orderId: big(a.orderId) }),
@@ -850,7 +850,7 @@ export const VARIANTS: readonly EventVariant[] = [
     contract: 'TradingCallbacks',
     signature:
       'event SpreadCharged(address indexed trader, uint256 pairIndex, uint256 index, bool open, uint256 price, uint256 spreadP, uint256 spreadUsdc)',
-    source: `${V2_LOCAL}; V2.md section 7 names the family only`,
+    source: `${V2_LOCAL}; docs/avantis.md v2 §7 names the family only`,
     fields: {
       ...slotFields,
       open: 'open',
@@ -874,7 +874,7 @@ export const VARIANTS: readonly EventVariant[] = [
     signature:
       'event IncreasePositionRequested(address indexed trader, uint256 pairIndex, uint256 index, uint256 orderId, bool isBuy, ' +
       'bool isPnl, uint256 addedCollateral, uint256 leverage, uint256 coinExposure, bool isCoinExposureFixed)',
-    source: `${V2_LOCAL}; V2.md section 7 names the family only`,
+    source: `${V2_LOCAL}; docs/avantis.md v2 §7 names the family only`,
     fields: {
       ...slotFields,
       orderId: 'orderId',
@@ -902,7 +902,7 @@ export const VARIANTS: readonly EventVariant[] = [
     signature:
       `event PositionSizeIncreased(uint256 orderId, ${TRADE} t, bool isPnl, uint256 price, uint256 addedCollateral, ` +
       'uint256 addedLeverage, uint256 openingFee, uint256 coinExposureAdded, bool isCoinExposureFixed)',
-    source: `${V2_LOCAL}; V2.md section 7 names the family only; t is the blended position`,
+    source: `${V2_LOCAL}; docs/avantis.md v2 §7 names the family only; t is the blended position`,
     fields: {
       orderId: 'orderId',
       t: TRADE_FIELD,
@@ -971,7 +971,7 @@ const known = (name: string, params: string, why: string, inferred?: true): Know
 
 /**
  * Known events of the watched addresses that carry nothing positions, PnL or signals need, with why.
- * Layouts are the canonical ones of shared/avantis/abi/topics.json (ethers derives the topic0), the
+ * Layouts are the canonical ones of topics.json (docs/avantis.md "Data files"; ethers derives the topic0), the
  * EIP-1967 proxy events, and the local TradingRouter's delegate events [local].
  */
 export const KNOWN_UNWATCHED: readonly KnownEvent[] = [
@@ -1015,7 +1015,7 @@ export const KNOWN_UNWATCHED: readonly KnownEvent[] = [
   known(
     'SlUpdateInitiated',
     'address indexed trader, uint256 pairIndex, uint256 index, uint256 orderId, uint256 newSl, uint256 timestamp, uint256 tradeOpenTimestamp',
-    'v2 request only (V2.md section 7: +tradeOpenTimestamp)',
+    'v2 request only (docs/avantis.md v2 §7: +tradeOpenTimestamp)',
     true,
   ),
   known(
@@ -1131,7 +1131,7 @@ export function candidateLayouts(): ReadonlyMap<string, readonly CandidateLayout
         add(`${name}(${[types, ...tail].filter(Boolean).join(',')})`, `${from} + (${tail.join(',')})`);
     }
   }
-  for (const g of NEW_FAMILY_GUESSES) add(g, 'a V2.md section 7 new family, guessed types [I]');
+  for (const g of NEW_FAMILY_GUESSES) add(g, 'a docs/avantis.md v2 §7 new family, guessed types [I]');
   candidates = out;
   return out;
 }

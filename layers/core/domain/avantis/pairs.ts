@@ -1,6 +1,6 @@
 // The Avantis pair catalog: pairIndex -> name, group, listing, leverage bounds (plain and for
 // zero-fee PnL orders), minimum position, fees, spread, max gain and SL, funding, market hours. Generated
-// from ../shared/avantis/pair-limits.json (the v2 data API `GET /v2/trading` snapshot in the SDK tests,
+// from the data API snapshot of docs/avantis.md "Data files" (../shared/avantis/pair-limits.json: the v2 data API `GET /v2/trading` snapshot in the SDK tests,
 // Avantis-Labs/avantis_trader_sdk tests/vectors/trading_snapshot.json @ fc8ae8aa3754d0bad47e90ae1a4c2b47c9fec6cc) and tested against it; regenerate rather than edit a row.
 // Indexes are Avantis' own (0 = ETH, 1 = BTC; docs/avantis.md v2 §3: never hard-code them elsewhere). Unlisted
 // pairs are refused for copies (`isListed`). Percentages are kept as percent x 1e10 (0.045% -> 450_000_000n),

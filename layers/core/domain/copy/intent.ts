@@ -2,7 +2,7 @@
 // exactly one terminal state. States CREATED → ACCEPTED (trackingId) → INITIATED (orderId, tx) →
 // EXECUTED | CANCELED | FAILED, each with a reason code; SIMULATED is the DRY copy that is never
 // signed. Pure: which transitions are allowed, and what one batched-market event means for an
-// intent (V2.md §4, docs/local-avantis.md "The batched-market service").
+// intent (docs/avantis.md v2 §4, docs/local-avantis.md "The batched-market service").
 import type { IntentKind as Eip712Kind } from '../avantis/intents.js';
 
 export type IntentState =
@@ -88,7 +88,7 @@ export type ServiceEvent =
       readonly type: 'MarketOrderExecuted' | 'PositionSizeIncreased';
       readonly orderId: string;
       readonly price: string;
-      /** The collateral filled (opens) or closed (closes), USDC 1e6 (V2.md §7: treat as collateral [I]). */
+      /** The collateral filled (opens) or closed (closes), USDC 1e6 (docs/avantis.md v2 §7: treat as collateral [I]). */
       readonly positionSizeUSDC: string;
       readonly usdcSentToTrader: string;
       readonly transactionHash: string;

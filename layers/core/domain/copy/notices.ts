@@ -22,7 +22,7 @@ const side = (i: NoticeIntent) => `${i.buy ? 'LONG' : 'SHORT'} ${escapeHtml(pair
 
 /**
  * A filled copy. On a close, the user's result of that close: USDC back − collateral closed (net of
- * the close fee, spread, rollover and funding, V2.md §8). A close the reconciler found filled from
+ * the close fee, spread, rollover and funding, docs/avantis.md v2 §8). A close the reconciler found filled from
  * the wallet's positions (`RECONCILED_FILLED`, no amount back in its fill) says it is not known.
  */
 export function filledText(i: NoticeIntent, fill: FillFacts, reason?: IntentReason): string {
@@ -48,7 +48,7 @@ export function filledText(i: NoticeIntent, fill: FillFacts, reason?: IntentReas
 
 /**
  * A cancelled order. On a cancelled open Avantis keeps the opening fee and refunds the rest (v1
- * behaviour; V2.md §4 says v2 sources are silent [I]): the fee shown is that estimate.
+ * behaviour; docs/avantis.md v2 §4 says v2 sources are silent [I]): the fee shown is that estimate.
  */
 export function canceledText(i: NoticeIntent, reason: IntentReason, openFeeUsdc: bigint | undefined): string {
   const why =

@@ -12,13 +12,13 @@ import {
 } from '../avantis/intents.js';
 import type { CopyStopLoss } from '../follows.js';
 
-/** Prices, leverage and slippage are 1e10 on Avantis (V2.md §3). */
+/** Prices, leverage and slippage are 1e10 on Avantis (docs/avantis.md v2 §3). */
 export const PRECISION = 10_000_000_000n;
 
-/** Default slippage of a copy: 1% (× 1e10), V2.md §3 `_slippageP`. */
+/** Default slippage of a copy: 1% (× 1e10), docs/avantis.md v2 §3 `_slippageP`. */
 export const DEFAULT_SLIPPAGE_P = 10_000_000_000n;
 
-/** How long a signed intent stays valid, ms: the SDK's default (V2.md §3, `intentDeadlineMs`). */
+/** How long a signed intent stays valid, ms: the SDK's default (docs/avantis.md v2 §3, `intentDeadlineMs`). */
 export const INTENT_DEADLINE_MS = 120_000n;
 
 /**
@@ -76,7 +76,7 @@ export interface OpenInput {
   /** The follower's own stop-loss price (1e10; 0/absent = none): the SL is the tighter of the two. */
   readonly ownStopLoss?: bigint;
   readonly slippageP: bigint;
-  /** Upside (PnL) pairs open with `_type` 3 and batched orderType 6 (V2.md §3); every other pair 0/0. */
+  /** Upside (PnL) pairs open with `_type` 3 and batched orderType 6 (docs/avantis.md v2 §3); every other pair 0/0. */
   readonly pnl: boolean;
   readonly deadlineMs: bigint;
   readonly nonce: bigint;
@@ -96,7 +96,7 @@ export function openTradeReq(i: OpenInput): BuiltIntent<OpenTradeReq> {
         pairIndex: BigInt(i.pairIndex),
         index: 0n,
         initialPosToken: 0n,
-        // V2.md §3: on an open the collateral goes in positionSizeUSDC (1e6).
+        // docs/avantis.md v2 §3: on an open the collateral goes in positionSizeUSDC (1e6).
         positionSizeUSDC: i.collateralUsdc,
         openPrice: i.referencePrice,
         buy: i.buy,
@@ -144,7 +144,7 @@ export interface CloseInput {
   readonly wallet: string;
   readonly position: OwnPosition;
   readonly fraction: { readonly closed: bigint; readonly of: bigint };
-  /** 1e10: the current price (CloseTradeReq has no slippage field; V2.md Gaps). */
+  /** 1e10: the current price (CloseTradeReq has no slippage field; docs/avantis.md v2 Gaps). */
   readonly wantedPrice: bigint;
   readonly pnl: boolean;
   readonly deadlineMs: bigint;
@@ -210,7 +210,7 @@ export function scaledAdd(
   return (traderAdded * copy.collateral) / traderBefore;
 }
 
-/** A nonce from 32 random bytes (V2.md §3: any unused 256-bit value; the SDK draws randbits(256)). */
+/** A nonce from 32 random bytes (docs/avantis.md v2 §3: any unused 256-bit value; the SDK draws randbits(256)). */
 export function nonceFromBytes(bytes: Uint8Array): bigint {
   let n = 0n;
   for (const b of bytes) n = (n << 8n) | BigInt(b);

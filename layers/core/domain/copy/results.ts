@@ -1,15 +1,15 @@
 // A follower's own copy results, from their intents alone (plus the trader's fills for the
 // comparison): per followed trader and in total, copies made, realized PnL of the copies' closes
-// (usdcSentToTrader − collateral closed: net of the close fee, spread, rollover and funding, V2.md
-// §8), opening fees, unrealized PnL of the copies still open at a price map, win rate, and the
+// (usdcSentToTrader − collateral closed: net of the close fee, spread, rollover and funding,
+// docs/avantis.md v2 §8), opening fees, unrealized PnL of the copies still open at a price map, win rate, and the
 // trader's own realized PnL on exactly the closes that were copied. Pure, bigint money (USDC 1e6,
 // prices and leverage 1e10). Also the one-line outcome of a single copy for the /copies history.
 import { pairCatalog } from '../avantis/pairs.js';
 import { executionOf, isFill, type TradeEventRecord } from '../fills.js';
 import type { CopyIntent } from '../../ports/copy.js';
+import { feeAtRate } from './fees.js';
 
 const PRECISION = 10_000_000_000n;
-const HUNDRED = 100n * PRECISION;
 
 /** The trader's side of the same trades: their closes that a copy followed. */
 export interface TraderSide {
@@ -116,13 +116,14 @@ function leverageOf(i: CopyIntent): bigint {
   return i.order.kind === 'OPEN' || i.order.kind === 'INCREASE' ? BigInt(i.order.leverage) : 0n;
 }
 
-/** The estimated opening fee Avantis keeps when it cancels an open (notices.ts says the same). */
+/** The estimated opening fee Avantis keeps when it cancels an open, at the pair's base rate (the
+ *  copier's cancel notice says the same when it cannot read the refund). */
 export function keptFeeOf(i: CopyIntent): bigint {
   if (i.kind === 'CLOSE' || i.state !== 'CANCELED') return 0n;
   const asked = askedCollateral(i);
   const pair = pairCatalog.get(i.signed?.pairIndex ?? i.order.pairIndex);
   if (asked === undefined || !pair) return 0n;
-  return (((asked * leverageOf(i)) / PRECISION) * pair.openFeeP) / HUNDRED;
+  return feeAtRate(asked, leverageOf(i), pair.openFeeP);
 }
 
 /** Realized PnL of one filled close, or undefined when the amount sent back is not known. */

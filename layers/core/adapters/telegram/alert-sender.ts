@@ -1,0 +1,41 @@
+// The alerter's Telegram side: each alert sent once per job id (Powertools Idempotency, one day),
+// with the messenger of the current bot token (rebuilt only when the token is rotated, so its
+// pacing state survives), and Telegram's failures read for the delivery use case
+// (copy/alert-delivery.ts, whose AlertDeliveryDeps this fills).
+import type { Context } from 'aws-lambda';
+import type { Config } from '../../config.js';
+import type { AlertJob } from '../../ports/copy.js';
+import { rebuildOnChange } from '../../runtime/lazy.js';
+import { onceOrReplay } from '../dynamo/once-replay.js';
+import { loadBotSecret } from '../secrets/bot-secret.js';
+import { ChatBlockedError, RetryLaterError, TelegramMessenger } from './messenger.js';
+
+export function alertSender(
+  cfg: Pick<Config, 'botSecretId' | 'telegramApiRoot' | 'allowPaidBroadcast' | 'tables'>,
+) {
+  const messengerFor = rebuildOnChange(
+    (token: string) => new TelegramMessenger(token, cfg.telegramApiRoot, cfg.allowPaidBroadcast),
+  );
+  const sendOnce = onceOrReplay(
+    async (job: AlertJob) => {
+      const { botToken } = await loadBotSecret(cfg.botSecretId);
+      await messengerFor(botToken).send(job.chatId, job.html);
+      return { sentAt: Date.now() };
+    },
+    { tableName: cfg.tables.dedupe, keyPrefix: 'alert', keyPath: 'id', expiresAfterSeconds: 86_400 },
+  );
+  return {
+    /** Sends the job's message unless an earlier delivery of the same id did (`replayed`). */
+    send: async (job: AlertJob) => {
+      const { value, replayed } = await sendOnce.run(job);
+      // A replay's stored result is not read: only a send made now has a time worth measuring.
+      return replayed ? { replayed: true as const } : { replayed: false as const, sentAt: value.sentAt };
+    },
+    /** Telegram's retry_after (seconds) when the failure was a 429, else undefined. */
+    retryAfterOf: (error: unknown) =>
+      error instanceof RetryLaterError ? error.retryAfterSeconds : undefined,
+    /** Whether the failure says the user blocked the bot (403). */
+    isBlocked: (error: unknown) => error instanceof ChatBlockedError,
+    registerContext: (context: Context) => sendOnce.registerContext(context),
+  };
+}
