@@ -1,29 +1,16 @@
 // The copy benchmark in a process of its own (the handlers read their config once per process, as
 // in Lambda): a LIVE stack on Avantis v2 with 1 s blocks, N = 100 then 1,000 AUTO followers, then 1,000
 // followers with alerts only. Prints one JSON line. `npx tsx test/bench/copy-live.ts [N ...]` runs other sizes.
-import { FUNCTIONS } from '#core/resources.js';
-import { startLocalStack } from '../../local/stack.js';
+import { startLiveStack } from '../support/live-stack.js';
 import { copyBench } from './copy.bench.js';
 
 const sizes = process.argv
   .slice(2)
   .map(Number)
   .filter((n) => n > 0);
-const {
-  digest: _d,
-  leaderboard: _l,
-  admin: _a,
-  ...functions
-} = FUNCTIONS as Record<string, (typeof FUNCTIONS)[keyof typeof FUNCTIONS]>;
-const live = await startLocalStack({
-  blockTimeSeconds: 1,
-  upgrade: 'start',
-  functions,
-  env: {
-    POWERTOOLS_LOG_LEVEL: process.env.ALFA_BENCH_LOGS === '1' ? 'INFO' : 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    COPY_EXECUTION_MODE: 'LIVE',
-  },
+const live = await startLiveStack({
+  without: ['digest', 'leaderboard', 'admin'],
+  logs: process.env.ALFA_BENCH_LOGS === '1',
   log: (line) => process.stderr.write(`[stack] ${line}\n`),
 });
 try {

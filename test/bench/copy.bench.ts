@@ -89,7 +89,8 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
   const openAlerts = () =>
     stack.botApi
       .calls({ method: 'sendMessage' })
-      .filter((c) => ids.has(String(c.params.chat_id)) && String(c.params.text).includes('opened'));
+      // The trade's alert (alerts.ts: "🟢 <trader> opened …"), not the copy's own "✅ Copy filled: opened".
+      .filter((c) => ids.has(String(c.params.chat_id)) && String(c.params.text).startsWith('🟢'));
   const deadline = Date.now() + Number(process.env.ALFA_COPY_BENCH_WAIT_MS ?? 240_000);
   let intents: CopyIntent[] = [];
   for (;;) {

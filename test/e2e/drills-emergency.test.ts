@@ -4,11 +4,11 @@
 // deploy ceiling, so this file starts a stack of its own (as live-copy.test.ts does): the shared
 // stack's other test files never see the stop, nor a LIVE they did not ask for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '#core/resources.js';
 import { runAvantis } from '../../local/drills/avantis.js';
 import { runEmergency } from '../../local/drills/emergency.js';
 import { DrillResultSchema } from '../../local/drills/result.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
+import { startLiveStack } from '../support/live-stack.js';
 
 const logs = process.env.ALFA_TEST_LOGS === '1';
 let stack: LocalStack;
@@ -16,22 +16,10 @@ let startMs = 0;
 
 beforeAll(async () => {
   const t0 = performance.now();
-  // Digest and leaderboard play no part in a copy and only cost start-up time.
-  const {
-    digest: _digest,
-    leaderboard: _leaderboard,
-    ...functions
-  } = FUNCTIONS as Record<string, (typeof FUNCTIONS)[keyof typeof FUNCTIONS]>;
-  stack = await startLocalStack({
-    blockTimeSeconds: 1,
-    upgrade: 'start',
-    functions,
-    env: {
-      COPY_EXECUTION_MODE: 'LIVE',
-      POWERTOOLS_LOG_LEVEL: logs ? 'INFO' : 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      ALFA_LOCAL_MAX_POLLERS: '10',
-    },
+  stack = await startLiveStack({
+    without: ['digest', 'leaderboard'],
+    logs,
+    env: { ALFA_LOCAL_MAX_POLLERS: '10' },
     log: (line) => (logs ? process.stderr.write(`${line}\n`) : undefined),
   });
   startMs = Math.round(performance.now() - t0);

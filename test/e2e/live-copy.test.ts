@@ -19,9 +19,9 @@ import { KmsDelegateKeys } from '#core/adapters/kms/delegate-keys.js';
 import { encodeIntent, intentDigest, tradingDomain } from '#core/domain/avantis/intents.js';
 import { openTradeReq } from '#core/domain/copy/orders.js';
 import type { CopyIntent, CopyJob } from '#core/ports/copy.js';
-import { FUNCTIONS } from '#core/resources.js';
 import type { AvantisInfo } from '../../local/avantis/local-service.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
+import { startLiveStack } from '../support/live-stack.js';
 import { ChatDriver } from '../support/chat-driver.js';
 import { uniqueId } from '../support/stack-clients.js';
 import { sentTo, waitForText } from '../support/wait.js';
@@ -107,22 +107,10 @@ const ethPrice = () => price(avantis, 0);
 const texts = async (id: number) => (await sentTo(stack.info, id)).map((c) => String(c.params.text ?? ''));
 
 beforeAll(async () => {
-  const {
-    digest: _digest,
-    leaderboard: _leaderboard,
-    admin: _admin,
-    ...functions
-  } = FUNCTIONS as Record<string, (typeof FUNCTIONS)[keyof typeof FUNCTIONS]>;
-  stack = await startLocalStack({
-    blockTimeSeconds: 1,
-    upgrade: 'start',
-    functions,
-    env: {
-      COPY_EXECUTION_MODE: 'LIVE',
-      POWERTOOLS_LOG_LEVEL: logs ? 'INFO' : 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      ALFA_LOCAL_MAX_POLLERS: '10',
-    },
+  stack = await startLiveStack({
+    without: ['digest', 'leaderboard', 'admin'],
+    logs,
+    env: { ALFA_LOCAL_MAX_POLLERS: '10' },
     log: (line) => (logs ? process.stderr.write(`${line}\n`) : undefined),
   });
   if (!stack.info.avantis) throw new Error('the local stack has no Avantis v2 service');
