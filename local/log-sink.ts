@@ -2,10 +2,11 @@
 // Powertools logger, so its lines would carry whichever function set the logger's context last;
 // this sink rewrites each JSON line's `function_name` and `service` from the invocation that really
 // wrote it (the runner's async context), appends the full JSON to .local/logs/<function>.log (and
-// all.log; EMF metrics to metrics.log), and on a terminal prints one short line per event instead:
+// all.log; EMF metrics, their `service` dimension fixed the same way, to metrics.log), and on a terminal prints one short line per event instead:
 // time, function, level, message, reason code and a few key fields.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { fixService } from './alarms/emf.js';
 import { currentInvocation } from './runner.js';
 
 export interface LogSinkOptions {
@@ -86,7 +87,11 @@ export function routeLine(
   } catch {
     return { show: line, files: [] };
   }
-  if ('_aws' in event) return { files: [{ name: 'metrics', json: line }] };
+  // EMF: the `service` dimension too is the function that really emitted it (local/alarms/emf.ts).
+  if ('_aws' in event)
+    return {
+      files: [{ name: 'metrics', json: JSON.stringify(fixService(event, invocation?.functionName)) }],
+    };
   if (!('level' in event) || !('message' in event)) return { show: line, files: [] };
   if (invocation) {
     event.function_name = invocation.functionName;

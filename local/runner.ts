@@ -37,11 +37,16 @@ export interface RunnerOptions {
   readonly urlPort: (functionName: string) => number;
   readonly log: (line: string) => void;
   /** How handlers are loaded; tests may pass in-memory ones. */
-  readonly load?: (entry: string) => Promise<LambdaHandler>;
+  /** `container` (1, 2 …) asks for another instance of the module, with state of its own. */
+  readonly load?: (entry: string, container?: number) => Promise<LambdaHandler>;
   /** Port of the Lambda Invoke API stand-in for `invoke` functions; 0 picks a free one. */
   readonly invokePort?: number;
   /** The physical name a caller invokes a function by (e.g. alfa-local-admin); the catalog name otherwise. */
   readonly physicalName?: (functionName: string) => string;
+  /** Told of each finished invocation, by physical name (the local CloudWatch's AWS/Lambda metrics). */
+  readonly onInvocation?: (record: { functionName: string; durationMs: number; error: boolean }) => void;
+  /** Told of each Function URL answer's status (Url5xxCount), by physical name. */
+  readonly onUrlAnswer?: (functionName: string, status: number) => void;
 }
 
 /** What runs now: the function and request of the invocation whose async context this is. */
@@ -66,8 +71,10 @@ export interface Runner {
   stop(): Promise<void>;
 }
 
-async function importHandler(root: string, entry: string): Promise<LambdaHandler> {
-  const mod = (await import(pathToFileURL(path.join(root, entry)).href)) as { handler?: unknown };
+async function importHandler(root: string, entry: string, container?: number): Promise<LambdaHandler> {
+  // Another URL is another module instance: its module-level state is that container's own.
+  const url = pathToFileURL(path.join(root, entry)).href + (container ? `?container=${container}` : '');
+  const mod = (await import(url)) as { handler?: unknown };
   if (typeof mod.handler !== 'function') throw new Error(`${entry} does not export a handler function`);
   return mod.handler as LambdaHandler;
 }
@@ -123,7 +130,8 @@ class Demand {
 const MAX_LOCAL_POLLERS = Number(process.env.ALFA_LOCAL_MAX_POLLERS ?? 100);
 
 export async function startRunner(options: RunnerOptions): Promise<Runner> {
-  const load = options.load ?? ((entry: string) => importHandler(options.root, entry));
+  const load =
+    options.load ?? ((entry: string, container?: number) => importHandler(options.root, entry, container));
   const servers: http.Server[] = [];
   const timers: NodeJS.Timeout[] = [];
   const pollers: Promise<void>[] = [];
@@ -144,13 +152,22 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     return p;
   };
 
-  // Every handler loads before any trigger starts, so a missing one fails start-up with nothing running.
-  const loaded = new Map<string, LambdaHandler>();
-  for (const [name, def] of Object.entries(options.functions)) loaded.set(name, await load(def.entry));
+  // Every handler loads before any trigger starts, so a missing one fails start-up with nothing
+  // running. A function whose module state must be per container (FunctionDef.perContainerState)
+  // gets one instance per poller; the others share one, as warm containers of one process would.
+  const loaded = new Map<string, LambdaHandler[]>();
+  const pollersOf = (def: FunctionDef): number =>
+    def.trigger.kind === 'queue' ? Math.min(def.trigger.maxConcurrency ?? 1, MAX_LOCAL_POLLERS) : 1;
+  for (const [name, def] of Object.entries(options.functions)) {
+    const instances = [await load(def.entry)];
+    if (def.perContainerState)
+      for (let n = 1; n < pollersOf(def); n++) instances.push(await load(def.entry, n));
+    loaded.set(name, instances);
+  }
 
   for (const [name, def] of Object.entries(options.functions)) {
-    const handler = loaded.get(name) as LambdaHandler;
-    const invoke = (event: unknown) => {
+    const instances = loaded.get(name) as LambdaHandler[];
+    const invokerFor = (handler: LambdaHandler) => (event: unknown) => {
       const local = lambdaContext(physical(name), def.timeoutSeconds);
       running.add(local);
       const store = {
@@ -158,10 +175,31 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
         requestId: local.context.awsRequestId,
         functionArn: local.context.invokedFunctionArn,
       };
+      const t0 = performance.now();
+      const settled = (error: boolean) =>
+        options.onInvocation?.({
+          functionName: physical(name),
+          durationMs: performance.now() - t0,
+          error,
+        });
       return track(
-        invocations.run(store, () => handler(event, local.context)).finally(() => running.delete(local)),
+        invocations
+          // async: a handler that throws before its first await is a failed invocation too.
+          .run(store, async () => handler(event, local.context))
+          .then(
+            (result) => {
+              settled(false);
+              return result;
+            },
+            (err: unknown) => {
+              settled(true);
+              throw err;
+            },
+          )
+          .finally(() => running.delete(local)),
       );
     };
+    const invoke = invokerFor(instances[0] as LambdaHandler);
     direct.set(name, invoke);
     const trigger = def.trigger;
 
@@ -177,8 +215,10 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
               sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
             });
             const result = functionUrlResult(await invoke(event));
+            options.onUrlAnswer?.(physical(name), result.statusCode);
             res.writeHead(result.statusCode, result.headers).end(result.body);
           } catch (err) {
+            options.onUrlAnswer?.(physical(name), 502);
             // What Lambda does when a handler throws behind a Function URL.
             options.log(`${name}: handler threw: ${(err as Error).stack ?? String(err)}`);
             res
@@ -218,11 +258,13 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     } else if (trigger.kind === 'queue') {
       // Lambda scales a FIFO queue's consumers with its message groups, up to the mapping's
       // maximum concurrency: one poller per allowed container (capped here: one shared machine).
-      const concurrency = Math.min(trigger.maxConcurrency ?? 1, MAX_LOCAL_POLLERS);
       const demand = new Demand(abort.signal);
       demanded.set(options.queueUrls[trigger.queue], demand);
-      for (let n = 0; n < concurrency; n++)
-        pollers.push(pollQueue(name, trigger.queue, trigger.batchSize, invoke, n === 0 ? undefined : demand));
+      for (let n = 0; n < pollersOf(def); n++) {
+        const own = n > 0 ? instances[n] : undefined;
+        const run = own ? invokerFor(own) : invoke;
+        pollers.push(pollQueue(name, trigger.queue, trigger.batchSize, run, n === 0 ? undefined : demand));
+      }
     }
   }
 

@@ -61,7 +61,43 @@ const ERC20 = new Interface([
   'function mint(address,uint256)',
   'function approve(address,uint256) returns (bool)',
 ]);
-const ROUTER = new Interface(['function setDelegate(address,uint256)']);
+const ROUTER = new Interface(['function setDelegate(address,uint256)', 'error NotLive()']);
+/** How long seeding waits for the local chain's v2 upgrade (planned about a minute after start). */
+const UPGRADE_WAIT_MS = 180_000;
+
+/**
+ * Waits until the TradingRouter takes a setDelegate: before the local v2 upgrade it is a
+ * NotLiveRouter that reverts NotLive(), and a drill started right after `npm start` would see its
+ * AUTO wallets' setup revert.
+ */
+async function waitForV2(
+  chain: ReturnType<typeof localProvider>,
+  router: string,
+  expiry: number,
+  log?: (line: string) => void,
+): Promise<void> {
+  const deadline = Date.now() + UPGRADE_WAIT_MS;
+  const probe = Wallet.createRandom().address;
+  const data = ROUTER.encodeFunctionData('setDelegate', [Wallet.createRandom().address, expiry]);
+  let told = false;
+  for (;;) {
+    const notLive = await chain.call({ from: probe, to: router, data }).then(
+      () => false,
+      (err: unknown) => {
+        const revert = (err as { data?: unknown }).data;
+        if (typeof revert === 'string' && revert.startsWith(ROUTER.getError('NotLive')?.selector ?? '0x'))
+          return true;
+        throw err;
+      },
+    );
+    if (!notLive) return;
+    if (Date.now() > deadline)
+      throw new Error(`the local chain's v2 upgrade has not happened after ${UPGRADE_WAIT_MS / 1000} s`);
+    if (!told) log?.("waiting for the local chain's Avantis v2 upgrade (about a minute after npm start)");
+    told = true;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
 
 /**
  * Seeds `follows.length` followers with alerts on (the drill ledger reads their alert records) and
@@ -137,6 +173,7 @@ export async function seedFollowers(
     );
     const users = new DynamoUserStore(doc, info.tables.users);
     const expiry = ((await chain.getBlock('latest'))?.timestamp ?? 0) + 86_400;
+    if (autos.length > 0) await waitForV2(chain, avantis.tradingRouter, expiry, opts.log);
     const mint = opts.walletUsdc ?? 1_000n * USDC;
     const linked = await pool(autos, CONCURRENCY, async (f) => {
       const wallet = Wallet.createRandom();
@@ -185,4 +222,31 @@ export const userIds = (followers: readonly SeededFollower[]): Set<string> =>
 export function roundRobin(traders: readonly string[], count: number): string[] {
   if (traders.length === 0) throw new Error('no trader to follow');
   return Array.from({ length: count }, (_, k) => traders[k % traders.length] as string);
+}
+
+/**
+ * Removes the follows of seeded followers (the users stay, as after /unfollow), so a drill that
+ * followed the simulator's own traders does not leave its followers' alerts and copies loading the
+ * next drill on the same stack. Their open copies still have their closes mirrored, as for any
+ * unfollow.
+ */
+export async function unseedFollowers(
+  info: LocalStackInfo,
+  followers: readonly Pick<SeededFollower, 'userId' | 'trader'>[],
+): Promise<void> {
+  if (followers.length === 0) return;
+  const dynamo = new DynamoDBClient({
+    region: info.region,
+    endpoint: info.endpoints.dynamodb,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  try {
+    await batchWrite(
+      DynamoDBDocumentClient.from(dynamo),
+      info.tables.follows,
+      followers.map(({ userId, trader }) => ({ DeleteRequest: { Key: { userId, trader } } })),
+    );
+  } finally {
+    dynamo.destroy();
+  }
 }

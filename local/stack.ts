@@ -43,6 +43,7 @@ import {
   startAvantisService,
   type AvantisInfo,
 } from './avantis/local-service.js';
+import { synthesizeAlarms } from './alarms/definitions.js';
 import { createQueues, createTables } from './provision.js';
 import {
   SIMULATOR_FIRST_DELEGATE_ACCOUNT,
@@ -51,7 +52,17 @@ import {
   type SimulatorHandle,
 } from './simulator/simulator.js';
 import { serviceSubmitter } from './simulator/submit.js';
-import { startRunner, type LambdaHandler } from './runner.js';
+import { currentInvocation, startRunner, type LambdaHandler } from './runner.js';
+import {
+  AlarmsReportSchema,
+  publishEachMetric,
+  snapshotQueues,
+  startCloudWatch,
+  tapStdout,
+  type AlarmsReport,
+  type BufferingMetrics,
+  type CloudWatchOptions,
+} from './standins/cloudwatch.js';
 import { startControlPlane, type ControlPlane } from './standins/aws-control-plane.js';
 import { startFaultyRpcProxy, type FaultyRpcProxy } from './standins/faulty-rpc-proxy.js';
 import { startSqs, storedMessages, type LocalSqs } from './standins/sqs.js';
@@ -99,8 +110,16 @@ export interface LocalStackOptions {
    * local Avantis service, its keeper and the simulator keep talking to anvil itself.
    */
   readonly rpcProxies?: number;
+  /**
+   * The local CloudWatch (local/standins/cloudwatch.ts) evaluating Alfa's alarms over what this
+   * stack emits; on by default with `control` (npm start), off otherwise (it builds AlfaStack once,
+   * about 2 s of CPU). Tests may evaluate faster than every minute.
+   */
+  readonly alarms?: boolean | Pick<CloudWatchOptions, 'evaluateEveryMs' | 'sampleEveryMs' | 'definitions'>;
   readonly log?: (line: string) => void;
 }
+
+export { AlarmsReportSchema, type AlarmsReport };
 
 export type RestartableService = 'dynamodb' | 'sqs';
 
@@ -208,8 +227,9 @@ export interface LocalStackInfo {
    * (409 while another restart runs or for dynamodb in memory); GET `/_alfa/processes` answers the
    * StackProcesses; POST `/_alfa/simulator` `{"traders":N}` restarts the market simulator with N
    * traders on fresh dev accounts and GET `/_alfa/simulator` answers which (SimulatorAccounts). `dynamodbOnDisk` says whether a dynamodb restart keeps the data.
+   * `alarmsUrl` (GET `/_alfa/alarms`, an AlarmsReport) is there when the local CloudWatch runs.
    */
-  readonly control?: { readonly url: string; readonly dynamodbOnDisk: boolean };
+  readonly control?: { readonly url: string; readonly dynamodbOnDisk: boolean; readonly alarmsUrl?: string };
 }
 
 export interface LocalStack {
@@ -229,6 +249,10 @@ export interface LocalStack {
   simulateWith(traders: number): Promise<SimulatorAccounts>;
   /** Which dev accounts the simulator trades from now (trader i is account firstTraderAccount + i). */
   simulatorInfo(): SimulatorAccounts;
+  /** The local CloudWatch's alarms and their history (what GET /_alfa/alarms answers); undefined when off. */
+  alarms(): AlarmsReport | undefined;
+  /** Resolves once the alarms are defined and evaluated once (at once when they are off). */
+  readonly alarmsReady: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -267,6 +291,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   assertJava();
+  const alarmOptions = options.alarms ?? options.control === true;
+  // Built while the stand-ins start (CPU while they mostly wait), not after them.
+  const alarmDefinitions = alarmOptions
+    ? ((typeof alarmOptions === 'object' ? alarmOptions.definitions : undefined) ?? synthesizeAlarms(stage))
+    : undefined;
+  void Promise.resolve(alarmDefinitions).catch(() => undefined);
   const ports = {
     dynamodb: await port(OFFSETS.dynamodb, 'DynamoDB Local'),
     sqs: await port(OFFSETS.sqs, 'SQS (fauxqs)'),
@@ -547,6 +577,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The handlers run in this process, so they read exactly this environment.
     Object.assign(process.env, env);
 
+    const sqsStore = localSqs.store;
+    const cloudWatch = alarmDefinitions
+      ? startCloudWatch({
+          stage,
+          ...(typeof alarmOptions === 'object' ? alarmOptions : {}),
+          definitions: alarmDefinitions,
+          // The store outlives an SQS restart, as SQS's metrics go on while its endpoint is down.
+          queues: () => snapshotQueues(sqsStore),
+          log,
+        })
+      : undefined;
+    if (cloudWatch) {
+      // EMF lines are printed by the handlers of this process: the writer's invocation names the
+      // service. Imported only now: the shared Metrics reads POWERTOOLS_METRICS_DISABLED once made.
+      const { metrics } = await import('#core/observability.js');
+      const unbuffer = publishEachMetric(metrics as unknown as BufferingMetrics);
+      const untap = tapStdout((line) => cloudWatch.putEmfLine(line, currentInvocation()?.functionName));
+      cleanup.push(async () => {
+        untap();
+        unbuffer();
+        cloudWatch.stop();
+      });
+    }
+
     const runner = await timed('functions', () =>
       startRunner({
         root: ROOT,
@@ -559,6 +613,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         urlPort: (name) => functionPorts.get(name) ?? 0,
         invokePort: ports.lambda,
         physicalName: (name) => physicalName.function(stage, name),
+        ...(cloudWatch
+          ? {
+              onInvocation: (r: { functionName: string; durationMs: number; error: boolean }) =>
+                cloudWatch.recordInvocation(r),
+              onUrlAnswer: (fn: string, status: number) => cloudWatch.recordUrlAnswer(fn, status),
+            }
+          : {}),
         log,
         ...(options.load ? { load: options.load } : {}),
       }),
@@ -652,15 +713,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(dynamo?.process.pid !== undefined ? { dynamodb: dynamo.process.pid } : {}),
       ...(anvilPid !== undefined ? { anvil: anvilPid } : {}),
     });
+    const alarms = () => cloudWatch?.report();
     let control: LocalStackInfo['control'];
     if (options.control) {
       const server = await serveControl(
         ports.control,
-        { restart, processes, simulateWith, simulatorInfo },
+        { restart, processes, simulateWith, simulatorInfo, alarms },
         log,
       );
       cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
-      control = { url: `http://127.0.0.1:${ports.control}`, dynamodbOnDisk: dataDir !== undefined };
+      const url = `http://127.0.0.1:${ports.control}`;
+      control = {
+        url,
+        dynamodbOnDisk: dataDir !== undefined,
+        ...(cloudWatch ? { alarmsUrl: `${url}/_alfa/alarms` } : {}),
+      };
     }
 
     const webhookUrl = runner.urls['telegram-webhook'] ?? '';
@@ -701,6 +768,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       processes,
       simulateWith,
       simulatorInfo,
+      alarms,
+      alarmsReady: cloudWatch?.ready ?? Promise.resolve(),
       stop,
     };
   } catch (err) {
@@ -712,7 +781,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 /** The control endpoint: loopback only, one JSON route per drill need, zod on what comes in. */
 async function serveControl(
   port: number,
-  stack: Pick<LocalStack, 'restart' | 'processes' | 'simulateWith' | 'simulatorInfo'>,
+  stack: Pick<LocalStack, 'restart' | 'processes' | 'simulateWith' | 'simulatorInfo' | 'alarms'>,
   log: (line: string) => void,
 ): Promise<http.Server> {
   const answer = (res: http.ServerResponse, status: number, body: unknown) => {
@@ -724,6 +793,10 @@ async function serveControl(
       if (req.method === 'GET' && req.url === '/_alfa/processes') return answer(res, 200, stack.processes());
       if (req.method === 'GET' && req.url === '/_alfa/simulator')
         return answer(res, 200, stack.simulatorInfo());
+      if (req.method === 'GET' && req.url === '/_alfa/alarms') {
+        const report = stack.alarms();
+        return report ? answer(res, 200, report) : answer(res, 404, { error: 'the local CloudWatch is off' });
+      }
       const route = req.method === 'POST' ? req.url : undefined;
       if (route !== '/_alfa/restart' && route !== '/_alfa/simulator')
         return answer(res, 404, { error: 'not found' });

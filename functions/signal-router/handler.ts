@@ -1,23 +1,30 @@
 // Signal router (signals.fifo -> alerts.fifo + copies.fifo): a Decision per user the signal
 // concerns. Records of one trader keep their order: the FIFO processor skips only the failing
-// record's message group (the other traders' signals go on), bodies are checked with zod, and a
-// failure is logged with the record and its cause.
-import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+// record's message group (the other traders' signals go on), bodies go through Powertools' batch
+// parser with our zod schema (a refused body fails like any record), and a failure is logged with
+// the record and its cause.
+import { processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { documentDb } from '#core/adapters/dynamo/client.js';
+import {
+  ParsingSqsFifoProcessor,
+  sqsBodies,
+  type ParsedSqsRecord,
+} from '#core/adapters/sqs/record-parser.js';
 import { config } from '#core/config.js';
 import { routeDeps } from '#core/copy/compose.js';
-import { parseSignal } from '#core/copy/jobs.js';
+import { signalBody } from '#core/copy/jobs.js';
 import { routeSignal } from '#core/copy/route.js';
+import type { Signal } from '#core/domain/signals.js';
 import { appLog, lambdaHandler, logger, metrics, MetricUnit } from '#core/observability.js';
 
 const cfg = config();
 const deps = routeDeps(cfg, documentDb(), appLog);
-const processor = new SqsFifoPartialProcessorAsync();
+const processor = new ParsingSqsFifoProcessor(sqsBodies(signalBody, appLog));
 
-async function route(record: SQSRecord): Promise<void> {
+async function route(record: ParsedSqsRecord<Signal>): Promise<void> {
   try {
-    const summary = await routeSignal(parseSignal(record.body), deps);
+    const summary = await routeSignal(record.body, deps);
     metrics.addMetric('SignalFollowers', MetricUnit.Count, summary.followers);
     metrics.addMetric('AlertsRouted', MetricUnit.Count, summary.alerts);
     metrics.addMetric('CopiesRouted', MetricUnit.Count, summary.copies);

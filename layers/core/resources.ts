@@ -203,6 +203,12 @@ export type BotSecretField = (typeof BOT_SECRET.fields)[number];
 const ALL_QUEUES = Object.keys(QUEUES) as readonly QueueKey[];
 
 export type Access = 'read' | 'readWrite';
+
+/**
+ * Alerter containers sending at once (its queue trigger's maximum concurrency): each paces one
+ * message a second, 29 together, Telegram's free rate per bot less one for margin.
+ */
+export const ALERT_SENDERS = 29;
 export type Trigger =
   | { readonly kind: 'url' }
   /** Every `everyMinutes`; with `hourUtc`, once a day at that hour (everyMinutes is then 1440). */
@@ -225,6 +231,11 @@ export interface FunctionDef {
   readonly timeoutSeconds: number;
   /** Caps concurrent containers, e.g. 1 where a per-container limit must hold for the whole bot. */
   readonly reservedConcurrency?: number;
+  /**
+   * Module state that must be one per container (the alerter's pacer keeps its container's share of
+   * Telegram's rate): the local runner loads the handler once per poller instead of sharing one.
+   */
+  readonly perContainerState?: boolean;
   /** Least privilege: each function is granted exactly this and nothing more. */
   readonly tables: Partial<Record<TableKey, Access>>;
   readonly queuesSend: readonly QueueKey[];
@@ -341,11 +352,13 @@ export const FUNCTIONS = {
   /** alerts.fifo -> Telegram: every alert and copy message once, paced to Telegram's limits. */
   alerter: {
     entry: 'functions/alerter/handler.ts',
-    trigger: { kind: 'queue', queue: 'alerts', batchSize: 10 },
+    // SQS hands a FIFO consumer as many messages of one group (one chat) as it can, and a chat takes
+    // one a second: a single container would send ~1 a second under a backlog. ALERT_SENDERS
+    // containers, each pacing 1/ALERT_SENDERS of the bot's rate, keep the bot's 29/s together.
+    trigger: { kind: 'queue', queue: 'alerts', batchSize: 10, maxConcurrency: ALERT_SENDERS },
     memoryMb: 512,
     timeoutSeconds: 55,
-    // Telegram's 30 messages/s is per bot; the pacer counts per container, so one container sends.
-    reservedConcurrency: 1,
+    perContainerState: true,
     tables: { users: 'readWrite', dedupe: 'readWrite' },
     queuesSend: [],
     queuesMonitor: [],

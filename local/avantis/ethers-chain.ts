@@ -8,13 +8,14 @@
 import {
   AbiCoder,
   Interface,
+  LogDescription,
   isCallException,
   verifyTypedData,
   zeroPadValue,
   type BaseWallet,
+  type EventFragment,
   type JsonRpcProvider,
   type Log,
-  type LogDescription,
   type Result,
   type TransactionReceipt,
 } from 'ethers';
@@ -150,11 +151,21 @@ export class EthersMarketChain implements MarketChain {
 
   // ---- the relayer ----
 
+  /** Calldata of intents seen lately: the precheck's simulation and the submission build the same. */
+  private readonly calldata = new Map<string, string>();
+
   private routerCall(intent: SignedIntent): string {
+    const key = `${intent.action}:${intent.userIntent}:${intent.signature}`;
+    const hit = this.calldata.get(key);
+    if (hit !== undefined) return hit;
     const fn = this.router.getFunction(ROUTER_FN[intent.action]);
     if (!fn) throw new Error(`TradingRouter has no ${ROUTER_FN[intent.action]}`);
     const [req] = AbiCoder.defaultAbiCoder().decode([fn.inputs[0]!], intent.userIntent);
-    return this.router.encodeFunctionData(fn, [req, intent.signature]);
+    const data = this.router.encodeFunctionData(fn, [req, intent.signature]);
+    // Bounded: a pure function of its key, so forgetting all of it only costs a re-encode.
+    if (this.calldata.size >= 2_000) this.calldata.clear();
+    this.calldata.set(key, data);
+    return data;
   }
 
   async simulate(intent: SignedIntent): Promise<void> {
@@ -550,9 +561,31 @@ export class EthersMarketChain implements MarketChain {
   }
 }
 
+/**
+ * Each interface's events by topic hash. ethers' parseLog finds the event by hashing every event
+ * signature of the ABI again on each call (topicHash is not cached): with several decoders tried
+ * per log of every block that was about a sixth of this service's CPU in a burst of copies.
+ */
+const eventsByTopic = new WeakMap<Interface, ReadonlyMap<string, EventFragment>>();
+function eventsOf(iface: Interface): ReadonlyMap<string, EventFragment> {
+  let events = eventsByTopic.get(iface);
+  if (!events) {
+    const byTopic = new Map<string, EventFragment>();
+    iface.forEachEvent((e) => {
+      if (!e.anonymous && !byTopic.has(e.topicHash)) byTopic.set(e.topicHash, e);
+    });
+    eventsByTopic.set(iface, (events = byTopic));
+  }
+  return events;
+}
+
+/** What iface.parseLog answers (null for a log none of its events match or that does not decode). */
 function parse(iface: Interface, log: Log): LogDescription | null {
+  const topic = log.topics[0]?.toLowerCase();
+  const fragment = topic === undefined ? undefined : eventsOf(iface).get(topic);
+  if (!fragment || topic === undefined) return null;
   try {
-    return iface.parseLog({ topics: [...log.topics], data: log.data });
+    return new LogDescription(fragment, topic, iface.decodeEventLog(fragment, log.data, [...log.topics]));
   } catch {
     return null;
   }

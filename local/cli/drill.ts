@@ -8,6 +8,7 @@ import { runAvantis } from '../drills/avantis.js';
 import { runDynamodb } from '../drills/dynamodb.js';
 import { runEmergency } from '../drills/emergency.js';
 import { runFuzz } from '../drills/fuzz.js';
+import { checkAlarms } from '../drills/harness.js';
 import { runLoad } from '../drills/load.js';
 import { writeResult, type DrillResult } from '../drills/result.js';
 import { runRpc } from '../drills/rpc.js';
@@ -123,9 +124,10 @@ export async function runDrill(
     case 'sqs':
       return runSqs(info, { ...minutes(args), log });
     case 'load':
-      return runLoad(info, { minutes: args.flags.minutes ?? 1, log });
+      // load and soak build their result elsewhere: their alarms are judged here.
+      return checkAlarms(info, await runLoad(info, { minutes: args.flags.minutes ?? 1, log }));
     case 'soak':
-      return runSoak(info, { minutes: args.flags.minutes ?? 30, log });
+      return checkAlarms(info, await runSoak(info, { minutes: args.flags.minutes ?? 30, log }));
   }
 }
 

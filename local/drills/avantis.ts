@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { LocalStackInfo } from '../stack.js';
 import { settledLedger, type Ledger, type LedgerWindow } from './ledger.js';
+import { checkAlarms } from './harness.js';
 import type { DrillResult } from './result.js';
 import { burst, modeStatus, seedTraffic, setSwitch, type Traffic, drillResult } from './traffic.js';
 
@@ -133,5 +134,5 @@ export async function runAvantis(info: LocalStackInfo, opts: AvantisOptions): Pr
       (ledger.intentsByState.INITIATED ?? 0);
     if (inFlight > 0) failures.push(`${inFlight} copies never reached a terminal state`);
   }
-  return drillResult('avantis', startedAt, ledger, recovered, failures, details);
+  return checkAlarms(info, drillResult('avantis', startedAt, ledger, recovered, failures, details));
 }

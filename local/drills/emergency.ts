@@ -11,6 +11,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStackInfo } from '../stack.js';
 import { ledgerClients, readLedger, settledLedger, type Ledger, type LedgerWindow } from './ledger.js';
+import { checkAlarms } from './harness.js';
 import type { DrillResult } from './result.js';
 import {
   admin,
@@ -214,5 +215,5 @@ export async function runEmergency(info: LocalStackInfo, opts: EmergencyOptions)
     traffic?.close();
   }
 
-  return drillResult('emergency', startedAt, ledger, recovered, failures, details);
+  return checkAlarms(info, drillResult('emergency', startedAt, ledger, recovered, failures, details));
 }

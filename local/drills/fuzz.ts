@@ -32,6 +32,7 @@ import {
   type IdPools,
   type UpdateShapes,
 } from './arbitraries.js';
+import { checkAlarms } from './harness.js';
 import { pool, type DrillResult } from './result.js';
 
 export interface FuzzOptions {
@@ -306,7 +307,7 @@ export async function runFuzz(info: LocalStackInfo, opts: FuzzOptions): Promise<
     causes[kind] = (causes[kind] ?? 0) + 1;
   }
   const finishedAt = new Date();
-  return {
+  return checkAlarms(info, {
     drill: 'fuzz',
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
@@ -336,5 +337,5 @@ export async function runFuzz(info: LocalStackInfo, opts: FuzzOptions): Promise<
       poisonVisibilitySeconds: POISON_VISIBILITY_S,
       shapes: opts.shapes ?? 'all',
     },
-  };
+  });
 }

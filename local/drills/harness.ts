@@ -1,12 +1,14 @@
 // What the process-level drills (dynamodb, sqs, load, soak) share: the client of the stack's control
 // endpoint (.local/stack.json → control.url: restarts, pids, the simulator's size), the DRY/LIVE switch
-// held LIVE for a drill, a process's resident memory, and the DrillResult built from a ledger.
+// held LIVE for a drill, a process's resident memory, the DrillResult built from a ledger, and the
+// alarms the drill raised (the local CloudWatch's history, GET /_alfa/alarms, judged per drill).
 import { readFile } from 'node:fs/promises';
 import { SsmExecutionSwitch } from '#core/adapters/ssm/execution-switch.js';
 import { QUEUES } from '#core/resources.js';
 import { devWallet } from '../chain/deploy.js';
-import { roundRobin, seedFollowers, userIds } from '../seed-followers.js';
+import { roundRobin, seedFollowers, unseedFollowers, userIds } from '../seed-followers.js';
 import {
+  AlarmsReportSchema,
   RestartReportSchema,
   SimulatorAccountsSchema,
   StackProcessesSchema,
@@ -24,6 +26,12 @@ import {
   type SettledLedger,
 } from './ledger.js';
 import type { DrillResult } from './result.js';
+import {
+  DRILL_ALARMS,
+  judgeAlarms,
+  type AlarmExpectation,
+  type DrillWithAlarms,
+} from './alarm-expectations.js';
 
 /**
  * How long a drill waits for the stack to account for its window by default: a message whose
@@ -117,6 +125,73 @@ export function idRange(users: ReadonlySet<string>): string {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The local CloudWatch evaluates each minute: how long a drill waits for one after its window. */
+const ALARM_EVALUATION_WAIT_MS = 75_000;
+
+/**
+ * The result with `details.alarms`: which alarms the drill raised in its window (startedAt to now,
+ * once the local CloudWatch has evaluated after it), judged against DRILL_ALARMS; a missing
+ * expected alarm or an unexpected one is a failure. A stack without the local CloudWatch (no
+ * control.alarmsUrl) is said so in the details, and fails nothing.
+ */
+export async function checkAlarms(
+  info: LocalStackInfo,
+  result: DrillResult,
+  expectation: AlarmExpectation | undefined = DRILL_ALARMS[result.drill as DrillWithAlarms],
+): Promise<DrillResult> {
+  const url = info.control?.alarmsUrl;
+  if (!url || !expectation)
+    return {
+      ...result,
+      details: {
+        ...result.details,
+        alarms: {
+          checked: false,
+          why: url
+            ? 'no expectation for this drill'
+            : 'the stack runs no local CloudWatch (control.alarmsUrl)',
+        },
+      },
+    };
+  const to = new Date();
+  const failures = [...result.failures];
+  let alarms: Record<string, unknown>;
+  try {
+    const deadline = Date.now() + ALARM_EVALUATION_WAIT_MS;
+    let report = AlarmsReportSchema.parse(await (await fetch(url)).json());
+    while (
+      (report.evaluatedAt === null || Date.parse(report.evaluatedAt) < to.getTime()) &&
+      Date.now() < deadline
+    ) {
+      await sleep(1_000);
+      report = AlarmsReportSchema.parse(await (await fetch(url)).json());
+    }
+    if (report.error) throw new Error(report.error);
+    if (report.evaluatedAt === null || Date.parse(report.evaluatedAt) < to.getTime())
+      throw new Error(`no alarm evaluation within ${ALARM_EVALUATION_WAIT_MS / 1000} s after the drill`);
+    const verdict = judgeAlarms(
+      report,
+      expectation,
+      { from: new Date(result.startedAt), to: new Date(report.evaluatedAt) },
+      info.stage,
+    );
+    if (verdict.missing.length > 0)
+      failures.push(`expected alarm(s) did not fire: ${verdict.missing.join(', ')}`);
+    if (verdict.unexpected.length > 0)
+      failures.push(`unexpected alarm(s) fired: ${verdict.unexpected.join(', ')}`);
+    alarms = { ...verdict };
+  } catch (err) {
+    failures.push(`alarms not checked: ${err instanceof Error ? err.message : String(err)}`);
+    alarms = { checked: false, why: String(err) };
+  }
+  return {
+    ...result,
+    passed: result.passed && failures.length === result.failures.length,
+    failures,
+    details: { ...result.details, alarms },
+  };
+}
+
 const isSettled = (l: Ledger): l is SettledLedger => 'settled' in l && 'settleMs' in l;
 
 /** The DrillResult of a drill whose counts come from the ledger; lost/duplicated/no recovery fail it. */
@@ -191,18 +266,17 @@ export async function runRestartDrill(
 ): Promise<DrillResult> {
   const startedAt = new Date();
   const traders = await simulatorTraders(info);
-  const users = userIds(
-    await seedFollowers(info, {
-      follows: roundRobin(traders, opts.followers ?? 64),
-      auto: opts.auto ?? 16,
-      log: opts.log,
-    }),
-  );
+  const seeded = await seedFollowers(info, {
+    follows: roundRobin(traders, opts.followers ?? 64),
+    auto: opts.auto ?? 16,
+    log: opts.log,
+  });
+  const users = userIds(seeded);
   const clients = ledgerClients(info);
   const deadBefore = await queueDepths(info, clients.sqs);
   const failures: string[] = [];
   const downSeconds = opts.downSeconds ?? 20;
-  return whileLive(info, async () => {
+  const result = await whileLive(info, async () => {
     const since = new Date();
     await sleep((opts.leadSeconds ?? 20) * 1000);
     if (opts.whileQueued) {
@@ -228,6 +302,8 @@ export async function runRestartDrill(
     const window = { since, until, users, traders: new Set(traders) };
     const ledger = await settledLedger(info, window, opts.settleMs ?? SETTLE_MS);
     const after = await readLedger(info, { ...window, since: back });
+    // The simulator's traders go on trading: this drill's followers must not load the next one.
+    await unseedFollowers(info, seeded);
     const deadAfter = await queueDepths(info, clients.sqs);
     clients.destroy();
     const newDead = Object.entries(deadAfter).flatMap(([q, d]) => {
@@ -256,4 +332,6 @@ export async function runRestartDrill(
       window: { since: since.toISOString(), back: back.toISOString(), until: until.toISOString() },
     });
   });
+  // Judged once the switch is back: the wait for the next evaluation need not hold it LIVE.
+  return checkAlarms(info, result);
 }

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { ProxyStatsSchema, type ProxyStats } from '../standins/faulty-rpc-proxy.js';
 import type { LocalStackInfo } from '../stack.js';
 import { settledLedger, type Ledger } from './ledger.js';
+import { checkAlarms } from './harness.js';
 import type { DrillResult } from './result.js';
 import { admin, burst, seedTraffic, type Traffic, drillResult } from './traffic.js';
 
@@ -152,5 +153,5 @@ export async function runRpc(info: LocalStackInfo, opts: RpcOptions): Promise<Dr
       traffic?.close();
     }
   }
-  return drillResult('rpc', startedAt, ledger, recovered, failures, details);
+  return checkAlarms(info, drillResult('rpc', startedAt, ledger, recovered, failures, details));
 }

@@ -15,7 +15,7 @@ import {
   stackProcesses,
   whileLive,
 } from './harness.js';
-import { roundRobin, seedFollowers, userIds } from '../seed-followers.js';
+import { roundRobin, seedFollowers, unseedFollowers, userIds } from '../seed-followers.js';
 import { settledLedger } from './ledger.js';
 import type { DrillResult } from './result.js';
 
@@ -46,13 +46,12 @@ export async function runSoak(info: LocalStackInfo, opts: SoakOptions): Promise<
   const startedAt = new Date();
   const minutes = opts.minutes ?? 30;
   const traders = await simulatorTraders(info);
-  const users = userIds(
-    await seedFollowers(info, {
-      follows: roundRobin(traders, opts.followers ?? 100),
-      auto: opts.auto ?? 20,
-      log: opts.log,
-    }),
-  );
+  const seeded = await seedFollowers(info, {
+    follows: roundRobin(traders, opts.followers ?? 100),
+    auto: opts.auto ?? 20,
+    log: opts.log,
+  });
+  const users = userIds(seeded);
   return whileLive(info, async () => {
     const memory: Memory = {};
     const first = await stackProcesses(info);
@@ -83,6 +82,8 @@ export async function runSoak(info: LocalStackInfo, opts: SoakOptions): Promise<
       { since, until, users, traders: new Set(traders) },
       opts.settleMs ?? SETTLE_MS,
     );
+    // The simulator's traders go on trading: the soak's followers must not load the next drill.
+    await unseedFollowers(info, seeded);
     return ledgerResult('soak', startedAt, ledger, ledger.lost === 0 && failures.length === 0, failures, {
       minutes,
       followers: users.size,

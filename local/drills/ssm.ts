@@ -7,7 +7,8 @@
 //
 // The local stack's deploy ceiling (COPY_EXECUTION_MODE) is DRY unless set otherwise; the drill
 // observes with a LIVE ceiling so the switch's own logic is what it tests, and reports the stack's
-// real ceiling alongside. It writes LIVE to the switch for the drill and puts the old value back.
+// real ceiling alongside. It writes LIVE to the switch for the drill (the stack's own through the
+// admin function, as the operator does: that raises live-switched-on) and puts the old value back.
 import { SSMClient, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
 import { documentDb } from '#core/adapters/dynamo/client.js';
@@ -16,7 +17,10 @@ import { SsmExecutionSwitch } from '#core/adapters/ssm/execution-switch.js';
 import { config } from '#core/config.js';
 import { HEALTHY_READS_AFTER_ERROR, type ExecutionMode } from '#core/domain/execution-mode.js';
 import type { LocalStackInfo } from '../stack.js';
+import { DRILL_ALARMS } from './alarm-expectations.js';
+import { checkAlarms } from './harness.js';
 import type { DrillResult } from './result.js';
+import { setSwitch } from './traffic.js';
 
 export interface SsmOptions {
   /** Another parameter than the stack's switch (the e2e test uses its own, not to flip others' LIVE). */
@@ -50,6 +54,7 @@ export async function runSsm(info: LocalStackInfo, opts: SsmOptions): Promise<Dr
   // The functions' environment: the SDK clients resolve the stand-ins from it.
   Object.assign(process.env, info.env);
   const parameter = opts.parameter ?? info.executionModeParameter;
+  const viaAdmin = parameter === info.executionModeParameter;
   const cfg = config();
   const ssm = new SSMClient({});
   const original = await ssm
@@ -74,7 +79,10 @@ export async function runSsm(info: LocalStackInfo, opts: SsmOptions): Promise<Dr
   let healthyReadsToLive = -1;
   let ssmReads: { before?: number; outage?: number; after?: number } = {};
   try {
-    await switchAdapter.write('LIVE');
+    // The stack's own switch is set LIVE the operator's way (the admin function), which raises
+    // live-switched-on; a drill-owned parameter is written directly and raises nothing.
+    if (viaAdmin) await setSwitch(info, 'LIVE', 'cli:drill-ssm');
+    else await switchAdapter.write('LIVE');
     const before = await read('healthy');
     if (before.emergencyStop) failures.push('the emergency stop is set: the switch cannot be seen LIVE');
     if (before.mode !== 'LIVE')
@@ -122,7 +130,7 @@ export async function runSsm(info: LocalStackInfo, opts: SsmOptions): Promise<Dr
   }
   for (const t of trace) opts.log(`ssm: ${t.phase.padEnd(10)} ${t.mode} (${t.switchValue}) ${t.ms} ms`);
   const finishedAt = new Date();
-  return {
+  const result: DrillResult = {
     drill: 'ssm',
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
@@ -148,4 +156,7 @@ export async function runSsm(info: LocalStackInfo, opts: SsmOptions): Promise<Dr
       trace: trace.map((t) => `${t.phase}:${t.mode}`),
     },
   };
+  // A drill-owned parameter is no operator's LIVE: live-switched-on cannot be asked of it.
+  const expectation = viaAdmin ? DRILL_ALARMS.ssm : { ...DRILL_ALARMS.ssm, raise: [], mayRaise: [] };
+  return checkAlarms(info, result, expectation);
 }

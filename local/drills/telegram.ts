@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { LocalStackInfo } from '../stack.js';
 import { ledgerClients, settledLedger, type Ledger, type LedgerWindow } from './ledger.js';
+import { checkAlarms } from './harness.js';
 import type { DrillResult } from './result.js';
 import { burst, seedTraffic, type Traffic, drillResult } from './traffic.js';
 import { batchGetAll } from '#core/adapters/dynamo/batch.js';
@@ -148,5 +149,5 @@ export async function runTelegram(info: LocalStackInfo, opts: TelegramOptions): 
     await fault(info, { clear: true }).catch(() => undefined);
     traffic?.close();
   }
-  return drillResult('telegram', startedAt, ledger, recovered, failures, details);
+  return checkAlarms(info, drillResult('telegram', startedAt, ledger, recovered, failures, details));
 }

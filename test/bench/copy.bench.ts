@@ -6,7 +6,12 @@
 // alert latency of the same run (the alerter paces alerts to Telegram's limits, apart from copies).
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  ScanCommand,
+  type BatchGetCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CopyIntent } from '#core/ports/copy.js';
 import { seedFollowers as seedLocalFollowers } from '../../local/seed-followers.js';
@@ -93,13 +98,17 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
       .filter((c) => ids.has(String(c.params.chat_id)) && String(c.params.text).startsWith('🟢'));
   const deadline = Date.now() + Number(process.env.ALFA_COPY_BENCH_WAIT_MS ?? 240_000);
   let intents: CopyIntent[] = [];
-  for (;;) {
+  const table = stack.info.tables.intents;
+  // The fill's signal id, from the first of its intents a scan finds; from then on the poll reads
+  // the N intents by key (`signalId:userId`) instead of scanning a table that grows with every run.
+  let signalId: string | undefined;
+  const scanIntents = async () => {
     const out: CopyIntent[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await seeded.doc.send(
         new ScanCommand({
-          TableName: stack.info.tables.intents,
+          TableName: table,
           FilterExpression: 'begins_with(signalId, :s)',
           ExpressionAttributeValues: { ':s': fill.transactionHash },
           ExclusiveStartKey: start,
@@ -108,7 +117,28 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
       out.push(...((page.Items ?? []) as CopyIntent[]));
       start = page.LastEvaluatedKey;
     } while (start);
+    return out;
+  };
+  const intentsByKey = async (signal: string) => {
+    const out: CopyIntent[] = [];
+    const keys = seeded.ids.map((id) => ({ intentId: `${signal}:${id}` }));
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+      while (pending && pending.length > 0) {
+        const page: BatchGetCommandOutput = await seeded.doc.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        out.push(...((page.Responses?.[table] ?? []) as CopyIntent[]));
+        pending = page.UnprocessedKeys?.[table]?.Keys;
+      }
+    }
+    return out;
+  };
+  for (;;) {
+    const out = signalId === undefined ? await scanIntents() : await intentsByKey(signalId);
     intents = out.filter((i) => ids.has(i.userId));
+    // The shortest id is the trade's own signal (a retraction's id extends it).
+    signalId ??= intents.map((i) => i.signalId).sort((a, b) => a.length - b.length)[0];
     const done = intents.filter((i) => ['EXECUTED', 'CANCELED', 'FAILED'].includes(i.state)).length;
     const alerted = openAlerts().length;
     if ((intents.length === auto && done === auto && alerted >= n) || Date.now() > deadline) break;

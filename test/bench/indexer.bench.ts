@@ -1,5 +1,6 @@
 // Indexer benchmarks on the local stack: decode + persist fills into DynamoDB Local (events/s), and
 // block mined -> signal enqueued on anvil with 1 s blocks (p50/p95 over real trades).
+import { readFileSync } from 'node:fs';
 import { ReceiveMessageCommand, DeleteMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -16,11 +17,26 @@ import { summarize, type LatencySummary } from './stats.js';
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 
 /**
+ * CPU seconds (user + system) a process has used so far, from /proc (USER_HZ is 100 on Linux);
+ * undefined where that cannot be read.
+ */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Pages of `pageLogs` decoded and written, as the backfill does with the unfiltered fetch: trade
  * events stored, skipped events dropped, unknown ones quarantined; no positions or signals. Also
- * reports this process's CPU in that time: the rest of the wall time is DynamoDB Local (measured
- * 2026-12: ~270 us of its CPU per item written whatever the item's size, ~2.4 ms per request) and
- * waiting for a core.
+ * reports this process's CPU and DynamoDB Local's in that time, and each per item written: on 2
+ * cores the two share the machine, so their sum per item bounds the rate (measured 2026-12: about
+ * 270 us of DynamoDB Local's CPU per item whatever the item's size, most of it in its one SQLite
+ * thread; the rest of the wall time is waiting for a core).
  */
 export async function persistBench(stack: LocalStack, total = 20_000, pageLogs = 2_000) {
   const dynamo = new DynamoDBClient({
@@ -36,6 +52,8 @@ export async function persistBench(stack: LocalStack, total = 20_000, pageLogs =
     blockNumber: 1_000 + Math.floor(i / 50),
     logIndex: i % 50,
   }));
+  const dynamodbPid = stack.processes().dynamodb;
+  const dynamodbCpu = processCpuSeconds(dynamodbPid);
   const started = performance.now();
   const cpu = process.cpuUsage();
   let written = 0;
@@ -53,14 +71,27 @@ export async function persistBench(stack: LocalStack, total = 20_000, pageLogs =
   }
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  const dynamodbCpuAfter = processCpuSeconds(dynamodbPid);
   dynamo.destroy();
+  const nodeCpuSeconds = (used.user + used.system) / 1e6;
+  const dynamodbCpuSeconds =
+    dynamodbCpu !== undefined && dynamodbCpuAfter !== undefined ? dynamodbCpuAfter - dynamodbCpu : undefined;
+  const perItem = (cpuSeconds: number) => Math.round((cpuSeconds * 1e6) / Math.max(1, written));
   return {
     events: total,
     /** Items written: trade events plus quarantined logs. */
     itemsWritten: written,
     seconds: Math.round(seconds * 100) / 100,
     /** CPU of this process (decode, records, the SDK's requests) within `seconds`. */
-    nodeCpuSeconds: Math.round((used.user + used.system) / 1e4) / 100,
+    nodeCpuSeconds: Math.round(nodeCpuSeconds * 100) / 100,
+    nodeCpuMicrosPerItem: perItem(nodeCpuSeconds),
+    ...(dynamodbCpuSeconds !== undefined
+      ? {
+          /** DynamoDB Local's CPU within `seconds` (its JVM, all threads). */
+          dynamodbCpuSeconds: Math.round(dynamodbCpuSeconds * 100) / 100,
+          dynamodbCpuMicrosPerItem: perItem(dynamodbCpuSeconds),
+        }
+      : {}),
     eventsPerSecond: Math.round(total / seconds),
   };
 }

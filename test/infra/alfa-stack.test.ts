@@ -13,6 +13,7 @@ import { CHART_ASSET_FILES } from '../../lib/functions.js';
 import { pascal } from '../../lib/names.js';
 import { addPolicyChecks } from '../../lib/policy.js';
 import {
+  ALERT_SENDERS,
   EXECUTION_MODE_PARAMETER,
   FUNCTIONS,
   QUEUES,
@@ -304,15 +305,16 @@ describe('least privilege: telegram-webhook', () => {
       expect(actionsOf(statementsOf(name)), name).not.toContain('kms:Sign');
   });
 
-  it('runs the Telegram sender in one container, so the pacer holds for the whole bot', () => {
-    const reserved = Object.entries(FUNCTIONS).filter(([, def]) => 'reservedConcurrency' in def);
-    expect(reserved.length).toBeGreaterThan(0);
-    for (const [name, def] of reserved) {
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: physicalName.function(STAGE, name),
-        ReservedConcurrentExecutions: (def as { reservedConcurrency: number }).reservedConcurrency,
-      });
-    }
+  it('runs the Telegram sender in at most ALERT_SENDERS containers, each pacing its share of the bot', () => {
+    // Prepare: the pacers' shares add up to the bot's rate only if no more containers run.
+    const trigger = FUNCTIONS.alerter.trigger;
+    // Assess
+    expect(trigger).toMatchObject({ kind: 'queue', maxConcurrency: ALERT_SENDERS });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: Match.anyValue(),
+      ScalingConfig: { MaximumConcurrency: ALERT_SENDERS },
+    });
+    expect(FUNCTIONS.alerter.perContainerState).toBe(true);
   });
 
   it('the indexer and the leaderboard cannot touch the execution mode or the secret', () => {

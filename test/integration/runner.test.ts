@@ -60,6 +60,37 @@ const until = async (check: () => boolean, ms = 10_000) => {
 };
 
 describe('Function: startRunner', () => {
+  it('loads one handler instance per poller for a function whose state is per container', async () => {
+    // Prepare: a paced function with 3 containers and a plain one with 3, both on one queue.
+    const queueUrl = await fifoQueue();
+    const loads: { entry: string; container: number | undefined }[] = [];
+    const handler: LambdaHandler = async () => ({ batchItemFailures: [] });
+    const trigger = { kind: 'queue', queue: 'alerts', batchSize: 10, maxConcurrency: 3 } as const;
+    // Act
+    runner = await startRunner({
+      root: '.',
+      functions: {
+        paced: { ...base, entry: 'paced.ts', trigger, perContainerState: true },
+        shared: { ...base, entry: 'shared.ts', trigger },
+      },
+      sqs,
+      queueUrls: { signals: queueUrl, alerts: queueUrl, copies: queueUrl },
+      urlPort: () => 0,
+      log: () => undefined,
+      load: async (entry, container) => {
+        loads.push({ entry, container });
+        return handler;
+      },
+    });
+    // Assess: containers 1 and 2 of the paced function are instances of their own.
+    expect(loads).toEqual([
+      { entry: 'paced.ts', container: undefined },
+      { entry: 'paced.ts', container: 1 },
+      { entry: 'paced.ts', container: 2 },
+      { entry: 'shared.ts', container: undefined },
+    ]);
+  });
+
   it('redelivers only the messages a handler reports in batchItemFailures', async () => {
     const queueUrl = await fifoQueue();
     const seen: { body: string; receiveCount: string | undefined; group: string | undefined }[] = [];

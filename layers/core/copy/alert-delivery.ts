@@ -1,11 +1,12 @@
-// Delivering one alerts.fifo message: the alert or copy message sent once to the user's chat.
+// Delivering one alerts.fifo message, its job parsed already (the alerter's batch parser): the
+// alert or copy message sent once to the user's chat.
 // Telegram's 429 puts the message back for its retry_after; a 403 (the user blocked the bot) marks
 // the user inactive and drops the message; any other failure brings it back in 1, 2, 4 … 60 s
 // rather than after the queue's visibility timeout, since the chat's later alerts wait behind it.
 import type { AlertJob } from '../ports/copy.js';
 import type { UserStore } from '../ports/stores.js';
 import type { AppLog, Clock } from '../ports/runtime.js';
-import { parseAlertJob, retrySeconds } from './jobs.js';
+import { retrySeconds } from './jobs.js';
 import type { QueuedMessage } from './queued-message.js';
 
 /** A send made now (and when, unix ms), or a replay of the send an earlier delivery made. */
@@ -28,9 +29,8 @@ export interface AlertDeliveryDeps {
 }
 
 /** Resolves when the message is done with (sent, replayed or dropped); throws to have it retried. */
-export async function deliverAlert(message: QueuedMessage, deps: AlertDeliveryDeps): Promise<void> {
-  // A body that does not parse fails here, untried, and goes to the DLQ after its receives.
-  const job = parseAlertJob(message.body);
+export async function deliverAlert(message: QueuedMessage<AlertJob>, deps: AlertDeliveryDeps): Promise<void> {
+  const { job } = message;
   let sent: AlertSent;
   try {
     sent = await deps.send(job);

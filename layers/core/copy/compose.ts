@@ -56,8 +56,13 @@ const erc20 = new Interface(['function balanceOf(address) view returns (uint256)
 
 /** The signer's side: only the copier gets a real keyring; the reconciler never signs. */
 export function delegateKeys(cfg: Config): DelegateKeys {
+  // One command class, sent without options: the SDK may resolve its middleware once (cacheMiddleware).
   const keys = memo(
-    () => new KmsDelegateKeys(new KMSClient(sdkHttp), need(cfg.copy.delegateKmsKeyId, 'DELEGATE_KMS_KEY_ID')),
+    () =>
+      new KmsDelegateKeys(
+        new KMSClient({ ...sdkHttp, cacheMiddleware: true }),
+        need(cfg.copy.delegateKmsKeyId, 'DELEGATE_KMS_KEY_ID'),
+      ),
   );
   return {
     addressOf: (userId) => keys().addressOf(userId),

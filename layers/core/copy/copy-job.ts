@@ -1,11 +1,12 @@
-// Running one copies.fifo message: the follower's copy of one signal (copy.ts's copySignal decides,
-// signs and follows it; the handler passes it in). A close waiting for its open goes back to the queue for as long as copy.ts says; a
+// Running one copies.fifo message, its job parsed already (the copier's batch parser): the
+// follower's copy of one signal (copy.ts's copySignal decides, signs and follows it; the handler
+// passes it in). A close waiting for its open goes back to the queue for as long as copy.ts says; a
 // failure before anything was signed (or behind a claim that makes a retry safe) comes back in
 // 1, 2, 4 … 60 s, while the trader's price is still near, rather than in the queue's 9 minutes.
 import type { CopyJob } from '../ports/copy.js';
 import type { AppLog } from '../ports/runtime.js';
 import type { CopyOutcome } from './copy.js';
-import { parseCopyJob, retrySeconds } from './jobs.js';
+import { retrySeconds } from './jobs.js';
 import type { QueuedMessage } from './queued-message.js';
 
 /** Thrown to keep a waiting close (and its user's later copies) on the queue; not a failure. */
@@ -14,13 +15,12 @@ export class WaitError extends Error {
 }
 
 export async function runCopyJob(
-  message: QueuedMessage,
+  message: QueuedMessage<CopyJob>,
   copy: (job: CopyJob) => Promise<CopyOutcome>,
 ): Promise<void> {
-  const job = parseCopyJob(message.body);
   let outcome: CopyOutcome;
   try {
-    outcome = await copy(job);
+    outcome = await copy(message.job);
   } catch (err) {
     // If even the put-back fails, the visibility timeout brings it back.
     await message.putBack(retrySeconds(message.receiveCount)).catch(() => undefined);
@@ -34,7 +34,7 @@ export async function runCopyJob(
 
 /** What a failed copy leaves in the log: nothing for a wait, the record and its cause otherwise. */
 export function logCopyFailure(log: AppLog) {
-  return (message: Pick<QueuedMessage, 'messageId' | 'groupId'>, err: unknown): void => {
+  return (message: Pick<QueuedMessage<unknown>, 'messageId' | 'groupId'>, err: unknown): void => {
     if (err instanceof WaitError) return;
     log.error('copy failed; its group is retried', {
       reason: 'COPY_JOB_FAILED',

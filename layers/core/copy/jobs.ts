@@ -1,6 +1,8 @@
-// The queue bodies of the copy path, checked with zod where they enter a function: a Signal on
-// signals.fifo, a CopyJob on copies.fifo, an AlertJob on alerts.fifo. A body that does not parse
-// is a bug upstream: it is logged with its cause and left to the queue's DLQ, never guessed at.
+// The queue bodies of the copy path as zod schemas of the body text: a Signal on signals.fifo, a
+// CopyJob on copies.fifo, an AlertJob on alerts.fifo. Each reads the text with the one codec
+// (codec.ts: bigints from "<digits>n", decimal strings stay strings) and checks the value; the
+// consumers run them through Powertools' batch parser (adapters/sqs/record-parser.ts). A body that
+// does not parse is a bug upstream: it is logged with its cause and left to the queue's DLQ.
 import { z } from 'zod';
 import type { Decision, FollowerView } from '../domain/decision.js';
 import type { Signal } from '../domain/signals.js';
@@ -109,25 +111,47 @@ const alertJob = z.object({
   signalTs: z.number().optional(),
 });
 
-/** A signals.fifo body. */
-export function parseSignal(body: string): Signal {
-  return signalSchema.parse(JSON.parse(body)) as Signal;
+/** Body text read with the one codec, then checked against `schema`; text that is not JSON is an issue. */
+function codecBody<T>(schema: z.ZodType<T>) {
+  return z
+    .string()
+    .transform((text, ctx): unknown => {
+      try {
+        return fromJson<unknown>(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `not JSON: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 }
+
+// The schemas are looser than the domain types (open signal fields, decisions as plain strings);
+// the casts name what a checked body is.
+
+/** A signals.fifo body. */
+export const signalBody: z.ZodType<Signal, string> = codecBody(signalSchema.transform((v) => v as Signal));
 
 /** A copies.fifo body (bigints travel as `"<digits>n"`, see layers/core/codec.ts). */
-export function parseCopyJob(body: string): CopyJob {
-  const v = copyJob.parse(fromJson<unknown>(body));
-  return {
-    ...v,
-    signal: v.signal as Signal,
-    decision: v.decision as Decision,
-    ...(v.follower ? { follower: v.follower as FollowerView } : {}),
-  } as CopyJob;
-}
+export const copyJobBody: z.ZodType<CopyJob, string> = codecBody(
+  copyJob.transform(
+    (v) =>
+      ({
+        ...v,
+        signal: v.signal as Signal,
+        decision: v.decision as Decision,
+        ...(v.follower ? { follower: v.follower as FollowerView } : {}),
+      }) as CopyJob,
+  ),
+);
 
-export function parseAlertJob(body: string): AlertJob {
-  return alertJob.parse(JSON.parse(body));
-}
+/** An alerts.fifo body. */
+export const alertJobBody: z.ZodType<AlertJob, string> = codecBody(alertJob);
+
+// The consumers' checks for callers outside a batch (the fuzz drill asks which bodies they refuse).
+export const parseSignal = (body: string): Signal => signalBody.parse(body);
+export const parseCopyJob = (body: string): CopyJob => copyJobBody.parse(body);
+export const parseAlertJob = (body: string): AlertJob => alertJobBody.parse(body);
 
 /** Seconds before a message whose attempt failed is tried again: 1, 2, 4 … capped at 60. */
 export function retrySeconds(receiveCount: number): number {

@@ -1,5 +1,6 @@
 // The indexer's DynamoDB and SQS adapters against DynamoDB Local and fauxqs, each test on tables
 // of its own stage so it never sees another test's state.
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { toJson } from '#core/codec.js';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
@@ -9,7 +10,7 @@ import { DynamoIndexerState, LeaseLostError } from '#core/adapters/dynamo/indexe
 import { DynamoPositionStore } from '#core/adapters/dynamo/position-store.js';
 import { SqsSignalQueue } from '#core/adapters/sqs/signal-queue.js';
 import { decodeLog } from '#core/domain/avantis/decode.js';
-import { fillsFromEvents, firstFillKeyOfBlock, type TradeEventRecord } from '#core/domain/fills.js';
+import { fillsFromEvents, firstFillKeyOfBlock, isFill, type TradeEventRecord } from '#core/domain/fills.js';
 import { positionKey, replayPositions } from '#core/domain/positions.js';
 import { signalFromFill } from '#core/domain/signals.js';
 import type { TradeEvent } from '#core/domain/trade-events.js';
@@ -61,6 +62,57 @@ describe('Class: DynamoFillStore', () => {
     const back = await store.eventsOf(who);
     expect(back.map((f) => f.event.blockNumber)).toEqual([9, 12, 1_000_000]);
     expect(back).toEqual([...fills].sort((a, b) => a.event.blockNumber - b.event.blockNumber));
+  });
+
+  it('stores each event as the item the document client wrote from it (same attributes, same types)', async () => {
+    // Prepare
+    const store = new DynamoFillStore(doc, tables.fills);
+    const who = trader();
+    const [open, close] = fillsFor(who, [7, 8]) as [TradeEventRecord, TradeEventRecord];
+    // Act
+    await store.putEvents([open, close]);
+    // Assess: each the same as the plain item written before items were built in wire form, put
+    // through the document client (its marshalling) under another trader.
+    const plainOwner = trader();
+    for (const f of [open, close]) {
+      await doc.send(
+        new PutCommand({
+          TableName: tables.fills,
+          Item: {
+            trader: plainOwner,
+            fillKey: f.fillKey,
+            fillId: f.fillId,
+            kind: f.event.kind,
+            isFill: isFill(f),
+            block: f.event.blockNumber,
+            ts: f.timestamp,
+            event: toJson(f.event),
+          },
+        }),
+      );
+      const get = async (owner: string) =>
+        (
+          await dynamo.send(
+            new GetItemCommand({
+              TableName: tables.fills,
+              Key: { trader: { S: owner }, fillKey: { S: f.fillKey } },
+            }),
+          )
+        ).Item ?? {};
+      const { trader: owner, ...stored } = await get(who);
+      const { trader: _other, ...plain } = await get(plainOwner);
+      expect(owner).toEqual({ S: who });
+      expect(stored).toEqual(plain);
+      expect(Object.keys(stored).sort()).toEqual([
+        'block',
+        'event',
+        'fillId',
+        'fillKey',
+        'isFill',
+        'kind',
+        'ts',
+      ]);
+    }
   });
 
   it('deletes a trader’s fills from a block on and says which', async () => {

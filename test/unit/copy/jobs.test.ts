@@ -1,9 +1,19 @@
-// The copy path's queue bodies and the copier's retry spacing: what a CopyJob carries survives the
-// queue (bigints included), a body of the wrong shape is refused with its cause, and a failed
-// attempt comes back in seconds, doubling, never after the queue's 9-minute visibility timeout.
+// The copy path's queue bodies and the copier's retry spacing: each body schema reads its text with
+// the one codec, so what a CopyJob carries survives the queue (bigints included) and a signal's
+// decimal strings stay strings; a body of the wrong shape is refused with its cause; the parse
+// functions (the fuzz drill's) refuse what the schemas refuse. A failed attempt comes back in
+// seconds, doubling, never after the queue's 9-minute visibility timeout.
 import { describe, expect, it } from 'vitest';
 import { toJson } from '#core/codec.js';
-import { retrySeconds, parseAlertJob, parseCopyJob, parseSignal } from '#core/copy/jobs.js';
+import {
+  alertJobBody,
+  copyJobBody,
+  parseAlertJob,
+  parseCopyJob,
+  parseSignal,
+  retrySeconds,
+  signalBody,
+} from '#core/copy/jobs.js';
 import type { Signal } from '#core/domain/signals.js';
 
 const signal: Signal = {
@@ -47,24 +57,40 @@ describe('copy queue bodies', () => {
     };
 
     // Act
-    const parsed = parseCopyJob(toJson(job));
+    const parsed = copyJobBody.parse(toJson(job));
+    const unsuffixed = copyJobBody.safeParse(toJson(job).replace('"1000000000n"', '"1000000000"'));
 
     // Assess
     expect(parsed.follower?.sizing).toEqual({ kind: 'FIXED_USD', usdc: 25_000_000n });
     expect(parsed.follower?.maxPositionUsdc).toBe(1_000_000_000n);
     expect(parsed.signal).toEqual(signal);
+    expect(unsuffixed.error?.issues[0]?.path).toEqual(['follower', 'maxPositionUsdc']);
+    expect(parseCopyJob(toJson(job))).toEqual(parsed);
   });
 
-  it('refuses a signal whose amounts are not decimal strings, naming the field', () => {
+  it('reads a signal with the codec: its decimal strings stay strings, a "<digits>n" is refused', () => {
+    // Act
+    const parsed = signalBody.parse(toJson(signal));
+    const suffixed = signalBody.safeParse(JSON.stringify({ ...signal, price: '3n' }));
+
+    // Assess
+    expect(parsed).toEqual(signal);
+    expect(suffixed.error?.issues[0]?.path).toEqual(['price']);
+  });
+
+  it('refuses a signal whose amounts are not decimal strings, naming the field, and text not JSON', () => {
     expect(() => parseSignal(JSON.stringify({ ...signal, collateralUsdc: 1.5 }))).toThrow(/collateralUsdc/);
-    expect(() => parseSignal('{')).toThrow();
+    expect(signalBody.safeParse('{').error?.issues[0]?.message).toMatch(/^not JSON/);
+    expect(() => parseSignal('{')).toThrow(/not JSON/);
   });
 
   it('refuses an alert longer than Telegram takes', () => {
     expect(() =>
       parseAlertJob(JSON.stringify({ id: 'a', userId: '1', chatId: '1', html: 'x'.repeat(4097) })),
     ).toThrow();
-    expect(parseAlertJob(JSON.stringify({ id: 'a', userId: '1', chatId: '1', html: 'hi' })).html).toBe('hi');
+    expect(alertJobBody.parse(JSON.stringify({ id: 'a', userId: '1', chatId: '1', html: 'hi' })).html).toBe(
+      'hi',
+    );
   });
 });
 

@@ -55,6 +55,21 @@ describe('a log line', () => {
       files: [],
     });
   });
+
+  it("an EMF line's service dimension is the function that emitted it, as for logs", () => {
+    // Prepare
+    const emf = '{"_aws":{"CloudWatchMetrics":[]},"service":"alfa","ModeSetLive":1}';
+
+    // Act
+    const routed = routeLine(emf, { functionName: 'admin', requestId: 'r1' }, { terminal: true });
+
+    // Assess
+    expect(routed).toEqual({
+      files: [
+        { name: 'metrics', json: '{"_aws":{"CloudWatchMetrics":[]},"service":"admin","ModeSetLive":1}' },
+      ],
+    });
+  });
 });
 
 describe('the runner and the sink together', () => {

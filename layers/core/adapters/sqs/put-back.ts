@@ -7,6 +7,10 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { groupOf } from './fifo-groups.js';
+import type { ParsedSqsRecord } from './record-parser.js';
+
+/** What putting a record back needs of it, parsed or not. */
+type Returnable = Pick<SQSRecord, 'messageId' | 'receiptHandle' | 'attributes'>;
 
 /** A skipped record without a failed record of its group put back (never expected) comes back in a second. */
 const DEFAULT_DELAY_SECONDS = 1;
@@ -31,7 +35,7 @@ export function skippedPutBacks(
 export function putBackBatch(sqs: SQSClient, queueUrl: string) {
   const putBackIds = new Set<string>();
   const groupDelay = new Map<string, number>();
-  const visibleIn = (record: SQSRecord, seconds: number) =>
+  const visibleIn = (record: Returnable, seconds: number) =>
     sqs.send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: queueUrl,
@@ -39,7 +43,7 @@ export function putBackBatch(sqs: SQSClient, queueUrl: string) {
         VisibilityTimeout: seconds,
       }),
     );
-  const putBack = async (record: SQSRecord, seconds: number): Promise<void> => {
+  const putBack = async (record: Returnable, seconds: number): Promise<void> => {
     // Counted as put back even if the call below fails: the caller decides what a failure means,
     // and the end of the batch must not move this record a second time.
     putBackIds.add(record.messageId);
@@ -48,11 +52,11 @@ export function putBackBatch(sqs: SQSClient, queueUrl: string) {
   };
   return {
     putBack,
-    /** The record as the use cases take it (copy/queued-message.ts), its way back included. */
-    queued: (record: SQSRecord) => ({
+    /** The parsed record as the use cases take it (copy/queued-message.ts), its way back included. */
+    queued: <T>(record: ParsedSqsRecord<T>) => ({
       messageId: record.messageId,
       groupId: groupOf(record),
-      body: record.body,
+      job: record.body,
       receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
       putBack: (seconds: number) => putBack(record, seconds),
     }),

@@ -1,8 +1,10 @@
 // Signals to signals.fifo: group = trader (order per trader), dedup id = signal id (a replayed
-// fill re-sends the same id, which SQS drops within its 5-minute window).
+// fill re-sends the same id, which SQS drops within its 5-minute window). Written with the one codec,
+// as the router reads it.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Signal } from '../../domain/signals.js';
 import type { SignalQueue } from '../../ports/queues.js';
+import { toJson } from '../../codec.js';
 import { sendAll } from './batch-send.js';
 
 export class SqsSignalQueue implements SignalQueue {
@@ -16,7 +18,7 @@ export class SqsSignalQueue implements SignalQueue {
     await sendAll(
       this.sqs,
       this.queueUrl,
-      signals.map((s) => ({ body: JSON.stringify(s), groupId: s.trader, dedupId: s.id })),
+      signals.map((s) => ({ body: toJson(s), groupId: s.trader, dedupId: s.id })),
     );
   }
 }

@@ -5,6 +5,7 @@
 import type { Context } from 'aws-lambda';
 import type { Config } from '../../config.js';
 import type { AlertJob } from '../../ports/copy.js';
+import { ALERT_SENDERS } from '../../resources.js';
 import { rebuildOnChange } from '../../runtime/lazy.js';
 import { onceOrReplay } from '../dynamo/once-replay.js';
 import { loadBotSecret } from '../secrets/bot-secret.js';
@@ -12,9 +13,11 @@ import { ChatBlockedError, RetryLaterError, TelegramMessenger } from './messenge
 
 export function alertSender(
   cfg: Pick<Config, 'botSecretId' | 'telegramApiRoot' | 'allowPaidBroadcast' | 'tables'>,
+  /** Alerter containers sending at once (its queue trigger's maximum concurrency). */
+  senders = ALERT_SENDERS,
 ) {
   const messengerFor = rebuildOnChange(
-    (token: string) => new TelegramMessenger(token, cfg.telegramApiRoot, cfg.allowPaidBroadcast),
+    (token: string) => new TelegramMessenger(token, cfg.telegramApiRoot, cfg.allowPaidBroadcast, senders),
   );
   const sendOnce = onceOrReplay(
     async (job: AlertJob) => {

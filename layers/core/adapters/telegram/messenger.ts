@@ -1,6 +1,7 @@
 // Sends alerts within Telegram's limits: at most one message a second to a chat and about thirty a
 // second overall (or, with paid broadcasts enabled by the operator, up to 1,000 a second). The
-// limits are kept per container; the alerter runs with reserved concurrency 1, so per container is per bot.
+// limits are kept per container: with `senders` containers sending for one bot (the alerter's
+// maximum concurrency), each keeps 1/senders of the overall rate, so together they keep the bot's.
 import { Telegram, TelegramError } from 'telegraf';
 import type { Messenger } from '../../ports/messenger.js';
 
@@ -67,10 +68,12 @@ export class TelegramMessenger implements Messenger {
     apiRoot: string,
     /** Off by default: paid broadcasts cost the operator Telegram Stars. */
     private readonly paidBroadcast = false,
+    /** Containers sending for this bot at once; each keeps its share of the overall rate. */
+    senders = 1,
     private readonly pacer = new SendPacer(
       Date.now,
       (ms) => new Promise((r) => setTimeout(r, ms)),
-      paidBroadcast ? PAID_GLOBAL_PER_SECOND : GLOBAL_PER_SECOND,
+      (paidBroadcast ? PAID_GLOBAL_PER_SECOND : GLOBAL_PER_SECOND) / senders,
     ),
   ) {
     this.telegram = new Telegram(token, { apiRoot });

@@ -3,7 +3,7 @@
 // ethers' TypedDataEncoder and AbiCoder only, no provider. Facts: docs/avantis.md "Intents"
 // (docs/avantis.md v2 §3). The field names are the contracts' own, `_` prefixes and all: they
 // are mixed on purpose upstream, and "normalising" them breaks signature recovery.
-import { AbiCoder, TypedDataEncoder, getAddress, type TypedDataField } from 'ethers';
+import { AbiCoder, TypedDataEncoder, concat, getAddress, keccak256, type TypedDataField } from 'ethers';
 
 /** The ToS text a DelegateReq signs, byte for byte (docs/avantis.md v2 §2: 250 ASCII bytes, no space after "tos."). */
 export const TNC_STRING =
@@ -290,12 +290,22 @@ const ABI_LAYOUT: Record<IntentKind, { type: string; values: (m: Msg) => unknown
 
 const coder = AbiCoder.defaultAbiCoder();
 
+// One encoder per kind: building one parses the types again, which was a sixth of a copy's signing
+// time in a 100-copy burst.
+const encoders = new Map<IntentKind, TypedDataEncoder>();
+const encoderOf = (kind: IntentKind): TypedDataEncoder => {
+  let encoder = encoders.get(kind);
+  if (!encoder) encoders.set(kind, (encoder = TypedDataEncoder.from(INTENT_TYPES[kind])));
+  return encoder;
+};
+
 export function intentStructHash(kind: IntentKind, message: object): string {
-  return TypedDataEncoder.from(INTENT_TYPES[kind]).hash(message as Msg);
+  return encoderOf(kind).hash(message as Msg);
 }
 
+/** EIP-712: keccak256(0x1901 ‖ domainSeparator ‖ structHash), as TypedDataEncoder.hash computes it. */
 export function intentDigest(kind: IntentKind, domain: TradingDomain, message: object): string {
-  return TypedDataEncoder.hash(domain, INTENT_TYPES[kind], message as Msg);
+  return keccak256(concat(['0x1901', TypedDataEncoder.hashDomain(domain), intentStructHash(kind, message)]));
 }
 
 /** `erc712.userIntent` of the batched-market body: `abi.encode(struct)`. */

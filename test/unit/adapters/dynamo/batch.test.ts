@@ -2,9 +2,15 @@
 // part of a batch back (UnprocessedItems), at most 16 requests in flight and 16 kept in flight to
 // the end, and a chunk that stays unprocessed fails the write and starts no further chunk. A fake
 // client, because DynamoDB Local never answers with UnprocessedItems: that fault is the point here.
+// batchWriteItems (items in wire form) shares that pool.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { UnprocessedItemsError, batchWrite } from '#core/adapters/dynamo/batch.js';
+import {
+  UnprocessedItemsError,
+  batchWrite,
+  batchWriteItems,
+  type WireWriteRequest,
+} from '#core/adapters/dynamo/batch.js';
 
 const TABLE = 'fills';
 type Put = { PutRequest: { Item: { id: number } } };
@@ -96,5 +102,29 @@ describe('batchWrite', () => {
     expect(started).toBeLessThan(400);
     expect(fake.written).toHaveLength((started - 1) * 25);
     expect(fake.firstIds.filter((id) => id === 0)).toHaveLength(8);
+  });
+});
+
+describe('batchWriteItems', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('writes every wire item exactly once when DynamoDB hands part of each batch back', async () => {
+    // Prepare: 100 items = 4 chunks; the first answer for each chunk hands its last 5 items back.
+    const handedBack = new Set<number>();
+    const fake = fakeDb((items) => {
+      const back = items.filter(
+        (i) => i.PutRequest.Item.id % 25 >= 20 && !handedBack.has(i.PutRequest.Item.id),
+      );
+      for (const i of back) handedBack.add(i.PutRequest.Item.id);
+      return back;
+    });
+    const requests = puts(100) as unknown as WireWriteRequest[];
+    // Act
+    await batchWriteItems(fake.db, TABLE, requests);
+    // Assess
+    expect([...fake.written].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(fake.stats()).toEqual({ maxInFlight: 4, calls: 8 });
   });
 });

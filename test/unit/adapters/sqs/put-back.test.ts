@@ -11,6 +11,8 @@ import {
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putBackBatch, skippedPutBacks } from '#core/adapters/sqs/put-back.js';
+import { parseSqsRecord, sqsBodies } from '#core/adapters/sqs/record-parser.js';
+import { alertJobBody } from '#core/copy/jobs.js';
 import { sqsEvent } from '../../../../local/lambda-events.js';
 import { freePort } from '../../../../local/processes.js';
 import { startSqs, type LocalSqs } from '../../../../local/standins/sqs.js';
@@ -68,6 +70,7 @@ async function receive(url: string): Promise<SQSRecord[]> {
 const failures = (...records: SQSRecord[]) => ({
   batchItemFailures: records.map((r) => ({ itemIdentifier: r.messageId })),
 });
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const bodies = (records: readonly SQSRecord[]) => records.map((r) => r.body);
 
 describe('Function: putBackBatch', () => {
@@ -100,17 +103,24 @@ describe('Function: putBackBatch', () => {
     expect(after.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['2', '2']);
   });
 
-  it('reads a record as the use cases take it: body, group, receive count', async () => {
-    // Prepare
-    const url = await queueWith([{ group: '42', body: '{"id":"x"}' }]);
+  it('reads a parsed record as the use cases take it: job, group, receive count, its way back', async () => {
+    // Prepare: the record as the queue delivers it, through Powertools' parser (its SQS record
+    // schema included) as the consumers run it.
+    const job = { id: 'x', userId: '42', chatId: '42', html: 'hi' };
+    const url = await queueWith([{ group: '42', body: JSON.stringify(job) }]);
     const [record] = await receive(url);
+    const parsed = await parseSqsRecord(record as SQSRecord, sqsBodies(alertJobBody, silent));
 
     // Act
-    const queued = putBackBatch(client, url).queued(record as SQSRecord);
+    const queued = putBackBatch(client, url).queued(parsed);
+    await queued.putBack(1);
+    await new Promise((r) => setTimeout(r, 1_300));
+    const again = await receive(url);
 
     // Assess
-    expect(queued).toMatchObject({ body: '{"id":"x"}', groupId: '42', receiveCount: 1 });
+    expect(queued).toMatchObject({ job, groupId: '42', receiveCount: 1 });
     expect(queued.messageId).toBe(record?.messageId);
+    expect(bodies(again)).toEqual([JSON.stringify(job)]);
   });
 
   it('a put-back the queue refuses fails its caller, and the end of the batch leaves that record alone', async () => {
