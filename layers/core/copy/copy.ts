@@ -555,7 +555,7 @@ async function submitAndFollow(intent: CopyIntent, deps: CopyDeps): Promise<Copy
   let current = intent;
   try {
     for await (const event of deps.market.submit(signed.orderType, signed.userIntent, signed.signature)) {
-      const update = updateFor(event);
+      const update = updateFor(event, signed.collateralUsdc);
       if (!update) {
         if (event.type === 'AttemptFailed' || event.type === 'Error')
           deps.log.info('service event', {
@@ -690,26 +690,39 @@ async function keptFee(
   return pair ? feeAtRate(collateral, BigInt(subject.leverage), pair.openFeeP) : undefined;
 }
 
-/** The user hears about every terminal state exactly once (a conditional write decides who tells). */
+/**
+ * The user hears about every terminal state exactly once. The notice's id is the intent's id and
+ * state, and the alerter sends an id once, so it is published first and only then marked sent:
+ * a publish that fails (SQS down) leaves the intent unmarked and the next drive (the reconciler,
+ * a redelivery) publishes it again, where marking first had lost it.
+ */
 async function notifyOnce(intent: CopyIntent, deps: CopyDeps): Promise<void> {
   if (intent.mode !== 'LIVE' || !isTerminal(intent.state) || intent.state === 'SIMULATED') return;
-  if (!(await deps.intents.markNotified(intent.intentId, deps.now()))) return;
+  if (intent.notifiedAt) return;
+  const html = await noticeHtml(intent, deps);
+  if (html !== undefined)
+    await deps.alerts.publish([
+      { id: `${intent.intentId}:${intent.state}`, userId: intent.userId, chatId: intent.chatId, html },
+    ]);
+  await deps.intents.markNotified(intent.intentId, deps.now());
+}
+
+/** The notice of a terminal intent; undefined when the user asked for silence. */
+async function noticeHtml(intent: CopyIntent, deps: CopyDeps): Promise<string | undefined> {
   // SILENT means nothing at all, copy results included (unfollowed: still told, it is their money).
   const follow = await deps.follows.get(intent.userId, intent.trader).catch(() => undefined);
-  if (follow && notifyLevelOf(follow) === 'SILENT') return;
+  if (follow && notifyLevelOf(follow) === 'SILENT') return undefined;
   const subject = noticeSubject(intent);
-  let html: string;
   if (intent.state === 'EXECUTED' && intent.fill) {
-    html = filledText(subject, intent.fill, intent.reason as IntentReason);
+    const html = filledText(subject, intent.fill, intent.reason as IntentReason);
     // A copy in flight when the stop came fills after the stop's notice went out: say it stays open.
     if (intent.kind === 'OPEN' && (await deps.emergencySince?.().catch(() => undefined)))
-      html += `\n${emergencyText([{ pairIndex: subject.pairIndex, buy: subject.buy, index: intent.fill.index ?? 0 }])}`;
-  } else if (intent.state === 'CANCELED') {
-    html = canceledText(subject, intent.reason as IntentReason, await keptFee(intent, subject, deps));
-  } else html = failedText(subject, intent.reason as IntentReason, intent.code);
-  await deps.alerts.publish([
-    { id: `${intent.intentId}:${intent.state}`, userId: intent.userId, chatId: intent.chatId, html },
-  ]);
+      return `${html}\n${emergencyText([{ pairIndex: subject.pairIndex, buy: subject.buy, index: intent.fill.index ?? 0 }])}`;
+    return html;
+  }
+  if (intent.state === 'CANCELED')
+    return canceledText(subject, intent.reason as IntentReason, await keptFee(intent, subject, deps));
+  return failedText(subject, intent.reason as IntentReason, intent.code);
 }
 
 const backoffMs = (attempts: number) => Math.min(30_000, 1_000 * 2 ** Math.min(attempts, 5));
@@ -737,7 +750,7 @@ export async function driveIntent(intent: CopyIntent, deps: CopyDeps): Promise<C
     });
     let current = intent;
     for (const { seq, event } of events ?? []) {
-      const update = updateFor(event);
+      const update = updateFor(event, intent.signed?.collateralUsdc);
       if (update) current = await record(current, update, deps);
       await deps.intents.setLastSeq(intent.intentId, seq);
       if (isTerminal(current.state)) break;

@@ -142,6 +142,29 @@ describe('Function: copySignal (opens)', () => {
     expect(w.metrics.map(([n]) => n)).toEqual(expect.arrayContaining(['SignalToAcceptedMs', 'CopyExecuted']));
   });
 
+  it('tells the user of a fill whose notice could not be queued on the next drive, once', async () => {
+    // Prepare: the alerts queue refuses the first publish (SQS down right after the fill).
+    const w = world();
+    trackPositions(w);
+    const publish = w.deps.alerts.publish;
+    let refused = 0;
+    (w.deps as { alerts: typeof w.deps.alerts }).alerts = {
+      publish: async (a) => {
+        if (refused++ === 0) throw new Error('connect ECONNREFUSED');
+        await publish(a);
+      },
+    };
+    // Act
+    await copySignal(openJob, w.deps).catch(() => undefined);
+    const filled = intentOf(w, open.id);
+    const driven = filled ? await driveIntent(filled, w.deps) : undefined;
+    if (driven) await driveIntent(intentOf(w, open.id) ?? driven, w.deps);
+    // Assess: EXECUTED, not marked told by the failed publish, then told exactly once.
+    expect(filled).toMatchObject({ state: 'EXECUTED' });
+    expect(w.alerts.map((a) => a.html)).toEqual([expect.stringContaining('Copy filled: opened')]);
+    expect(intentOf(w, open.id)?.notifiedAt).toBeDefined();
+  });
+
   it('makes one intent and one submission of the same job delivered three times', async () => {
     const w = world();
     await Promise.all([copySignal(openJob, w.deps), copySignal(openJob, w.deps)]);

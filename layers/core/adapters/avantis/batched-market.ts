@@ -50,10 +50,12 @@ const PAYLOADS = {
       t: trade.optional(),
     })
     .loose(),
+  // V2.md lists orderId, isPnl, coinExposureAdded, isCoinExposureFixed, `t` (the blended trade) and
+  // transactionHash: no price and no amount; those fields are read where a service sends them.
   PositionSizeIncreased: z
     .object({
       orderId: dec,
-      price: dec,
+      price: dec.optional(),
       positionSizeUSDC: dec.optional(),
       addedCollateral: dec.optional(),
       usdcSentToTrader: dec.default('0'),
@@ -84,11 +86,15 @@ export function serviceEvent(type: string, payload: unknown): ServiceEvent | und
   const p = parsed.data as Record<string, unknown>;
   if (type === 'PositionSizeIncreased') {
     const v = parsed.data as z.infer<(typeof PAYLOADS)['PositionSizeIncreased']>;
+    // Without a price, the blended entry of the trade after the increase is what the user sees.
+    const price = v.price ?? v.t?.openPrice;
+    if (price === undefined) throw new Error('malformed PositionSizeIncreased event: no price and no trade');
+    const added = v.addedCollateral ?? v.positionSizeUSDC;
     return {
       type,
       orderId: v.orderId,
-      price: v.price,
-      positionSizeUSDC: v.addedCollateral ?? v.positionSizeUSDC ?? '0',
+      price,
+      ...(added !== undefined ? { positionSizeUSDC: added } : {}),
       usdcSentToTrader: v.usdcSentToTrader,
       transactionHash: v.transactionHash,
       ...(v.t ? { t: v.t } : {}),

@@ -88,8 +88,12 @@ export type ServiceEvent =
       readonly type: 'MarketOrderExecuted' | 'PositionSizeIncreased';
       readonly orderId: string;
       readonly price: string;
-      /** The collateral filled (opens) or closed (closes), USDC 1e6 (docs/avantis.md v2 §7: treat as collateral [I]). */
-      readonly positionSizeUSDC: string;
+      /**
+       * The collateral filled (opens) or closed (closes), USDC 1e6 (docs/avantis.md v2 §7: treat as
+       * collateral [I]). Absent on an increase whose event does not say what it added: V2.md's
+       * PositionSizeIncreased carries the blended trade `t` and coinExposureAdded only.
+       */
+      readonly positionSizeUSDC?: string;
       readonly usdcSentToTrader: string;
       readonly transactionHash: string;
       /** The follower's trade after the fill: its index and open timestamp bind later closes. */
@@ -146,7 +150,11 @@ export type IntentUpdate =
  * What one service event means. `undefined`: nothing to record (an attempt that will be retried,
  * or the STREAM_TIMEOUT that ends a connection while the order goes on; the replay follows it).
  */
-export function updateFor(event: ServiceEvent): IntentUpdate | undefined {
+/**
+ * `signedCollateralUsdc`, the collateral the signed intent asked for, stands in for an increase's
+ * added collateral when its event does not carry it (the opening fee is then not known).
+ */
+export function updateFor(event: ServiceEvent, signedCollateralUsdc?: string): IntentUpdate | undefined {
   switch (event.type) {
     case 'MarketOrderAccepted':
       return { state: 'ACCEPTED', trackingId: event.trackingId };
@@ -163,7 +171,7 @@ export function updateFor(event: ServiceEvent): IntentUpdate | undefined {
         fill: {
           orderId: event.orderId,
           price: event.price,
-          collateralUsdc: event.positionSizeUSDC,
+          collateralUsdc: event.positionSizeUSDC ?? signedCollateralUsdc ?? '0',
           usdcSentToTrader: event.usdcSentToTrader,
           txHash: event.transactionHash,
           ...(event.t

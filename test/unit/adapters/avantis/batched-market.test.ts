@@ -4,7 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpBatchedMarket } from '#core/adapters/avantis/batched-market.js';
+import { HttpBatchedMarket, serviceEvent } from '#core/adapters/avantis/batched-market.js';
+import { updateFor } from '#core/domain/copy/intent.js';
 import { IntentRejectedError, ServiceUnavailableError } from '#core/ports/copy.js';
 import type { ServiceEvent } from '#core/domain/copy/intent.js';
 
@@ -177,5 +178,44 @@ describe('Class: HttpBatchedMarket', () => {
       [3, 'MarketOrderCanceled'],
     ]);
     expect(await market().status('nope', 0)).toBeUndefined();
+  });
+});
+
+describe('Function: serviceEvent', () => {
+  it("reads an increase's PositionSizeIncreased as V2.md lists it: the blended entry as its price, no amount", () => {
+    // Prepare: orderId, isPnl, coinExposureAdded, isCoinExposureFixed, t, transactionHash only.
+    const payload = {
+      orderId: '7',
+      isPnl: false,
+      coinExposureAdded: '1000',
+      isCoinExposureFixed: false,
+      t: {
+        trader: '0x0000000000000000000000000000000000000001',
+        pairIndex: '1',
+        index: '0',
+        initialPosToken: '1',
+        positionSizeUSDC: '50000000',
+        openPrice: '31000000000000',
+        buy: true,
+        leverage: '100000000000',
+        tp: '0',
+        sl: '0',
+        timestamp: '1700000000',
+      },
+      transactionHash: '0xab',
+    };
+    // Act
+    const event = serviceEvent('PositionSizeIncreased', payload);
+    const update = event ? updateFor(event, '20000000') : undefined;
+    // Assess: the signed collateral stands in for the amount the event does not carry.
+    expect(event).toMatchObject({ type: 'PositionSizeIncreased', orderId: '7', price: '31000000000000' });
+    expect(event && 'positionSizeUSDC' in event).toBe(false);
+    expect(update).toMatchObject({
+      state: 'EXECUTED',
+      fill: { collateralUsdc: '20000000', price: '31000000000000' },
+    });
+    expect(() => serviceEvent('PositionSizeIncreased', { orderId: '7', transactionHash: '0xab' })).toThrow(
+      /no price and no trade/,
+    );
   });
 });
