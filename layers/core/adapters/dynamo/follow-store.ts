@@ -1,5 +1,6 @@
 // Follows in DynamoDB: PK userId, SK trader; the byTrader GSI is the reverse index (trader ->
 // followers). A user's follow count lives on their user item, so the limit holds atomically.
+// Items are checked with zod on read: a bad item fails naming its key, not as a TypeError later.
 import {
   DeleteCommand,
   GetCommand,
@@ -9,6 +10,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { FollowerView } from '../../domain/decision.js';
 import type { Follow, Sizing } from '../../domain/follows.js';
 import type { FollowCreated, FollowStore } from '../../ports/stores.js';
@@ -56,34 +58,66 @@ export function followToItem(f: Follow, paused = false): Record<string, unknown>
   };
 }
 
-function stopLossFromItem(v: unknown): { stopLoss?: Follow['stopLoss'] } {
-  if (typeof v !== 'object' || v === null) return {};
-  const { kind, amount } = v as { kind?: unknown; amount?: unknown };
-  if (typeof amount !== 'string' || !/^\d+$/.test(amount)) return {};
-  if (kind === 'USD') return { stopLoss: { kind: 'USD', usdc: BigInt(amount) } };
-  if (kind === 'PCT') return { stopLoss: { kind: 'PCT', bps: Number(amount) } };
-  return {};
+const digits = z.string().regex(/^\d+$/);
+const sizingItem = z.object({ kind: z.enum(['FIXED_USD', 'PCT_EQUITY', 'MULTIPLIER']), amount: digits });
+// Built once: followFromItem runs for every follower of a trader on each route.
+const followItem = z.object({
+  userId: z.string(),
+  trader: z.string(),
+  chatId: z.string(),
+  mode: z.enum(['ALERTS', 'AUTO']),
+  sizing: sizingItem,
+  maxLeverage: z.number(),
+  maxPositionUsdc: digits,
+  pairs: z.union([z.literal('ALL'), z.array(z.number())]),
+  // Absent on follows stored before each of these existed.
+  notify: z.boolean().optional(),
+  notifications: z.enum(['ALL', 'COPIES', 'SILENT']).optional(),
+  direction: z.enum(['SAME', 'REVERSE']).optional(),
+  stopLoss: z.object({ kind: z.enum(['USD', 'PCT']), amount: digits }).optional(),
+  minTraderLeverage: z.number().optional(),
+  paused: z.boolean().optional(),
+  createdAt: z.string().optional(),
+});
+type FollowItem = z.output<typeof followItem>;
+
+function parseFollowItem(item: Record<string, unknown>): FollowItem {
+  const parsed = followItem.safeParse(item);
+  if (parsed.success) return parsed.data;
+  throw new Error(
+    `follows item userId=${String(item.userId)} trader=${String(item.trader)} does not parse: ${z.prettifyError(parsed.error)}`,
+    { cause: parsed.error },
+  );
+}
+
+function followOf(i: FollowItem): Follow {
+  return {
+    userId: i.userId,
+    trader: i.trader,
+    chatId: i.chatId,
+    mode: i.mode,
+    sizing: sizingFromItem(i.sizing),
+    maxLeverage: i.maxLeverage,
+    maxPositionUsdc: BigInt(i.maxPositionUsdc),
+    pairs: i.pairs,
+    notify: i.notify !== false,
+    ...(i.notifications ? { notifications: i.notifications } : {}),
+    ...(i.direction ? { direction: i.direction } : {}),
+    ...(i.stopLoss
+      ? {
+          stopLoss:
+            i.stopLoss.kind === 'USD'
+              ? { kind: 'USD', usdc: BigInt(i.stopLoss.amount) }
+              : { kind: 'PCT', bps: Number(i.stopLoss.amount) },
+        }
+      : {}),
+    ...(i.minTraderLeverage !== undefined ? { minTraderLeverage: i.minTraderLeverage } : {}),
+    createdAt: i.createdAt ?? '',
+  };
 }
 
 export function followFromItem(item: Record<string, unknown>): Follow {
-  return {
-    userId: String(item.userId),
-    trader: String(item.trader),
-    chatId: String(item.chatId),
-    mode: item.mode === 'AUTO' ? 'AUTO' : 'ALERTS',
-    sizing: sizingFromItem(item.sizing as SizingItem),
-    maxLeverage: Number(item.maxLeverage),
-    maxPositionUsdc: BigInt(String(item.maxPositionUsdc)),
-    pairs: item.pairs === 'ALL' ? 'ALL' : (item.pairs as number[]).map(Number),
-    notify: item.notify !== false,
-    ...(item.notifications === 'ALL' || item.notifications === 'COPIES' || item.notifications === 'SILENT'
-      ? { notifications: item.notifications }
-      : {}),
-    ...(item.direction === 'REVERSE' || item.direction === 'SAME' ? { direction: item.direction } : {}),
-    ...stopLossFromItem(item.stopLoss),
-    ...(typeof item.minTraderLeverage === 'number' ? { minTraderLeverage: item.minTraderLeverage } : {}),
-    createdAt: String(item.createdAt ?? ''),
-  };
+  return followOf(parseFollowItem(item));
 }
 
 const cancelled = (err: unknown, index: number, code = 'ConditionalCheckFailed') =>
@@ -230,8 +264,8 @@ export class DynamoFollowStore implements FollowStore {
         }),
       );
       const followers = (page.Items ?? []).map((item) => {
-        const f = followFromItem(item);
-        return { ...f, paused: item.paused === true };
+        const i = parseFollowItem(item);
+        return { ...followOf(i), paused: i.paused === true };
       });
       if (followers.length > 0) yield followers;
       ExclusiveStartKey = page.LastEvaluatedKey;

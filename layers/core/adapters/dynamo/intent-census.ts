@@ -2,7 +2,11 @@
 // so this is a projected Scan (keys and state only) of an operator-sized table; pointer items that
 // share the table (`tx#...`, `mirror#...`) carry no state and are skipped.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { scanAll } from './scan.js';
+
+// The projection the census reads; pointer items have no state.
+const censusItem = z.object({ intentId: z.string(), state: z.string().optional() });
 
 export class DynamoIntentCensus {
   constructor(
@@ -18,8 +22,16 @@ export class DynamoIntentCensus {
       ExpressionAttributeNames: { '#s': 'state' },
     });
     for await (const item of items) {
-      if (typeof item.state !== 'string') continue;
-      counts[item.state] = (counts[item.state] ?? 0) + 1;
+      const parsed = censusItem.safeParse(item);
+      if (!parsed.success) {
+        throw new Error(
+          `intents item intentId=${String(item.intentId)} does not parse: ${z.prettifyError(parsed.error)}`,
+          { cause: parsed.error },
+        );
+      }
+      const { state } = parsed.data;
+      if (state === undefined) continue;
+      counts[state] = (counts[state] ?? 0) + 1;
     }
     return counts;
   }

@@ -1,9 +1,35 @@
 // Operator state in the state table: the emergency flag (pk `flags`) and a short journal of recent
-// errors (pk `errors`) that /status and /recent_errors show.
+// errors (pk `errors`) that /status and /recent_errors show. Both items are checked with zod on read.
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { ErrorJournal, OperatorFlags, RecordedError } from '../../ports/operator.js';
 
 const JOURNAL_SIZE = 20;
+
+// Both absent until the stop is first set; emergencyAt was not written by the first releases.
+const flagsItem = z.object({ emergencyStop: z.boolean().optional(), emergencyAt: z.string().optional() });
+const errorsItem = z.object({
+  entries: z
+    .array(
+      z.object({
+        at: z.string(),
+        reason: z.string(),
+        message: z.string(),
+        source: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+
+function parseItem<S extends z.ZodType>(schema: S, pk: string, item: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  throw new Error(`state item pk=${pk} does not parse: ${z.prettifyError(parsed.error)}`, {
+    cause: parsed.error,
+  });
+}
+
+const flagsOf = (item: Record<string, unknown> | undefined) => parseItem(flagsItem, 'flags', item ?? {});
 
 export class DynamoOperatorFlags implements OperatorFlags {
   constructor(
@@ -15,7 +41,7 @@ export class DynamoOperatorFlags implements OperatorFlags {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: 'flags' }, ConsistentRead: true }),
     );
-    return out.Item?.emergencyStop === true;
+    return flagsOf(out.Item).emergencyStop === true;
   }
 
   /** When the emergency stop in force was set (ISO), or undefined when none is set. */
@@ -23,7 +49,8 @@ export class DynamoOperatorFlags implements OperatorFlags {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: 'flags' }, ConsistentRead: true }),
     );
-    return out.Item?.emergencyStop === true ? String(out.Item.emergencyAt ?? 'unknown') : undefined;
+    const flags = flagsOf(out.Item);
+    return flags.emergencyStop === true ? (flags.emergencyAt ?? 'unknown') : undefined;
   }
 
   async setEmergencyStop(on: boolean, by: string, now: Date): Promise<void> {
@@ -75,6 +102,7 @@ export class DynamoErrorJournal implements ErrorJournal {
 
   async recent(limit: number): Promise<RecordedError[]> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'errors' } }));
-    return ((out.Item?.entries ?? []) as RecordedError[]).slice(0, limit);
+    const { entries = [] } = parseItem(errorsItem, 'errors', out.Item ?? {});
+    return entries.slice(0, limit);
   }
 }

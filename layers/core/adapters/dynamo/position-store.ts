@@ -1,5 +1,7 @@
-// Open positions in DynamoDB: PK trader, SK positionKey (`pairIndex#tradeIndex`).
+// Open positions in DynamoDB: PK trader, SK positionKey (`pairIndex#tradeIndex`). The position is
+// one attribute in the JSON codec; the item around it is checked with zod on read.
 import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { Position } from '../../domain/positions.js';
 import type { PositionStore } from '../../ports/stores.js';
 import { batchGetAll, batchWrite } from './batch.js';
@@ -8,8 +10,17 @@ import { queryAll } from './query.js';
 
 const id = (trader: string, positionKey: string) => `${trader}|${positionKey}`;
 
-function fromItem(item: Record<string, unknown>): Position {
-  return fromJson<Position>(String(item.position));
+const positionItem = z.object({ trader: z.string(), positionKey: z.string(), position: z.string() });
+
+export function positionFromItem(item: Record<string, unknown>): Position {
+  const parsed = positionItem.safeParse(item);
+  if (!parsed.success) {
+    throw new Error(
+      `positions item trader=${String(item.trader)} positionKey=${String(item.positionKey)} does not parse: ${z.prettifyError(parsed.error)}`,
+      { cause: parsed.error },
+    );
+  }
+  return fromJson<Position>(parsed.data.position);
 }
 
 export class DynamoPositionStore implements PositionStore {
@@ -25,7 +36,9 @@ export class DynamoPositionStore implements PositionStore {
       this.tableName,
       unique.map((k) => ({ trader: k.trader, positionKey: k.positionKey })),
     );
-    return new Map(items.map((item) => [id(String(item.trader), String(item.positionKey)), fromItem(item)]));
+    return new Map(
+      items.map((item) => [id(String(item.trader), String(item.positionKey)), positionFromItem(item)]),
+    );
   }
 
   async apply(changes: ReadonlyMap<string, Position | undefined>): Promise<void> {
@@ -47,6 +60,6 @@ export class DynamoPositionStore implements PositionStore {
       KeyConditionExpression: 'trader = :t',
       ExpressionAttributeValues: { ':t': trader },
     });
-    return items.map(fromItem);
+    return items.map(positionFromItem);
   }
 }

@@ -1,7 +1,9 @@
 // Trader stats and leaderboard snapshots in the stats table. A trader's stats are one item
 // (pk `trader#<address>`, sk `stats`); a leaderboard is one item (pk `leaderboard`, sk = sort), so
-// reading the leaderboard is one GetItem.
+// reading the leaderboard is one GetItem. Items are checked with zod on read; the JSON attributes
+// inside them (stats, rows) are the store's own encodings.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { LeaderboardRow, LeaderboardSort } from '../../domain/analytics/leaderboard.js';
 import type { Lot } from '../../domain/analytics/ledger.js';
 import type { Aggregate, TraderStats } from '../../domain/analytics/stats.js';
@@ -70,6 +72,24 @@ export function decodeStats(text: string): TraderStats {
   };
 }
 
+const statsItem = z.object({ pk: z.string(), sk: z.literal(STATS_SK), stats: z.string() });
+const leaderboardItem = z.object({ generatedAt: z.number(), traders: z.number(), rows: z.string() });
+// One attribute per pair (`p<index>`), a price as its decimal string; pk and sk sit beside them.
+const pricesItem = z.record(z.string(), z.string());
+const PRICE = /^-?\d+$/;
+
+function parseItem<S extends z.ZodType>(schema: S, key: string, item: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  throw new Error(`stats item ${key} does not parse: ${z.prettifyError(parsed.error)}`, {
+    cause: parsed.error,
+  });
+}
+
+export function statsFromItem(item: Record<string, unknown>): TraderStats {
+  return decodeStats(parseItem(statsItem, `pk=${String(item.pk)} sk=${String(item.sk)}`, item).stats);
+}
+
 export class DynamoStatsStore implements StatsStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -79,7 +99,7 @@ export class DynamoStatsStore implements StatsStore {
   async getMany(traders: readonly string[]): Promise<Map<string, TraderStats>> {
     const keys = [...new Set(traders)].map((t) => ({ pk: traderPk(t), sk: STATS_SK }));
     const items = await batchGetAll(this.db, this.tableName, keys);
-    return new Map(items.map((item) => decodeStats(String(item.stats))).map((s) => [s.trader, s]));
+    return new Map(items.map(statsFromItem).map((s) => [s.trader, s]));
   }
 
   async putMany(stats: readonly TraderStats[]): Promise<void> {
@@ -106,7 +126,7 @@ export class DynamoStatsStore implements StatsStore {
       FilterExpression: 'sk = :sk',
       ExpressionAttributeValues: { ':sk': STATS_SK },
     });
-    for await (const item of items) yield decodeStats(String(item.stats));
+    for await (const item of items) yield statsFromItem(item);
   }
 
   async putLeaderboard(board: Leaderboard): Promise<void> {
@@ -145,9 +165,13 @@ export class DynamoStatsStore implements StatsStore {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: 'prices', sk: 'latest' } }),
     );
+    const item = parseItem(pricesItem, 'pk=prices sk=latest', out.Item ?? {});
     const prices = new Map<number, bigint>();
-    for (const [name, value] of Object.entries(out.Item ?? {})) {
-      if (/^p\d+$/.test(name)) prices.set(Number(name.slice(1)), BigInt(String(value)));
+    for (const [name, value] of Object.entries(item)) {
+      if (!/^p\d+$/.test(name)) continue;
+      if (!PRICE.test(value))
+        throw new Error(`stats item pk=prices sk=latest: ${name} is not a price: ${value}`);
+      prices.set(Number(name.slice(1)), BigInt(value));
     }
     return prices;
   }
@@ -157,11 +181,12 @@ export class DynamoStatsStore implements StatsStore {
       new GetCommand({ TableName: this.tableName, Key: { pk: 'leaderboard', sk: sort } }),
     );
     if (!out.Item) return undefined;
+    const i = parseItem(leaderboardItem, `pk=leaderboard sk=${sort}`, out.Item);
     return {
       sort,
-      generatedAt: Number(out.Item.generatedAt),
-      traders: Number(out.Item.traders),
-      rows: JSON.parse(String(out.Item.rows)) as LeaderboardRow[],
+      generatedAt: i.generatedAt,
+      traders: i.traders,
+      rows: JSON.parse(i.rows) as LeaderboardRow[],
     };
   }
 }

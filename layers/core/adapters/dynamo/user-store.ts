@@ -1,35 +1,73 @@
 // Users in DynamoDB: PK userId. A linked wallet is also held by a claim item `wallet#<address>`
 // (attribute `owner`), written in the same transaction as the user's `wallet`, so one wallet
 // belongs to at most one user. Scans of the table skip ids that start with `wallet#`.
+// Items are checked with zod on read: a bad item fails naming its key, not as a TypeError later.
 import {
   GetCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { defaultRiskPolicy, type RiskPolicy } from '../../domain/risk.js';
 import type { User } from '../../domain/users.js';
 import type { Profile, ProfileStore, UserStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch.js';
 import { fromJson, toJson } from '../../codec.js';
 
-function userFromItem(item: Record<string, unknown>): User {
+// upsertFromStart writes null for a missing username or language; older items lack firstName.
+// A chat id written as a number (hand-seeded items) reads as its string, as String() did before.
+const userItem = z.object({
+  userId: z.string(),
+  chatId: z.union([z.string(), z.number().transform(String)]),
+  firstName: z.string().optional(),
+  username: z.string().nullish(),
+  languageCode: z.string().nullish(),
+  active: z.boolean().optional(),
+});
+// risk is the RiskPolicy in the one JSON codec (absent until /risk is first set).
+const profileItem = userItem.extend({
+  risk: z.string().optional(),
+  wallet: z.string().optional(),
+  pendingWallet: z.string().optional(),
+});
+
+// The claim item of a linked wallet (`wallet#<address>`): who holds it.
+const walletClaimItem = z.object({ userId: z.string(), owner: z.string() });
+
+function parseItem<S extends z.ZodType>(schema: S, item: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  throw new Error(
+    `users item userId=${String(item.userId)} does not parse: ${z.prettifyError(parsed.error)}`,
+    {
+      cause: parsed.error,
+    },
+  );
+}
+
+function userOf(i: z.output<typeof userItem>): User {
   return {
-    userId: String(item.userId),
-    chatId: String(item.chatId),
-    firstName: String(item.firstName ?? ''),
-    ...(typeof item.username === 'string' ? { username: item.username } : {}),
-    ...(typeof item.languageCode === 'string' ? { languageCode: item.languageCode } : {}),
-    active: item.active === true,
+    userId: i.userId,
+    chatId: i.chatId,
+    firstName: i.firstName ?? '',
+    ...(typeof i.username === 'string' ? { username: i.username } : {}),
+    ...(typeof i.languageCode === 'string' ? { languageCode: i.languageCode } : {}),
+    active: i.active === true,
   };
 }
 
-function profileFromItem(item: Record<string, unknown>): Profile {
+export function userFromItem(item: Record<string, unknown>): User {
+  return userOf(parseItem(userItem, item));
+}
+
+export function profileFromItem(item: Record<string, unknown>): Profile {
+  const i = parseItem(profileItem, item);
   return {
-    user: userFromItem(item),
-    risk: typeof item.risk === 'string' ? fromJson<RiskPolicy>(item.risk) : defaultRiskPolicy(),
-    ...(typeof item.wallet === 'string' ? { wallet: item.wallet } : {}),
-    ...(typeof item.pendingWallet === 'string' ? { pendingWallet: item.pendingWallet } : {}),
+    user: userOf(i),
+    risk: i.risk !== undefined ? fromJson<RiskPolicy>(i.risk) : defaultRiskPolicy(),
+    ...(i.wallet !== undefined ? { wallet: i.wallet } : {}),
+    ...(i.pendingWallet !== undefined ? { pendingWallet: i.pendingWallet } : {}),
   };
 }
 
@@ -148,7 +186,8 @@ export class DynamoUserStore implements UserStore, ProfileStore {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { userId: `wallet#${wallet.toLowerCase()}` } }),
     );
-    return typeof out.Item?.owner === 'string' ? out.Item.owner : undefined;
+    if (!out.Item) return undefined;
+    return parseItem(walletClaimItem, out.Item).owner;
   }
 
   /** The wallet the user asked to link, before it has delegated to their key. */
