@@ -39,8 +39,8 @@ export const BASE_BLOCK_GAS_LIMIT = 140_000_000;
 
 /**
  * States kept in memory: a full node's recent window (geth keeps the last 128 block states), not an
- * archive. Alfa reads state only at `latest`/`pending`; keeping every block's state made anvil grow
- * from 0.16 to 5.4 GB in a 30-minute soak (1 s blocks) until the machine would run out.
+ * archive; Alfa reads state only at `latest`/`pending`. This did not stop anvil's memory growth
+ * under the simulator (0.1 to 4.9 GB in a 20-minute soak, 1 s blocks): its cause is not found yet.
  */
 export const KEPT_STATES = 128;
 
