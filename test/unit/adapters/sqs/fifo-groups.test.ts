@@ -12,24 +12,9 @@ import { toJson } from '#core/codec.js';
 import { alertJobBody, copyJobBody } from '#core/copy/jobs.js';
 import type { Signal } from '#core/domain/signals.js';
 import type { AlertJob, CopyJob } from '#core/ports/copy.js';
+import { openSignal } from '../../../support/open-signal.js';
 
-const SIGNAL: Signal = {
-  id: '0xo:1',
-  kind: 'OPEN',
-  trader: '0x00000000000000000000000000000000000000bb',
-  pairIndex: 1,
-  pair: 'BTC/USD',
-  tradeIndex: 3,
-  side: 'LONG',
-  leverage: '100000000000',
-  collateralUsdc: '1000000000',
-  notionalUsdc: '10000000000',
-  price: '300000000000000',
-  block: 1,
-  blockHash: '0xb',
-  txHash: '0xo',
-  ts: 1,
-};
+const SIGNAL: Signal = openSignal();
 const COPY: CopyJob = {
   signal: SIGNAL,
   userId: '7',

@@ -15,26 +15,11 @@ import {
 import { toJson } from '#core/codec.js';
 import { alertJobBody, signalBody } from '#core/copy/jobs.js';
 import type { Signal } from '#core/domain/signals.js';
+import { openSignal } from '../../../support/open-signal.js';
 
 const TRADER_A = '0x00000000000000000000000000000000000000aa';
 const TRADER_B = '0x00000000000000000000000000000000000000bb';
-const signal = (id: string, trader: string): Signal => ({
-  id,
-  kind: 'OPEN',
-  trader,
-  pairIndex: 1,
-  pair: 'BTC/USD',
-  tradeIndex: 3,
-  side: 'LONG',
-  leverage: '100000000000',
-  collateralUsdc: '1000000000',
-  notionalUsdc: '10000000000',
-  price: '300000000000000',
-  block: 1,
-  blockHash: '0xb',
-  txHash: '0xo',
-  ts: 1,
-});
+const signal = (id: string, trader: string): Signal => openSignal({ id, trader });
 
 /** A record as Lambda's event source mapping delivers one from signals.fifo. */
 const record = (messageId: string, group: string, body: string): SQSRecord => ({
