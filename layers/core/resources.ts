@@ -78,8 +78,9 @@ export const TABLES = {
     partitionKey: s('intentId'),
     indexes: [
       {
-        // Sparse: only CREATED/ACCEPTED/INITIATED intents carry `unsettledUser`: a user's copies in
-        // flight (risk), and the reconciler's whole work list.
+        // Sparse: only CREATED/ACCEPTED/INITIATED intents, and ended LIVE ones until their outcome
+        // notice is queued, carry `unsettledUser`: a user's copies in flight (risk, which reads
+        // the in-flight ones only), and the reconciler's whole work list.
         name: 'unsettled',
         partitionKey: s('unsettledUser'),
         sortKey: s('intentId'),

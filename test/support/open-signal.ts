@@ -1,6 +1,7 @@
 // One OPEN signal for queue-body tests (jobs, the FIFO groups processor, the router's parser), with
-// the fields a test cares about given as overrides.
+// the fields a test cares about given as overrides, and an AUTO follower's copy job of it.
 import type { Signal } from '#core/domain/signals.js';
+import type { CopyJob } from '#core/ports/copy.js';
 
 export const openSignal = (over: Partial<Signal> = {}): Signal => ({
   id: '0xo:1',
@@ -19,4 +20,24 @@ export const openSignal = (over: Partial<Signal> = {}): Signal => ({
   txHash: '0xo',
   ts: 1,
   ...over,
+});
+
+/** user 7 copying `signal` with $25 a trade, its position limit given (a bigint past 2^53 tests the codec). */
+export const autoCopyJob = (signal: Signal, maxPositionUsdc: bigint): CopyJob => ({
+  signal,
+  userId: '7',
+  chatId: '7',
+  decision: { action: 'COPY', reason: 'COPY_OK', adjustments: [], notify: true },
+  follower: {
+    userId: '7',
+    chatId: '7',
+    mode: 'AUTO',
+    sizing: { kind: 'FIXED_USD', usdc: 25_000_000n },
+    maxLeverage: 20,
+    maxPositionUsdc,
+    pairs: 'ALL',
+    notify: true,
+    paused: false,
+  },
+  routedAt: 5,
 });

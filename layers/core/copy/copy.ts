@@ -12,6 +12,7 @@ import {
   STUCK_AFTER_MS,
   UNTRACKED_FILL_WAIT_MS,
   isTerminal,
+  outcomeNoticeDue,
   updateFor,
   type IntentReason,
   type IntentUpdate,
@@ -697,8 +698,7 @@ async function keptFee(
  * a redelivery) publishes it again, where marking first had lost it.
  */
 async function notifyOnce(intent: CopyIntent, deps: CopyDeps): Promise<void> {
-  if (intent.mode !== 'LIVE' || !isTerminal(intent.state) || intent.state === 'SIMULATED') return;
-  if (intent.notifiedAt) return;
+  if (!outcomeNoticeDue(intent) || intent.notifiedAt) return;
   const html = await noticeHtml(intent, deps);
   if (html !== undefined)
     await deps.alerts.publish([

@@ -87,6 +87,11 @@ function rows<T>(items: readonly T[], line: (item: T) => string): string[] {
 const sumOf = (xs: readonly (bigint | undefined)[]) => xs.reduce<bigint>((a, b) => a + (b ?? 0n), 0n);
 
 /** A user's digest; undefined when there is nothing to tell (no followed trader traded, no copy). */
+/** Whether a message is one of the daily reports these render (the drills' ledger leaves them out). */
+export function isDailyReport(html: string): boolean {
+  return /^<b>(Your Alfa day, |Alfa \S+ operator report, )/.test(html);
+}
+
 export function renderUserDigest(d: UserDigest): string | undefined {
   const active = d.traders.filter((t) => t.opens + t.closes > 0);
   if (active.length === 0 && d.copies.length === 0) return undefined;

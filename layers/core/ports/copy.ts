@@ -109,7 +109,7 @@ export interface IntentStore {
   markNotified(intentId: string, at: Date): Promise<boolean>;
   /** Intents of a user that are CREATED, ACCEPTED or INITIATED. */
   inFlightOf(userId: string): Promise<CopyIntent[]>;
-  /** Every intent not yet terminal (the reconciler's work list). */
+  /** Every intent not yet terminal, and every LIVE one whose outcome notice is not queued yet (the reconciler's work list). */
   unsettled(): Promise<CopyIntent[]>;
   putMirror(mirror: Mirror): Promise<void>;
   mirrorOf(

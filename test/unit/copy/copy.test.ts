@@ -154,15 +154,19 @@ describe('Function: copySignal (opens)', () => {
         await publish(a);
       },
     };
-    // Act
+    // Act: the copier gives up on the stream; the reconciler's rounds find the untold fill.
     await copySignal(openJob, w.deps).catch(() => undefined);
     const filled = intentOf(w, open.id);
-    const driven = filled ? await driveIntent(filled, w.deps) : undefined;
-    if (driven) await driveIntent(intentOf(w, open.id) ?? driven, w.deps);
-    // Assess: EXECUTED, not marked told by the failed publish, then told exactly once.
+    const listed = await w.intents.unsettled();
+    await reconcile(w.deps);
+    await reconcile(w.deps);
+    // Assess: EXECUTED, not marked told by the failed publish, on the work list, then told once.
     expect(filled).toMatchObject({ state: 'EXECUTED' });
+    expect(filled?.notifiedAt).toBeUndefined();
+    expect(listed.map((i) => i.intentId)).toEqual([filled?.intentId]);
     expect(w.alerts.map((a) => a.html)).toEqual([expect.stringContaining('Copy filled: opened')]);
     expect(intentOf(w, open.id)?.notifiedAt).toBeDefined();
+    expect(await w.intents.unsettled()).toEqual([]);
   });
 
   it('makes one intent and one submission of the same job delivered three times', async () => {

@@ -5,6 +5,7 @@ import { SigningKey, computeAddress, keccak256, toUtf8Bytes } from 'ethers';
 import {
   IN_FLIGHT,
   isTerminal,
+  onReconcilerWorkList,
   predecessorsOf,
   type IntentUpdate,
   type ServiceEvent,
@@ -85,7 +86,8 @@ export class MemoryIntents implements IntentStore {
     return [...this.items.values()].filter((i) => i.userId === userId && IN_FLIGHT.includes(i.state));
   }
   async unsettled() {
-    return [...this.items.values()].filter((i) => !isTerminal(i.state));
+    // As the store's sparse index: in flight, or ended with its outcome notice not queued yet.
+    return [...this.items.values()].filter(onReconcilerWorkList);
   }
   async putMirror(m: Mirror) {
     this.mirrors.set(this.key(m.userId, m.trader, m.pairIndex, m.tradeIndex), m);

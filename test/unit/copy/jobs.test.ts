@@ -15,31 +15,14 @@ import {
   signalBody,
 } from '#core/copy/jobs.js';
 import type { Signal } from '#core/domain/signals.js';
-import { openSignal } from '../../support/open-signal.js';
+import { autoCopyJob, openSignal } from '../../support/open-signal.js';
 
 const signal: Signal = openSignal();
 
 describe('copy queue bodies', () => {
   it('a CopyJob with a follower round-trips, its bigints intact', () => {
     // Prepare
-    const job = {
-      signal,
-      userId: '7',
-      chatId: '7',
-      decision: { action: 'COPY', reason: 'COPY_OK', adjustments: [], notify: true },
-      follower: {
-        userId: '7',
-        chatId: '7',
-        mode: 'AUTO',
-        sizing: { kind: 'FIXED_USD', usdc: 25_000_000n },
-        maxLeverage: 20,
-        maxPositionUsdc: 1_000_000_000n,
-        pairs: 'ALL',
-        notify: true,
-        paused: false,
-      },
-      routedAt: 5,
-    };
+    const job = autoCopyJob(signal, 1_000_000_000n);
 
     // Act
     const parsed = copyJobBody.parse(toJson(job));

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   TELEGRAM_MAX_MESSAGE,
+  isDailyReport,
   renderOperatorReport,
   renderUserDigest,
   usd,
@@ -95,5 +96,22 @@ describe('the operator report', () => {
       '-$0.50',
       '+$0.00',
     ]);
+  });
+});
+
+describe('isDailyReport', () => {
+  it('knows both reports and no alert', () => {
+    const digest = renderUserDigest({ firstName: 'Ada', day, traders, copies }) ?? '';
+    const operator = renderOperatorReport({
+      day,
+      stage: 'local',
+      users: { total: 1, active: 1, digestsSent: 1 },
+      copies,
+      traders,
+      errors: [],
+      incidents: [],
+    });
+    expect([digest, operator].map(isDailyReport)).toEqual([true, true]);
+    expect(isDailyReport('<b>🟢 OPEN</b> Your Alfa day, ETH-USD long')).toBe(false);
   });
 });

@@ -16,6 +16,7 @@ import type { Follow, Sizing } from '../../domain/follows.js';
 import type { FollowCreated, FollowStore } from '../../ports/stores.js';
 import { queryAll } from './query.js';
 import { scanAll } from './scan.js';
+import { parseItem } from './item-schema.js';
 
 type SizingItem = { kind: Sizing['kind']; amount: string };
 
@@ -81,14 +82,8 @@ const followItem = z.object({
 });
 type FollowItem = z.output<typeof followItem>;
 
-function parseFollowItem(item: Record<string, unknown>): FollowItem {
-  const parsed = followItem.safeParse(item);
-  if (parsed.success) return parsed.data;
-  throw new Error(
-    `follows item userId=${String(item.userId)} trader=${String(item.trader)} does not parse: ${z.prettifyError(parsed.error)}`,
-    { cause: parsed.error },
-  );
-}
+const parseFollowItem = (item: Record<string, unknown>): FollowItem =>
+  parseItem(followItem, item, `follows item userId=${String(item.userId)} trader=${String(item.trader)}`);
 
 function followOf(i: FollowItem): Follow {
   return {

@@ -4,6 +4,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { scanAll } from './scan.js';
+import { parseItem } from './item-schema.js';
 
 // The projection the census reads; pointer items have no state.
 const censusItem = z.object({ intentId: z.string(), state: z.string().optional() });
@@ -22,14 +23,7 @@ export class DynamoIntentCensus {
       ExpressionAttributeNames: { '#s': 'state' },
     });
     for await (const item of items) {
-      const parsed = censusItem.safeParse(item);
-      if (!parsed.success) {
-        throw new Error(
-          `intents item intentId=${String(item.intentId)} does not parse: ${z.prettifyError(parsed.error)}`,
-          { cause: parsed.error },
-        );
-      }
-      const { state } = parsed.data;
+      const { state } = parseItem(censusItem, item, `intents item intentId=${String(item.intentId)}`);
       if (state === undefined) continue;
       counts[state] = (counts[state] ?? 0) + 1;
     }

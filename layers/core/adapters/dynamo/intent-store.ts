@@ -1,7 +1,8 @@
 // CopyIntents in DynamoDB: claimed with a conditional put (one per `signalId:userId`), moved only
 // along the allowed transitions (each write conditional on the predecessor states), the signed
-// intent stored once. Non-terminal intents carry `unsettledUser` (sparse GSI `unsettled`: a user's
-// copies in flight, and the reconciler's work list). The same table holds mirror items
+// intent stored once. Intents in flight, and LIVE ones that ended until their outcome notice is
+// queued, carry `unsettledUser` (sparse GSI `unsettled`: a user's copies in flight, and the
+// reconciler's work list). The same table holds mirror items
 // (`mirror#user#trader#pair#index`, sparse GSI `bySlot` on `mirrorSlot`): every user's copy of one
 // trader position, so closes reach copies whatever became of the follow. GSI `byUser` (userId,
 // createdAt) lists a user's copies; mirrors and markers have no createdAt, so they stay out of it.
@@ -15,7 +16,13 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { IN_FLIGHT, isTerminal, predecessorsOf, type IntentUpdate } from '../../domain/copy/intent.js';
+import {
+  IN_FLIGHT,
+  isTerminal,
+  onReconcilerWorkList,
+  predecessorsOf,
+  type IntentUpdate,
+} from '../../domain/copy/intent.js';
 import type { CopyIntent, IntentHistory, IntentStore, Mirror, SignedIntent } from '../../ports/copy.js';
 import { queryAll } from './query.js';
 import { scanAll } from './scan.js';
@@ -138,7 +145,7 @@ export class DynamoIntentStore implements IntentStore, IntentHistory {
           TableName: this.tableName,
           Item: {
             ...intent,
-            ...(isTerminal(intent.state) ? {} : { unsettledUser: intent.userId }),
+            ...(onReconcilerWorkList(intent) ? { unsettledUser: intent.userId } : {}),
           },
           ConditionExpression: 'attribute_not_exists(intentId)',
         }),
@@ -229,8 +236,7 @@ export class DynamoIntentStore implements IntentStore, IntentHistory {
         put('message', update.message.slice(0, 300));
         break;
     }
-    const terminal = isTerminal(update.state);
-    if (terminal) put('settledAt', at.toISOString());
+    if (isTerminal(update.state)) put('settledAt', at.toISOString());
     const from = predecessorsOf(update.state);
     from.forEach((s, i) => (values[`:from${i}`] = s));
     try {
@@ -239,7 +245,8 @@ export class DynamoIntentStore implements IntentStore, IntentHistory {
           TableName: this.tableName,
           Key: { intentId },
           ReturnValues: 'ALL_NEW',
-          UpdateExpression: `SET ${set.join(', ')}${terminal ? ' REMOVE unsettledUser' : ''}`,
+          // Only LIVE intents move; an ended one stays on the work list until markNotified.
+          UpdateExpression: `SET ${set.join(', ')}`,
           ConditionExpression: `#s IN (${from.map((_s, i) => `:from${i}`).join(', ')})`,
           ExpressionAttributeNames: { '#s': 'state' },
           ExpressionAttributeValues: values,
@@ -285,7 +292,7 @@ export class DynamoIntentStore implements IntentStore, IntentHistory {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { intentId },
-          UpdateExpression: 'SET notifiedAt = :at',
+          UpdateExpression: 'SET notifiedAt = :at REMOVE unsettledUser',
           ConditionExpression: 'attribute_exists(intentId) AND attribute_not_exists(notifiedAt)',
           ExpressionAttributeValues: { ':at': at.toISOString() },
         }),
@@ -318,10 +325,10 @@ export class DynamoIntentStore implements IntentStore, IntentHistory {
 
   async unsettled(): Promise<CopyIntent[]> {
     const keys: Record<string, unknown>[] = [];
-    // The index is sparse: only non-terminal intents are in it, so this scan is small.
+    // The index is sparse: only intents on the work list are in it, so this scan is small.
     for await (const item of scanAll(this.db, { TableName: this.tableName, IndexName: 'unsettled' }))
       keys.push(item);
-    return (await this.full(keys)).map(toIntent).filter((i) => !isTerminal(i.state));
+    return (await this.full(keys)).map(toIntent).filter(onReconcilerWorkList);
   }
 
   async recentOf(userId: string, limit: number): Promise<CopyIntent[]> {

@@ -3,6 +3,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { ErrorJournal, OperatorFlags, RecordedError } from '../../ports/operator.js';
+import { parseItem } from './item-schema.js';
 
 const JOURNAL_SIZE = 20;
 
@@ -21,15 +22,10 @@ const errorsItem = z.object({
     .optional(),
 });
 
-function parseItem<S extends z.ZodType>(schema: S, pk: string, item: Record<string, unknown>): z.output<S> {
-  const parsed = schema.safeParse(item);
-  if (parsed.success) return parsed.data;
-  throw new Error(`state item pk=${pk} does not parse: ${z.prettifyError(parsed.error)}`, {
-    cause: parsed.error,
-  });
-}
+const parseState = <S extends z.ZodType>(schema: S, pk: string, item: Record<string, unknown>) =>
+  parseItem(schema, item, `state item pk=${pk}`);
 
-const flagsOf = (item: Record<string, unknown> | undefined) => parseItem(flagsItem, 'flags', item ?? {});
+const flagsOf = (item: Record<string, unknown> | undefined) => parseState(flagsItem, 'flags', item ?? {});
 
 export class DynamoOperatorFlags implements OperatorFlags {
   constructor(
@@ -102,7 +98,7 @@ export class DynamoErrorJournal implements ErrorJournal {
 
   async recent(limit: number): Promise<RecordedError[]> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'errors' } }));
-    const { entries = [] } = parseItem(errorsItem, 'errors', out.Item ?? {});
+    const { entries = [] } = parseState(errorsItem, 'errors', out.Item ?? {});
     return entries.slice(0, limit);
   }
 }

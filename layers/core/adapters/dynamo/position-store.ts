@@ -7,20 +7,19 @@ import type { PositionStore } from '../../ports/stores.js';
 import { batchGetAll, batchWrite } from './batch.js';
 import { fromJson, toJson } from '../../codec.js';
 import { queryAll } from './query.js';
+import { parseItem } from './item-schema.js';
 
 const id = (trader: string, positionKey: string) => `${trader}|${positionKey}`;
 
 const positionItem = z.object({ trader: z.string(), positionKey: z.string(), position: z.string() });
 
 export function positionFromItem(item: Record<string, unknown>): Position {
-  const parsed = positionItem.safeParse(item);
-  if (!parsed.success) {
-    throw new Error(
-      `positions item trader=${String(item.trader)} positionKey=${String(item.positionKey)} does not parse: ${z.prettifyError(parsed.error)}`,
-      { cause: parsed.error },
-    );
-  }
-  return fromJson<Position>(parsed.data.position);
+  const { position } = parseItem(
+    positionItem,
+    item,
+    `positions item trader=${String(item.trader)} positionKey=${String(item.positionKey)}`,
+  );
+  return fromJson<Position>(position);
 }
 
 export class DynamoPositionStore implements PositionStore {

@@ -11,6 +11,7 @@ import type { Leaderboard, StatsStore } from '../../ports/stores.js';
 import { batchGetAll, batchWrite } from './batch.js';
 import { fromJson, toJson } from '../../codec.js';
 import { scanAll } from './scan.js';
+import { parseItem } from './item-schema.js';
 
 const STATS_SK = 'stats';
 const traderPk = (trader: string) => `trader#${trader}`;
@@ -78,16 +79,11 @@ const leaderboardItem = z.object({ generatedAt: z.number(), traders: z.number(),
 const pricesItem = z.record(z.string(), z.string());
 const PRICE = /^-?\d+$/;
 
-function parseItem<S extends z.ZodType>(schema: S, key: string, item: Record<string, unknown>): z.output<S> {
-  const parsed = schema.safeParse(item);
-  if (parsed.success) return parsed.data;
-  throw new Error(`stats item ${key} does not parse: ${z.prettifyError(parsed.error)}`, {
-    cause: parsed.error,
-  });
-}
+const parseStats = <S extends z.ZodType>(schema: S, key: string, item: Record<string, unknown>) =>
+  parseItem(schema, item, `stats item ${key}`);
 
 export function statsFromItem(item: Record<string, unknown>): TraderStats {
-  return decodeStats(parseItem(statsItem, `pk=${String(item.pk)} sk=${String(item.sk)}`, item).stats);
+  return decodeStats(parseStats(statsItem, `pk=${String(item.pk)} sk=${String(item.sk)}`, item).stats);
 }
 
 export class DynamoStatsStore implements StatsStore {
@@ -165,7 +161,7 @@ export class DynamoStatsStore implements StatsStore {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: 'prices', sk: 'latest' } }),
     );
-    const item = parseItem(pricesItem, 'pk=prices sk=latest', out.Item ?? {});
+    const item = parseStats(pricesItem, 'pk=prices sk=latest', out.Item ?? {});
     const prices = new Map<number, bigint>();
     for (const [name, value] of Object.entries(item)) {
       if (!/^p\d+$/.test(name)) continue;
@@ -181,7 +177,7 @@ export class DynamoStatsStore implements StatsStore {
       new GetCommand({ TableName: this.tableName, Key: { pk: 'leaderboard', sk: sort } }),
     );
     if (!out.Item) return undefined;
-    const i = parseItem(leaderboardItem, `pk=leaderboard sk=${sort}`, out.Item);
+    const i = parseStats(leaderboardItem, `pk=leaderboard sk=${sort}`, out.Item);
     return {
       sort,
       generatedAt: i.generatedAt,

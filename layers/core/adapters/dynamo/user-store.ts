@@ -14,6 +14,7 @@ import type { User } from '../../domain/users.js';
 import type { Profile, ProfileStore, UserStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch.js';
 import { fromJson, toJson } from '../../codec.js';
+import { parseItem } from './item-schema.js';
 
 // upsertFromStart writes null for a missing username or language; older items lack firstName.
 // A chat id written as a number (hand-seeded items) reads as its string, as String() did before.
@@ -35,15 +36,8 @@ const profileItem = userItem.extend({
 // The claim item of a linked wallet (`wallet#<address>`): who holds it.
 const walletClaimItem = z.object({ userId: z.string(), owner: z.string() });
 
-function parseItem<S extends z.ZodType>(schema: S, item: Record<string, unknown>): z.output<S> {
-  const parsed = schema.safeParse(item);
-  if (parsed.success) return parsed.data;
-  throw new Error(
-    `users item userId=${String(item.userId)} does not parse: ${z.prettifyError(parsed.error)}`,
-    {
-      cause: parsed.error,
-    },
-  );
+function parseUsersItem<S extends z.ZodType>(schema: S, item: Record<string, unknown>): z.output<S> {
+  return parseItem(schema, item, `users item userId=${String(item.userId)}`);
 }
 
 function userOf(i: z.output<typeof userItem>): User {
@@ -58,11 +52,11 @@ function userOf(i: z.output<typeof userItem>): User {
 }
 
 export function userFromItem(item: Record<string, unknown>): User {
-  return userOf(parseItem(userItem, item));
+  return userOf(parseUsersItem(userItem, item));
 }
 
 export function profileFromItem(item: Record<string, unknown>): Profile {
-  const i = parseItem(profileItem, item);
+  const i = parseUsersItem(profileItem, item);
   return {
     user: userOf(i),
     risk: i.risk !== undefined ? fromJson<RiskPolicy>(i.risk) : defaultRiskPolicy(),
@@ -187,7 +181,7 @@ export class DynamoUserStore implements UserStore, ProfileStore {
       new GetCommand({ TableName: this.tableName, Key: { userId: `wallet#${wallet.toLowerCase()}` } }),
     );
     if (!out.Item) return undefined;
-    return parseItem(walletClaimItem, out.Item).owner;
+    return parseUsersItem(walletClaimItem, out.Item).owner;
   }
 
   /** The wallet the user asked to link, before it has delegated to their key. */

@@ -25,7 +25,14 @@ export function alertSender(
       await messengerFor(botToken).send(job.chatId, job.html);
       return { sentAt: Date.now() };
     },
-    { tableName: cfg.tables.dedupe, keyPrefix: 'alert', keyPath: 'id', expiresAfterSeconds: 86_400 },
+    {
+      tableName: cfg.tables.dedupe,
+      keyPrefix: 'alert',
+      keyPath: 'id',
+      expiresAfterSeconds: 86_400,
+      // A sent alert whose record cannot be stored is not sent again (the alerter runs 55 s).
+      recordForMs: 30_000,
+    },
   );
   return {
     /** Sends the job's message unless an earlier delivery of the same id did (`replayed`). */

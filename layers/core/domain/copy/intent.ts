@@ -4,6 +4,7 @@
 // signed. Pure: which transitions are allowed, and what one batched-market event means for an
 // intent (docs/avantis.md v2 §4, docs/local-avantis.md "The batched-market service").
 import type { IntentKind as Eip712Kind } from '../avantis/intents.js';
+import type { ExecutionMode } from '../execution-mode.js';
 
 export type IntentState =
   'CREATED' | 'ACCEPTED' | 'INITIATED' | 'EXECUTED' | 'CANCELED' | 'FAILED' | 'SIMULATED';
@@ -13,6 +14,21 @@ export const IN_FLIGHT: readonly IntentState[] = ['CREATED', 'ACCEPTED', 'INITIA
 export const TERMINAL: readonly IntentState[] = ['EXECUTED', 'CANCELED', 'FAILED', 'SIMULATED'];
 
 export const isTerminal = (s: IntentState): boolean => TERMINAL.includes(s);
+
+/**
+ * Whether the user is owed a message about this intent's outcome: a LIVE copy that ended (a DRY
+ * one was simulated, and told with its alert). Until that message is queued the intent stays on
+ * the reconciler's work list, so an SQS outage right at the fill cannot lose it.
+ */
+export const outcomeNoticeDue = (i: { readonly mode: ExecutionMode; readonly state: IntentState }): boolean =>
+  i.mode === 'LIVE' && isTerminal(i.state) && i.state !== 'SIMULATED';
+
+/** In flight, or ended with its outcome notice not yet queued: what the reconciler still drives. */
+export const onReconcilerWorkList = (i: {
+  readonly mode: ExecutionMode;
+  readonly state: IntentState;
+  readonly notifiedAt?: string;
+}): boolean => !isTerminal(i.state) || (outcomeNoticeDue(i) && i.notifiedAt === undefined);
 
 /** Why an intent reached its state; logged, stored and behind the user's message. */
 export type IntentReason =

@@ -12,49 +12,15 @@ import { toJson } from '#core/codec.js';
 import { alertJobBody, copyJobBody } from '#core/copy/jobs.js';
 import type { Signal } from '#core/domain/signals.js';
 import type { AlertJob, CopyJob } from '#core/ports/copy.js';
-import { openSignal } from '../../../support/open-signal.js';
+import { autoCopyJob, openSignal } from '../../../support/open-signal.js';
+import { fifoRecord } from '../../../support/sqs-records.js';
 
 const SIGNAL: Signal = openSignal();
-const COPY: CopyJob = {
-  signal: SIGNAL,
-  userId: '7',
-  chatId: '7',
-  decision: { action: 'COPY', reason: 'COPY_OK', adjustments: [], notify: true },
-  follower: {
-    userId: '7',
-    chatId: '7',
-    mode: 'AUTO',
-    sizing: { kind: 'FIXED_USD', usdc: 25_000_000n },
-    maxLeverage: 20,
-    maxPositionUsdc: 123_456_789_012_345_678_901n,
-    pairs: 'ALL',
-    notify: true,
-    paused: false,
-  },
-  routedAt: 5,
-};
+const COPY: CopyJob = autoCopyJob(SIGNAL, 123_456_789_012_345_678_901n);
 const ALERT: AlertJob = { id: 'sig-1:42', userId: '42', chatId: '42', html: '<b>BTC</b> long' };
 
-/** A record as Lambda's event source mapping delivers one from a FIFO queue. */
-const record = (messageId: string, group: string, body: string): SQSRecord => ({
-  messageId,
-  receiptHandle: `rh-${messageId}`,
-  body,
-  attributes: {
-    ApproximateReceiveCount: '1',
-    SentTimestamp: '1764590000000',
-    SenderId: 'AIDAEXAMPLE',
-    ApproximateFirstReceiveTimestamp: '1764590000001',
-    MessageGroupId: group,
-    MessageDeduplicationId: messageId,
-    SequenceNumber: '1',
-  },
-  messageAttributes: {},
-  md5OfBody: 'md5',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:copies.fifo',
-  awsRegion: 'us-east-1',
-});
+const record = (messageId: string, group: string, body: string): SQSRecord =>
+  fifoRecord(messageId, group, body);
 
 /** A batch run through processFifoGroups: what was handled, what onFailure and the log heard. */
 async function run<T>(

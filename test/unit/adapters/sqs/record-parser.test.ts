@@ -16,31 +16,14 @@ import { toJson } from '#core/codec.js';
 import { alertJobBody, signalBody } from '#core/copy/jobs.js';
 import type { Signal } from '#core/domain/signals.js';
 import { openSignal } from '../../../support/open-signal.js';
+import { fifoRecord } from '../../../support/sqs-records.js';
 
 const TRADER_A = '0x00000000000000000000000000000000000000aa';
 const TRADER_B = '0x00000000000000000000000000000000000000bb';
 const signal = (id: string, trader: string): Signal => openSignal({ id, trader });
 
-/** A record as Lambda's event source mapping delivers one from signals.fifo. */
-const record = (messageId: string, group: string, body: string): SQSRecord => ({
-  messageId,
-  receiptHandle: `rh-${messageId}`,
-  body,
-  attributes: {
-    ApproximateReceiveCount: '2',
-    SentTimestamp: '1764590000000',
-    SenderId: 'AIDAEXAMPLE',
-    ApproximateFirstReceiveTimestamp: '1764590000001',
-    MessageGroupId: group,
-    MessageDeduplicationId: messageId,
-    SequenceNumber: '1',
-  },
-  messageAttributes: {},
-  md5OfBody: 'md5',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:signals.fifo',
-  awsRegion: 'us-east-1',
-});
+const record = (messageId: string, group: string, body: string): SQSRecord =>
+  fifoRecord(messageId, group, body, { queue: 'signals.fifo', receiveCount: 2 });
 
 function recordingLog() {
   const errors: [string, Record<string, unknown>][] = [];
