@@ -444,7 +444,11 @@ export const FUNCTIONS = {
     scans: ['follows', 'intents'],
     invokes: ['reconciler'],
   },
-  /** Daily, 08:00 UTC: each user's digest (unless turned off) and the admins' operator report. */
+  /**
+   * Daily, 08:00 UTC: each user's digest (unless turned off) and the admins' operator report, queued
+   * on alerts.fifo: the alerter sends them (the one sender pacing the bot), so no bot token here,
+   * and "once a day" is the alerter's idempotency per job id, so no dedupe table either.
+   */
   digest: {
     entry: 'functions/digest/handler.ts',
     trigger: { kind: 'schedule', everyMinutes: 1440, hourUtc: 8 },
@@ -457,12 +461,11 @@ export const FUNCTIONS = {
       stats: 'read',
       intents: 'read',
       state: 'read',
-      dedupe: 'readWrite',
     },
-    queuesSend: [],
+    queuesSend: ['alerts'],
     queuesMonitor: [],
     executionMode: 'none',
-    secretFields: ['botToken'],
+    secretFields: [],
     scans: ['users', 'intents'],
   },
 } as const satisfies Record<string, FunctionDef>;
@@ -480,8 +483,8 @@ export const METRIC_SOURCES = {
   UndecodableLogs: ['indexer'],
   UpdateFailed: ['telegram-webhook'],
   AlertsSent: ['alerter'],
-  TelegramRetryAfter: ['alerter', 'digest'],
-  TelegramForbidden: ['alerter', 'digest'],
+  TelegramRetryAfter: ['alerter'],
+  TelegramForbidden: ['alerter'],
   CopyExecuted: ['copier', 'reconciler'],
   CopyCanceled: ['copier', 'reconciler'],
   CopyFailed: ['copier', 'reconciler'],

@@ -99,10 +99,11 @@ const metricsOf = (a: AlarmProps): string[] =>
   a.MetricName
     ? [a.MetricName]
     : (a.Metrics ?? []).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : []));
+/** The `service` dimensions an alarm reads: its one metric's, or each of its math's metrics'. */
 const servicesOf = (a: AlarmProps): string[] =>
-  (a.Metrics ?? []).flatMap((m) =>
-    (m.MetricStat?.Metric.Dimensions ?? []).filter((d) => d.Name === 'service').map((d) => String(d.Value)),
-  );
+  [...(a.Dimensions ?? []), ...(a.Metrics ?? []).flatMap((m) => m.MetricStat?.Metric.Dimensions ?? [])]
+    .filter((d) => d.Name === 'service')
+    .map((d) => String(d.Value));
 
 describe('alarms', () => {
   it.each([

@@ -653,7 +653,9 @@ async function afterTerminal(intent: CopyIntent, deps: CopyDeps): Promise<void> 
     if (intent.signalTs) deps.metric('SignalToExecutedMs', deps.now().getTime() - intent.signalTs * 1000);
   }
   if (intent.state === 'CANCELED') deps.metric('CopyCanceled', 1);
-  if (intent.state === 'FAILED') deps.metric('CopyFailed', 1);
+  // A copy whose position was already gone (its own TP/SL, a liquidation) did not fail: it is
+  // told to the user but kept out of the failure rate the copy-failure-rate alarm watches.
+  if (intent.state === 'FAILED' && intent.reason !== 'NO_POSITION') deps.metric('CopyFailed', 1);
   await notifyOnce(intent, deps);
 }
 

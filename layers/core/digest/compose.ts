@@ -1,5 +1,6 @@
-// Wires the daily digest to DynamoDB and Telegram from config: the digest function's composition root.
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// Wires the daily digest to DynamoDB and alerts.fifo from config: the digest function's composition
+// root. It sends nothing to Telegram itself: the alerter does, the one sender pacing the bot's rate.
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { documentDb } from '../adapters/dynamo/client.js';
@@ -7,15 +8,13 @@ import { DynamoFillStore } from '../adapters/dynamo/fill-store.js';
 import { DynamoFollowStore } from '../adapters/dynamo/follow-store.js';
 import { DynamoErrorJournal } from '../adapters/dynamo/operator-state.js';
 import { scanAll } from '../adapters/dynamo/scan.js';
-import { loadBotSecret } from '../adapters/secrets/bot-secret.js';
-import { ChatBlockedError, RetryLaterError, TelegramMessenger } from '../adapters/telegram/messenger.js';
-import { lazy } from '../runtime/lazy.js';
+import { sqsClient } from '../adapters/sqs/client.js';
+import { SqsAlertQueue } from '../adapters/sqs/copy-queues.js';
 import type { CopyOutcome, CopyRecord, DayWindow } from './report.js';
 import type { DigestDeps, DigestUser } from './run.js';
 
 /** A followed trader's last fills read for the day: plenty for one day of one trader. */
 const FILLS_PER_TRADER = 500;
-const KEEP_SENT_MARKS_SECONDS = 3 * 86_400;
 
 const userItem = z.object({
   userId: z.string(),
@@ -77,15 +76,11 @@ const within = (iso: string, day: DayWindow) => {
 export function digestDeps(
   cfg: Config,
   log: DigestDeps['log'],
-  metric: (name: string, value: number) => void,
   db: DynamoDBDocumentClient = documentDb(),
 ): DigestDeps {
   const follows = new DynamoFollowStore(db, { follows: cfg.tables.follows, users: cfg.tables.users });
   const fills = new DynamoFillStore(db, cfg.tables.fills);
   const journal = new DynamoErrorJournal(db, cfg.tables.state, 'digest');
-  const telegram = lazy(
-    async () => new TelegramMessenger((await loadBotSecret(cfg.botSecretId)).botToken, cfg.telegramApiRoot),
-  );
 
   return {
     stage: cfg.stage,
@@ -129,41 +124,7 @@ export function digestDeps(
         `Emergency stop ${state} by ${String(flags.Item?.emergencyBy ?? '?')} at ${at.slice(11, 16)} UTC`,
       ];
     },
-    firstTime: async (key) => {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: cfg.tables.dedupe,
-            Item: { id: key, expiration: Math.floor(Date.now() / 1000) + KEEP_SENT_MARKS_SECONDS },
-            ConditionExpression: 'attribute_not_exists(id)',
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (err instanceof Error && err.name === 'ConditionalCheckFailedException') return false;
-        throw err;
-      }
-    },
-    send: async (chatId, html) => {
-      const m = await telegram();
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await m.send(chatId, html);
-          return 'SENT';
-        } catch (err) {
-          if (err instanceof ChatBlockedError) {
-            metric('TelegramForbidden', 1);
-            return 'BLOCKED';
-          }
-          if (err instanceof RetryLaterError && attempt === 0) {
-            metric('TelegramRetryAfter', 1);
-            await new Promise((r) => setTimeout(r, err.retryAfterSeconds * 1000));
-            continue;
-          }
-          throw err;
-        }
-      }
-    },
+    queue: new SqsAlertQueue(sqsClient(), cfg.queues.alerts),
     log,
   };
 }

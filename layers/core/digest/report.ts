@@ -129,7 +129,7 @@ export function renderUserDigest(d: UserDigest): string | undefined {
 export interface OperatorDay {
   readonly day: DayWindow;
   readonly stage: string;
-  readonly users: { readonly total: number; readonly active: number; readonly digestsSent: number };
+  readonly users: { readonly total: number; readonly active: number; readonly digestsQueued: number };
   readonly copies: readonly CopyRecord[];
   /** All traders' days, for the top list. */
   readonly traders: readonly TraderDay[];
@@ -161,7 +161,7 @@ export function renderOperatorReport(d: OperatorDay): string {
     .slice(0, 5);
   const lines = [
     `<b>Alfa ${escapeHtml(d.stage)} operator report, ${dayLabel(d.day)}</b>`,
-    `Users: ${d.users.total} (${d.users.active} active), digests sent: ${d.users.digestsSent}`,
+    `Users: ${d.users.total} (${d.users.active} active), digests queued: ${d.users.digestsQueued}`,
     '',
     '<b>Copies</b>',
     `Volume copied: ${usd(volume)}`,

@@ -1,5 +1,6 @@
 // The daily digest on the local stack: users, follows and copies seeded in DynamoDB Local (a stage of
-// its own), the real composition (scans, the dedupe table, the bot secret) and the Telegram stand-in.
+// its own), the real composition (scans) queueing on the stack's alerts.fifo, whose alerter (the
+// default stage's) sends the jobs to the Telegram stand-in: each exactly once, even when run twice.
 import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,8 @@ import { digestDeps } from '#core/digest/compose.js';
 import { runDigest } from '#core/digest/run.js';
 import { TABLES } from '#core/resources.js';
 import { createTables } from '../../../local/provision.js';
-import { clients, stackInfo, uniqueId } from '../../support/stack-clients.js';
+import { clients, stackInfo, uniqueId, useStackEnv } from '../../support/stack-clients.js';
+import { sentTo, waitForText } from '../../support/wait.js';
 
 const info = stackInfo();
 const { dynamo, doc } = clients(info);
@@ -55,39 +57,41 @@ beforeAll(async () => {
 });
 
 describe('the daily digest on the local stack', () => {
-  it('sends Ada her digest with her copy PnL, Bob (digest off) nothing, the admin the report; once a day', async () => {
+  it('queues Ada her digest with her copy PnL, Bob (digest off) nothing, the admin the report; each sent once a day', async () => {
     const cfg = loadConfig({
       ...info.env,
       STAGE: stage,
       ADMIN_USER_IDS: admin,
       ...Object.fromEntries(Object.entries(TABLES).map(([k, d]) => [d.envVar, tables[k]])),
     });
-    const deps = digestDeps(
-      cfg,
-      () => undefined,
-      () => undefined,
-      doc,
-    );
+    // The composition's own queue: its SQS client finds the stand-in through the handlers' environment.
+    useStackEnv();
+    const deps = digestDeps(cfg, () => undefined, doc);
 
     const first = await runDigest(deps);
-    const again = await runDigest(deps);
+    expect(first).toMatchObject({ users: 2, queued: 1, skipped: { DIGEST_OFF: 1 }, reports: 1 });
+    const texts = async (chat: string) =>
+      (await sentTo(info, chat)).filter((c) => c.status === 200).map((c) => String(c.params.text));
+    const digest = await waitForText(info, ada, /Your Alfa day/);
+    const report = await waitForText(info, admin, /operator report/);
 
-    expect(first).toMatchObject({ users: 2, sent: 1, skipped: { DIGEST_OFF: 1 }, reports: 1 });
-    expect(again).toMatchObject({ sent: 0, skipped: { ALREADY_SENT: 1, DIGEST_OFF: 1 }, reports: 0 });
-    const sent = async (chat: string) =>
-      (
-        (await (await fetch(`${info.telegram.callsUrl}?method=sendMessage&chat_id=${chat}`)).json()) as {
-          calls: { params: { text: string } }[];
-        }
-      ).calls.map((c) => c.params.text);
-    const [digest, ...more] = await sent(ada);
-    expect(more).toEqual([]);
-    expect(digest).toContain('Your Alfa day');
+    const again = await runDigest(deps);
+    expect(again).toMatchObject({ queued: 1, skipped: { DIGEST_OFF: 1 }, reports: 1 });
+    // A last job in each chat's message group (group = user): once it arrives, anything the second
+    // run queued before it in that chat has been delivered or dropped.
+    await deps.queue.publish(
+      [ada, admin].map((userId) => ({ id: `end:${stage}:${userId}`, userId, chatId: userId, html: 'end' })),
+    );
+    await waitForText(info, ada, /^end$/);
+    await waitForText(info, admin, /^end$/);
+
+    expect(await texts(ada)).toEqual([digest, 'end']);
     expect(digest).toContain('1 executed');
     expect(digest).toContain('Realized PnL: <b>+$20.00</b>');
-    expect(await sent(bob)).toEqual([]);
-    const [report] = await sent(admin);
+    expect(await texts(bob)).toEqual([]);
+    expect(await texts(admin)).toEqual([report, 'end']);
     expect(report).toContain(`Alfa ${stage} operator report`);
+    expect(report).toContain('digests queued: 1');
     expect(report).toContain('Outcomes: 1 executed, 0 cancelled, 1 failed');
     expect(report).toContain('Average PnL per copying user: +$20.00 (1 user)');
   });

@@ -344,6 +344,27 @@ describe('Function: copySignal (closes)', () => {
     expect(w.alerts).toHaveLength(3);
   });
 
+  it('tells of a close whose position was already gone, and counts it as no failure', async () => {
+    // Prepare: the copy's own SL closes it on chain while the trader's SL close is being copied,
+    // so the relayer's close reverts NoTrade; a second close finds no position before signing.
+    const w = world();
+    trackPositions(w);
+    await copySignal(openJob, w.deps);
+    w.market.fault = { streamError: 'NoTrade' };
+    // Act
+    const raced = await copySignal(closeJob(closeOf('0xc:1', 500n * USDC, 1_000n * USDC)), w.deps);
+    w.positions = [];
+    const gone = await copySignal(closeJob(closeOf('0xc:2', 500n * USDC, 500n * USDC)), w.deps);
+    // Assess
+    expect([raced, gone]).toMatchObject([{ intent: 'FAILED' }, { intent: 'FAILED', reason: 'NO_POSITION' }]);
+    expect(intentOf(w, '0xc:1')).toMatchObject({ state: 'FAILED', reason: 'NO_POSITION', code: 'NoTrade' });
+    expect(w.metrics.map(([n]) => n)).not.toContain('CopyFailed');
+    expect(w.alerts.slice(1).map((a) => a.html)).toEqual([
+      expect.stringContaining('your copied position was already closed'),
+      expect.stringContaining('your copied position was already closed'),
+    ]);
+  });
+
   it('makes a close that arrives before the open filled wait, then closes once it has', async () => {
     const w = world();
     trackPositions(w);

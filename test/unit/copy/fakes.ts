@@ -152,7 +152,15 @@ export class FakeMarket implements BatchedMarket {
   readonly submissions: Submission[] = [];
   readonly tracked = new Map<string, TrackedEvent[]>();
   readonly usedNonces = new Set<string>();
-  fault: 'NONE' | 'TIMEOUT' | 'DROP' | 'OUTAGE' | 'CRASH_AFTER' | { reject: string } | 'CANCEL' = 'NONE';
+  fault:
+    | 'NONE'
+    | 'TIMEOUT'
+    | 'DROP'
+    | 'OUTAGE'
+    | 'CRASH_AFTER'
+    | { reject: string }
+    | { streamError: string }
+    | 'CANCEL' = 'NONE';
   /** Called with each accepted submission, e.g. to open the position in the fake user data. */
   onFill: (kind: 'OPEN' | 'CLOSE', message: Record<string, unknown>) => void = () => undefined;
 
@@ -169,7 +177,8 @@ export class FakeMarket implements BatchedMarket {
     const fault = this.fault;
     this.fault = 'NONE';
     if (fault === 'OUTAGE') throw new ServiceUnavailableError('503');
-    if (typeof fault === 'object') throw new IntentRejectedError(400, fault.reject, fault.reject);
+    if (typeof fault === 'object' && 'reject' in fault)
+      throw new IntentRejectedError(400, fault.reject, fault.reject);
     const kind = this.kindOf(orderType);
     const message = decodeIntent(kind, userIntent);
     const nonce = String(message._nonce);
@@ -182,10 +191,15 @@ export class FakeMarket implements BatchedMarket {
       trackingId,
       events.map((event, seq) => ({ seq: seq + 1, event })),
     );
-    if (fault !== 'CANCEL') this.onFill(fillKind, message);
+    if (fault !== 'CANCEL' && !(typeof fault === 'object')) this.onFill(fillKind, message);
     if (fault === 'CRASH_AFTER') throw new Error('socket hang up');
     yield { type: 'MarketOrderAccepted', trackingId };
     if (fault === 'DROP') return;
+    if (typeof fault === 'object') {
+      // The relayer's transaction reverted on chain (e.g. NoTrade: the position went meanwhile).
+      yield { type: 'Error', code: fault.streamError, message: `${fault.streamError}()` };
+      return;
+    }
     for (const e of events) {
       if (fault === 'TIMEOUT' && e.type !== 'MarketOrderInitiated') {
         yield { type: 'Error', code: 'STREAM_TIMEOUT', message: 'stream lifetime reached' };

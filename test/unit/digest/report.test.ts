@@ -67,7 +67,7 @@ describe('the operator report', () => {
   const report = renderOperatorReport({
     day,
     stage: 'prod',
-    users: { total: 3, active: 2, digestsSent: 2 },
+    users: { total: 3, active: 2, digestsQueued: 2 },
     copies: [...copies, { userId: '3', trader: other, outcome: 'SIMULATED' }],
     traders,
     errors: [
@@ -79,7 +79,7 @@ describe('the operator report', () => {
 
   it('has volume copied, outcomes and success rate, average PnL per user, top traders, errors and incidents', () => {
     expect(report).toContain('<b>Alfa prod operator report, 2025-10-10</b>');
-    expect(report).toContain('Users: 3 (2 active), digests sent: 2');
+    expect(report).toContain('Users: 3 (2 active), digests queued: 2');
     expect(report).toContain('Volume copied: $1,500.00');
     expect(report).toContain('Outcomes: 2 executed, 1 cancelled, 1 failed, 0 open, 1 simulated');
     expect(report).toContain('Success rate: 50% of 4 finished');
@@ -105,7 +105,7 @@ describe('isDailyReport', () => {
     const operator = renderOperatorReport({
       day,
       stage: 'local',
-      users: { total: 1, active: 1, digestsSent: 1 },
+      users: { total: 1, active: 1, digestsQueued: 1 },
       copies,
       traders,
       errors: [],

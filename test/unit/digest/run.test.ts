@@ -1,9 +1,11 @@
 // The daily run (digest/run.ts) on seeded data: what a trader's UTC day was, each user who wants it
-// gets their digest and each admin the report, nothing twice a day, and the operator's off switch.
+// gets their digest and each admin the report queued as alert jobs (ids that repeat on a second run
+// the same day, so the alerter sends them once), published in chunks, and the operator's off switch.
 import { describe, expect, it } from 'vitest';
+import type { AlertJob } from '#core/ports/copy.js';
 import { isFill, type Fill } from '#core/domain/fills.js';
 import { yesterdayUtc, type CopyRecord } from '#core/digest/report.js';
-import { runDigest, traderDay, type DigestDeps, type DigestUser } from '#core/digest/run.js';
+import { QUEUE_CHUNK, runDigest, traderDay, type DigestDeps, type DigestUser } from '#core/digest/run.js';
 import { DAY, FillTape, T0, address, slot, usdc } from '../../support/analytics-fills.js';
 
 const day = yesterdayUtc(new Date((T0 + DAY + 8 * 3600) * 1000)); // 08:00 the day after T0
@@ -41,12 +43,23 @@ describe('what a day of a trader was', () => {
 });
 
 describe('the daily run', () => {
-  function world(users: DigestUser[], enabled = true) {
-    const sent: { chatId: string; text: string }[] = [];
-    const marks = new Set<string>();
+  /** A recording alerts queue: each publish as one batch; `failOn` makes that publish (1-based) throw. */
+  function recordingQueue(failOn?: number) {
+    const batches: AlertJob[][] = [];
+    return {
+      batches,
+      jobs: () => batches.flat(),
+      publish: async (jobs: readonly AlertJob[]) => {
+        if (batches.length + 1 === failOn) throw new Error('SQS unavailable');
+        batches.push([...jobs]);
+      },
+    };
+  }
+  function world(users: DigestUser[], options: { enabled?: boolean; failOn?: number } = {}) {
+    const queue = recordingQueue(options.failOn);
     const deps: DigestDeps = {
       stage: 'test',
-      enabled,
+      enabled: options.enabled ?? true,
       admins: new Set(['900']),
       now: () => new Date((T0 + DAY + 8 * 3600) * 1000),
       users: async function* () {
@@ -57,15 +70,10 @@ describe('the daily run', () => {
       copies: async () => copies,
       errors: async () => [],
       incidents: async () => [],
-      firstTime: async (key) => !marks.has(key) && Boolean(marks.add(key)),
-      send: async (chatId, text) => {
-        if (chatId === 'blocked') return 'BLOCKED';
-        sent.push({ chatId, text });
-        return 'SENT';
-      },
+      queue,
       log: () => undefined,
     };
-    return { deps, sent };
+    return { deps, queue };
   }
   const user = (userId: string, over: Partial<DigestUser> = {}): DigestUser => ({
     userId,
@@ -76,37 +84,74 @@ describe('the daily run', () => {
     ...over,
   });
 
-  it('sends each user who wants it their digest and each admin the report, skipping the rest with a reason', async () => {
-    const { deps, sent } = world([
-      user('1'),
-      user('2', { digest: false }),
-      user('3', { active: false }),
-      user('4', { chatId: 'blocked' }),
-    ]);
+  it('queues each user who wants it their digest and each admin the report, skipping the rest with a reason', async () => {
+    const { deps, queue } = world([user('1'), user('2', { digest: false }), user('3', { active: false })]);
     const summary = await runDigest(deps);
     expect(summary).toEqual({
       day: '2025-10-10',
-      users: 4,
-      sent: 1,
-      skipped: { DIGEST_OFF: 1, INACTIVE: 1, BLOCKED: 1 },
+      users: 3,
+      queued: 1,
+      skipped: { DIGEST_OFF: 1, INACTIVE: 1 },
       reports: 1,
     });
-    expect(sent.map((s) => s.chatId)).toEqual(['c1', '900']);
-    expect(sent[0]?.text).toContain('Realized PnL: <b>+$12.50</b>');
-    expect(sent[1]?.text).toContain('operator report');
+    const jobs = queue.jobs();
+    expect(jobs.map(({ id, userId, chatId }) => ({ id, userId, chatId }))).toEqual([
+      { id: 'digest:2025-10-10:1', userId: '1', chatId: 'c1' },
+      { id: 'report:2025-10-10:900', userId: '900', chatId: '900' },
+    ]);
+    // The alerter's jobs: no signalTs (no chain-to-alert latency for a daily message).
+    for (const job of jobs) expect(job).not.toHaveProperty('signalTs');
+    // The user id is the id's last `:`-separated part.
+    for (const job of jobs) expect(job.id.split(':').at(-1)).toBe(job.userId);
+    expect(jobs[0]?.html).toContain('Realized PnL: <b>+$12.50</b>');
+    expect(jobs[1]?.html).toContain('operator report');
+    expect(jobs[1]?.html).toContain('digests queued: 1');
   });
 
-  it('sends nothing twice when the schedule fires again the same day', async () => {
-    const { deps, sent } = world([user('1')]);
+  it('a user with nothing to tell gets nothing', async () => {
+    const { deps, queue } = world([user('5')]);
+    const quiet: DigestDeps = { ...deps, copies: async () => [], fillsOf: async () => [] };
+    expect(await runDigest(quiet)).toMatchObject({ queued: 0, skipped: { NOTHING_TO_TELL: 1 }, reports: 1 });
+    expect(queue.jobs().map((j) => j.id)).toEqual(['report:2025-10-10:900']);
+  });
+
+  it('a second run the same day queues the same ids again, which the alerter sends once', async () => {
+    const { deps, queue } = world([user('1')]);
     await runDigest(deps);
-    const again = await runDigest(deps);
-    expect(again).toMatchObject({ sent: 0, skipped: { ALREADY_SENT: 1 }, reports: 0 });
-    expect(sent).toHaveLength(2);
+    const first = queue.jobs().map((j) => j.id);
+    await runDigest(deps);
+    const all = queue.jobs().map((j) => j.id);
+    expect(all).toEqual([...first, ...first]);
+  });
+
+  it('publishes in chunks as users are scanned, digests before reports', async () => {
+    const n = 2 * QUEUE_CHUNK + 5;
+    const { deps, queue } = world(Array.from({ length: n }, (_v, i) => user(String(i + 1))));
+    expect(await runDigest(deps)).toMatchObject({ users: n, queued: n, reports: 1 });
+    expect(queue.batches.map((b) => b.length)).toEqual([QUEUE_CHUNK, QUEUE_CHUNK, 5, 1]);
+    expect(queue.batches.at(-1)?.[0]?.id).toBe('report:2025-10-10:900');
+    expect(new Set(queue.jobs().map((j) => j.id)).size).toBe(n + 1);
+  });
+
+  it('a queue failure throws and keeps what was queued before it; the rerun repeats the same ids', async () => {
+    const users = Array.from({ length: 2 * QUEUE_CHUNK }, (_v, i) => user(String(i + 1)));
+    const failing = world(users, { failOn: 2 });
+    await expect(runDigest(failing.deps)).rejects.toThrow('SQS unavailable');
+    const kept = failing.queue.jobs().map((j) => j.id);
+    expect(kept).toHaveLength(QUEUE_CHUNK);
+    const rerun = world(users);
+    await runDigest(rerun.deps);
+    expect(
+      rerun.queue
+        .jobs()
+        .map((j) => j.id)
+        .slice(0, QUEUE_CHUNK),
+    ).toEqual(kept);
   });
 
   it('the operator can turn every digest off; the report still goes out', async () => {
-    const { deps, sent } = world([user('1')], false);
-    expect(await runDigest(deps)).toMatchObject({ sent: 0, skipped: { DIGEST_DISABLED: 1 }, reports: 1 });
-    expect(sent.map((s) => s.chatId)).toEqual(['900']);
+    const { deps, queue } = world([user('1')], { enabled: false });
+    expect(await runDigest(deps)).toMatchObject({ queued: 0, skipped: { DIGEST_DISABLED: 1 }, reports: 1 });
+    expect(queue.jobs().map((j) => j.chatId)).toEqual(['900']);
   });
 });

@@ -204,9 +204,17 @@ export function updateFor(event: ServiceEvent, signedCollateralUsdc?: string): I
       };
     case 'Error':
       if (event.code === 'STREAM_TIMEOUT') return undefined;
+      // The position was gone when the order reached the chain: the copy's own TP/SL or a
+      // liquidation closed it (a trader's SL fill and the copy's mirrored SL fire together), or
+      // the user did. Not a failure of the copy path.
+      if (NO_TRADE_CODES.has(event.code))
+        return { state: 'FAILED', reason: 'NO_POSITION', code: event.code, message: event.message };
       return { state: 'FAILED', reason: 'SERVICE_ERROR', code: event.code, message: event.message };
   }
 }
+
+/** The revert of an order on a trade that does not exist: v2 `NoTrade()` [local], v1 `NO_TRADE`. */
+const NO_TRADE_CODES: ReadonlySet<string> = new Set(['NoTrade', 'NO_TRADE']);
 
 /** Applies a sequence of updates to a state, keeping only the allowed moves (a replay repeats events). */
 export function fold(

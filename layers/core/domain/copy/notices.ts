@@ -81,7 +81,8 @@ const FAILURE_HELP: Readonly<Record<string, string>> = {
 /** Why a copy failed and what to do, in a few words (the /copies history). */
 export function failureWhy(reason: IntentReason | string, code: string | undefined): string {
   if (reason === 'EXPIRED') return 'could not be sent in time; nothing was traded';
-  if (reason === 'NO_POSITION') return 'no open copied position left to close';
+  if (reason === 'NO_POSITION')
+    return 'your copied position was already closed (its TP/SL, a liquidation, or by you)';
   if (reason === 'NOT_DELEGATED') return 'your wallet has not delegated to your Alfa key (/wallet)';
   const help = (code && FAILURE_HELP[code]) ?? 'Nothing was traded.';
   return `Avantis refused it (${escapeHtml(code ?? 'error')}). ${help}`;
@@ -99,7 +100,7 @@ export function failedText(i: NoticeIntent, reason: IntentReason, code: string |
   if (reason === 'EXPIRED')
     return `⚠️ Copy failed: ${what} could not be sent in time and has expired. Nothing was traded.`;
   if (reason === 'NO_POSITION')
-    return `⚠️ Copy not sent: ${what} — there is no open copied position left to close.`;
+    return `ℹ️ Nothing to do: ${what} — your copied position was already closed (its own TP/SL, a liquidation, or by you).`;
   if (reason === 'NOT_DELEGATED') return `⚠️ Copy not sent: ${what} — ${FAILURE_HELP.NotDelegate}`;
   if (reason === 'STOPPED')
     return `⛔ Copy not sent: ${what} — the operators stopped all copying (emergency stop). Nothing was traded.`;

@@ -38,4 +38,13 @@ describe('CopyIntent states', () => {
       code: 'HighSlippage',
     });
   });
+
+  it('reads a NoTrade revert as the position already gone (NO_POSITION), not a service error', () => {
+    expect(
+      ['NoTrade', 'NO_TRADE', 'WrongSl'].map(
+        (code) =>
+          (updateFor({ type: 'Error', code, message: '' }) as { reason?: string } | undefined)?.reason,
+      ),
+    ).toEqual(['NO_POSITION', 'NO_POSITION', 'SERVICE_ERROR']);
+  });
 });
