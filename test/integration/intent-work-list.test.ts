@@ -5,27 +5,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoIntentStore } from '#core/adapters/dynamo/intent-store.js';
 import type { CopyIntent } from '#core/ports/copy.js';
+import { liveCopy } from '../support/copy-intents.js';
 import { clients, stackInfo, uniqueId } from '../support/stack-clients.js';
 
 const TRADER = '0x00000000000000000000000000000000000000f2';
 
-function copy(userId: string, n: number, over: Partial<CopyIntent> = {}): CopyIntent {
-  return {
-    intentId: `wl-${userId}-${n}:${userId}`,
-    signalId: `wl-${userId}-${n}`,
-    userId,
-    chatId: userId,
-    trader: TRADER,
-    slot: { pairIndex: 0, tradeIndex: n },
-    kind: 'OPEN',
-    state: 'CREATED',
-    reason: 'COPY_OK',
-    mode: 'LIVE',
-    order: { kind: 'OPEN', pairIndex: 0, buy: true, leverage: '100000000000', collateralUsdc: '10000000' },
-    createdAt: new Date().toISOString(),
-    ...over,
-  };
-}
+const copy = (userId: string, n: number, over: Partial<CopyIntent> = {}): CopyIntent =>
+  liveCopy('wl', TRADER, userId, n, over);
 
 describe('Class: DynamoIntentStore (work list)', () => {
   let store: DynamoIntentStore;

@@ -156,16 +156,11 @@ export async function runDigest(deps: DigestDeps): Promise<DigestSummary> {
     incidents,
   });
   // An admin's private chat id is their user id.
-  const reports = [...deps.admins].map((admin): AlertJob => ({
-    id: reportJobId(label, admin),
-    userId: admin,
-    chatId: admin,
-    html: report,
-  }));
-  for (let i = 0; i < reports.length; i += QUEUE_CHUNK) {
-    await deps.queue.publish(reports.slice(i, i + QUEUE_CHUNK));
-  }
-  const summary = { day: label, users, queued, skipped, reports: reports.length };
+  for (const admin of deps.admins)
+    pending.push({ id: reportJobId(label, admin), userId: admin, chatId: admin, html: report });
+  const reports = pending.length;
+  await flush();
+  const summary = { day: label, users, queued, skipped, reports };
   deps.log('digest run', { reason: 'DIGEST_DONE', ...summary });
   return summary;
 }
