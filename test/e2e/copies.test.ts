@@ -33,6 +33,8 @@ function copy(userId: string, n: number, over: Partial<CopyIntent>): CopyIntent 
     },
     // Within the 90 days /copies reads, in order.
     createdAt: new Date(Date.now() - (10 - n) * 60_000).toISOString(),
+    // Past copies whose outcome the user was told then: the reconciler owes no notice for them.
+    notifiedAt: new Date(Date.now() - (10 - n) * 60_000).toISOString(),
     ...over,
   };
 }
