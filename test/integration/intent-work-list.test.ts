@@ -29,7 +29,9 @@ describe('Class: DynamoIntentStore (work list)', () => {
     const me = String(uniqueId());
     await store.claim(copy(me, 1));
     await store.claim(copy(me, 2, { state: 'FAILED', reason: 'NOT_DELEGATED' }));
-    await store.claim(copy(me, 3));
+    // The stack's own reconciler runs beside this test: an in-flight copy created days ago would
+    // be taken for one whose submission crashed, and failed. This one is fresh for a while.
+    await store.claim(copy(me, 3, { createdAt: new Date(Date.now() + 3_600_000).toISOString() }));
     await store.claim(copy(me, 4, { state: 'SIMULATED', reason: 'MODE_DRY', mode: 'DRY' }));
     const fill = {
       price: '30000000000000',
