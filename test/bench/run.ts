@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark against embedded local stacks (anvil with 1 s blocks). Prints
 // the results and writes bench-results/latest.json with the machine they were measured on.
 // `npm run bench -- copy stack` runs only those sections (pure, stack, live, startup, copy) and
-// merges their results into latest.json, each section stamped with when it was measured.
+// merges their results into latest.json, each section stamped with when it was measured. `drills`
+// (about an hour) runs every drill against a fresh `npm start` of its own.
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { FUNCTIONS } from '#core/resources.js';
 import { ROOT, startLocalStack } from '../../local/stack.js';
 import { analyticsBench } from './analytics.bench.js';
 import { backtestReplayBench, backtestWebhookBench, chartBench } from './backtest.bench.js';
+import { drillsBench } from './drills.bench.js';
 import { decodeBench, ethersBaselineBench } from './decode.bench.js';
 import { startupBench } from './startup.bench.js';
 import { persistBench, signalLatencyBench } from './indexer.bench.js';
@@ -33,6 +35,7 @@ const TARGETS = {
   'npm start up (s)': '<= 20 on 2 cores',
   'npm start -> leaderboard has traders (s)': '<= 90',
   '/backtest over 1,000 fills p99': '<= 2 s',
+  drills: 'every drill passed: lost 0, duplicated 0, recovered without a restart',
   'PnL chart PNG, warm, p99': '<= 500 ms',
 };
 
@@ -42,7 +45,7 @@ const TARGETS = {
  */
 const PEAK_DYNAMODB = { ALFA_DYNAMODB_JIT: 'full' } as const;
 
-const SECTIONS = ['pure', 'stack', 'live', 'startup', 'copy'] as const;
+const SECTIONS = ['pure', 'stack', 'live', 'startup', 'copy', 'drills'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function sectionsOf(argv: readonly string[]): ReadonlySet<Section> {
@@ -69,6 +72,10 @@ async function main(): Promise<void> {
   if (run.has('copy')) {
     copy(results);
     stamp('copy');
+  }
+  if (run.has('drills')) {
+    results.drills = await drillsBench();
+    stamp('drills');
   }
   await write(results, measuredAt);
 }

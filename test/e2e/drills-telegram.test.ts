@@ -35,7 +35,7 @@ describe('telegram drill', () => {
     expect(result.lost).toBe(0);
     expect(result.duplicated).toBe(0);
     expect(result.recovered).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it.skipIf(!process.env.ALFA_DRILLS)(
     'with the 5xx phase: every alert still arrives once',

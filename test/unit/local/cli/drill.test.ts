@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../local/cli/cli.js';
 import { parseDrillArgs } from '../../../../local/cli/drill.js';
+import { BENCH_DRILLS } from '../../../bench/drills.bench.js';
 
 describe('npm run drill arguments', () => {
   it('accepts a built drill with whole-number flags', () => {
@@ -25,6 +26,14 @@ describe('npm run drill arguments', () => {
       'soak',
     ])
       expect(parseDrillArgs([name]).name).toBe(name);
+  });
+
+  it('runs every drill in `npm run bench`, each with flags the CLI takes', () => {
+    expect(Object.keys(BENCH_DRILLS).sort()).toEqual(
+      ['fuzz', 'ssm', 'emergency', 'avantis', 'telegram', 'rpc', 'dynamodb', 'sqs', 'load', 'soak'].sort(),
+    );
+    for (const [name, args] of Object.entries(BENCH_DRILLS))
+      expect(parseDrillArgs([name, ...args]).name).toBe(name);
   });
 
   it.each([
