@@ -32,15 +32,61 @@ export interface SqsStoreView {
   }[];
 }
 
+/** What of a fauxqs FIFO queue the receive below reads: its group locks and in-flight receipts. */
+interface FauxFifoQueue {
+  readonly fifoLockedGroups: Map<string, number>;
+  readonly inflightMessages: Map<string, { readonly message: { readonly messageGroupId?: string } }>;
+  dequeueFifo(
+    maxCount: number,
+    visibilityTimeout?: number,
+    dlqResolver?: unknown,
+  ): { ReceiptHandle: string }[];
+}
+
+const likeSqs = Symbol('alfa: FIFO receive like SQS');
+
+/**
+ * A FIFO receive as real SQS answers it: "as many messages with the same message group ID as
+ * possible", then other groups' (AWS knowledge center, sqs-fifo-messages-not-returned). fauxqs
+ * 1.9.2 hands out one message per group per receive, so a consumer that paces one chat's messages
+ * looks many times slower here than on AWS. Its own receive takes the first unlocked group's next
+ * message; one at a time, with the group just taken from unlocked for the next pick, it takes that
+ * group again until it is empty, then the next group, each group's lock count kept exact.
+ */
+function receiveLikeSqs(queueClass: { prototype: FauxFifoQueue & { [likeSqs]?: true } }): void {
+  const proto = queueClass.prototype;
+  if (proto[likeSqs]) return;
+  const oneAtATime = proto.dequeueFifo;
+  proto.dequeueFifo = function (this: FauxFifoQueue, maxCount, visibilityTimeout, dlqResolver) {
+    const out: { ReceiptHandle: string }[] = [];
+    let last: { group: string; locks: number } | undefined;
+    while (out.length < Math.min(maxCount, 10)) {
+      if (last) this.fifoLockedGroups.delete(last.group);
+      const [got] = oneAtATime.call(this, 1, visibilityTimeout, dlqResolver);
+      const group =
+        got && (this.inflightMessages.get(got.ReceiptHandle)?.message.messageGroupId ?? '__default');
+      if (last && group !== last.group) this.fifoLockedGroups.set(last.group, last.locks);
+      if (!got || group === undefined) break;
+      out.push(got);
+      last = { group, locks: (last?.group === group ? last.locks : 0) + 1 };
+      this.fifoLockedGroups.set(group, last.locks);
+    }
+    return out;
+  };
+  proto[likeSqs] = true;
+}
+
 /** fauxqs keeps its store class out of its exports map; load it by file to set one field. */
 async function sqsStoreWithRequestHost(): Promise<SqsStoreView> {
   const file = findUp(
     path.dirname(fileURLToPath(import.meta.url)),
     'node_modules/fauxqs/dist/sqs/sqsStore.js',
   );
-  const { SqsStore } = (await import(pathToFileURL(file).href)) as {
+  const { SqsStore, SqsQueue } = (await import(pathToFileURL(file).href)) as {
     SqsStore: new () => SqsStoreView & { host: string };
+    SqsQueue: { prototype: FauxFifoQueue };
   };
+  receiveLikeSqs(SqsQueue);
   const store = new SqsStore();
   store.host = ''; // empty: queue URLs take the host of the request that created them (127.0.0.1:port)
   return store;

@@ -27,19 +27,19 @@ export const BENCH_DRILLS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** What the bench keeps of a drill's result (the whole one is in .local/drills/). */
-export interface DrillFigures {
-  readonly passed: boolean;
-  readonly minutes: number;
-  readonly signalsIn: number;
-  readonly alertsSent: number;
-  readonly copiesSubmitted: number;
-  readonly copiesTerminal: Record<string, number>;
-  readonly lost: number;
-  readonly duplicated: number;
-  readonly worstLatencyMs: number;
-  readonly recovered: boolean;
-  readonly failures: readonly string[];
-}
+export type DrillFigures = Pick<
+  DrillResult,
+  | 'passed'
+  | 'signalsIn'
+  | 'alertsSent'
+  | 'copiesSubmitted'
+  | 'copiesTerminal'
+  | 'lost'
+  | 'duplicated'
+  | 'worstLatencyMs'
+  | 'recovered'
+  | 'failures'
+> & { readonly minutes: number };
 
 const UP_DEADLINE_MS = 180_000;
 /** The simulator trades v2 a minute after the deployment; drills that seed copiers need it. */
