@@ -228,6 +228,7 @@ export function ledgerResult(
       ...(isSettled(ledger) ? { settled: ledger.settled, settleMs: ledger.settleMs } : {}),
       concerned: ledger.concerned,
       intentsByState: ledger.intentsByState,
+      unfilledReasons: ledger.unfilledReasons,
       queues: ledger.queues,
       ...details,
     },

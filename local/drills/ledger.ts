@@ -83,6 +83,8 @@ export interface Ledger {
   readonly duplicatedSamples: readonly string[];
   /** Intents in the window by every state, in flight included. */
   readonly intentsByState: Record<string, number>;
+  /** The window's copies that ended unfilled, by state and reason ("FAILED EXPIRED"): why, at a glance. */
+  readonly unfilledReasons: Record<string, number>;
   /** Intents of the window signed (they carry signed bytes), with their signing time when known. */
   readonly signedIntents: readonly SignedIntentView[];
   /** (signal, user) pairs the window's signals concern. */
@@ -127,6 +129,7 @@ const IntentItem = z.object({
   state: z.enum(['CREATED', 'ACCEPTED', 'INITIATED', 'EXECUTED', 'CANCELED', 'FAILED', 'SIMULATED']),
   mode: z.enum(['DRY', 'LIVE']),
   kind: str,
+  reason: str.optional(),
   createdAt: str,
   wallet: str.optional(),
   signed: z.object({ digest: str }).passthrough().optional(),
@@ -460,12 +463,14 @@ async function read(
     }
   }
   const intentsByState: Record<string, number> = {};
+  const unfilledReasons: Record<string, number> = {};
   const copiesTerminal: Record<string, number> = {};
   const windowWallets = new Set<string>();
   let copiesSubmitted = 0;
   const signedIntents: SignedIntentView[] = [];
   for (const i of intents) {
     inc(intentsByState, i.state);
+    if (i.state === 'FAILED' || i.state === 'CANCELED') inc(unfilledReasons, `${i.state} ${i.reason ?? '?'}`);
     if (TERMINAL.includes(i.state)) inc(copiesTerminal, i.state);
     if (i.submittedAt) copiesSubmitted += 1;
     if (i.signed)
@@ -537,6 +542,7 @@ async function read(
     lostSamples,
     duplicatedSamples,
     intentsByState,
+    unfilledReasons,
     signedIntents,
     concerned: pairs.length,
     queues: await queueDepths(info, sqs),

@@ -178,6 +178,7 @@ const NOTHING_COUNTED: Ledger = {
   lostSamples: [],
   duplicatedSamples: [],
   intentsByState: {},
+  unfilledReasons: {},
   signedIntents: [],
   concerned: 0,
   queues: {},
