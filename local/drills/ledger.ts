@@ -408,9 +408,15 @@ async function read(
   const addId = addTo(idsByUser);
   const addPrior = addTo(priorIdsByUser);
   const intentIds = (i: Intent) => [`${i.intentId}:skip`, ...TERMINAL.map((st) => `${i.intentId}:${st}`)];
-  for (const p of pairs) addId(p.userId, `${p.signal.fillId}:${p.userId}`);
+  // A pair's trade alert, and the "Not copied: …" notice the copier sends an AUTO follower it
+  // decides not to copy for (a risk limit reached): that one has no intent to carry its id.
+  const pairIds = (p: { signal: { fillId: string }; userId: string }) => [
+    `${p.signal.fillId}:${p.userId}`,
+    `${p.signal.fillId}:${p.userId}:skip`,
+  ];
+  for (const p of pairs) for (const id of pairIds(p)) addId(p.userId, id);
   for (const i of intents) for (const id of intentIds(i)) addId(i.userId, id);
-  for (const p of pairsOf(earlier, earlierIntents)) addPrior(p.userId, `${p.signal.fillId}:${p.userId}`);
+  for (const p of pairsOf(earlier, earlierIntents)) for (const id of pairIds(p)) addPrior(p.userId, id);
   for (const i of earlierIntents) for (const id of intentIds(i)) addPrior(i.userId, id);
   for (const id of window.extraAlertIds ?? []) {
     const userId = id.split(':').at(-1) ?? '';

@@ -76,7 +76,10 @@ function receiveLikeSqs(queueClass: { prototype: FauxFifoQueue & { [likeSqs]?: t
   proto[likeSqs] = true;
 }
 
-/** fauxqs keeps its store class out of its exports map; load it by file to set one field. */
+/**
+ * fauxqs keeps its store and queue classes out of its exports map: load them by file to set one
+ * field and to mend the FIFO receive.
+ */
 async function sqsStoreWithRequestHost(): Promise<SqsStoreView> {
   const file = findUp(
     path.dirname(fileURLToPath(import.meta.url)),
