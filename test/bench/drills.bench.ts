@@ -39,7 +39,7 @@ export type DrillFigures = Pick<
   | 'worstLatencyMs'
   | 'recovered'
   | 'failures'
-> & { readonly minutes: number };
+> & { readonly seconds: number };
 
 const UP_DEADLINE_MS = 180_000;
 /** The simulator trades v2 a minute after the deployment; drills that seed copiers need it. */
@@ -86,12 +86,16 @@ async function startStack(name: string): Promise<BenchStack> {
     if (!info && Date.now() - t0 > UP_DEADLINE_MS) break;
     await sleep(1_000);
   }
-  const tail = (await readFile(path.join(dir, 'stack.log'), 'utf8').catch(() => '')).slice(-3_000);
-  await stopStack(stack);
-  throw new Error(`npm start for the ${name} drill did not reach the v2 upgrade in time:\n${tail}`);
+  const log = path.join(dir, 'stack.log');
+  const tail = (await readFile(log, 'utf8').catch(() => '')).slice(-3_000);
+  await stopStack(stack, { keep: log });
+  throw new Error(
+    `npm start for the ${name} drill did not reach the v2 upgrade in time (log: ${log}):\n${tail}`,
+  );
 }
 
-async function stopStack(stack: BenchStack): Promise<void> {
+/** Stops the stack and removes its directory, or all of it but `keep` (a log to read after). */
+async function stopStack(stack: BenchStack, opts: { keep?: string } = {}): Promise<void> {
   const group = stack.child.pid;
   const signal = (s: NodeJS.Signals) => {
     try {
@@ -104,7 +108,8 @@ async function stopStack(stack: BenchStack): Promise<void> {
   const timer = setTimeout(() => signal('SIGKILL'), STOP_GRACE_MS);
   await stack.exited;
   clearTimeout(timer);
-  await rm(stack.dir, { recursive: true, force: true });
+  if (opts.keep) await rm(path.join(stack.dir, 'dynamodb'), { recursive: true, force: true });
+  else await rm(stack.dir, { recursive: true, force: true });
 }
 
 /** Runs `npm run drill -- <name> <args>` against the stack; exit 0 or 1 both carry a result. */
@@ -140,7 +145,7 @@ async function runDrillCli(stackFile: string, name: string, args: readonly strin
 function figures(r: DrillResult): DrillFigures {
   return {
     passed: r.passed,
-    minutes: Math.round(r.durationMs / 6_000) / 10,
+    seconds: Math.round(r.durationMs / 1_000),
     signalsIn: r.signalsIn,
     alertsSent: r.alertsSent,
     copiesSubmitted: r.copiesSubmitted,
