@@ -529,7 +529,9 @@ export class EthersMarketChain implements MarketChain {
         // unknown selector: fall through
       }
     }
-    return new ChainRevert('TX_NOT_EXECUTED', err.shortMessage);
+    // An unknown selector is named by its 4 bytes, so that a revert nobody expected can be looked up.
+    const selector = err.data && err.data !== '0x' ? ` (selector ${err.data.slice(0, 10)})` : '';
+    return new ChainRevert('TX_NOT_EXECUTED', `${err.shortMessage}${selector}`);
   }
 
   private async send(
