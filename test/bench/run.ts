@@ -15,7 +15,7 @@ import { backtestReplayBench, backtestWebhookBench, chartBench } from './backtes
 import { drillsBench } from './drills.bench.js';
 import { decodeBench, ethersBaselineBench } from './decode.bench.js';
 import { startupBench } from './startup.bench.js';
-import { persistBench, signalLatencyBench } from './indexer.bench.js';
+import { persistSteadyBench, signalLatencyBench } from './indexer.bench.js';
 import { alertRateBench, routingBench } from './signals.bench.js';
 import { webhookBench } from './webhook.bench.js';
 
@@ -124,9 +124,7 @@ async function stackSection(results: Record<string, unknown>): Promise<void> {
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
   });
   try {
-    // DynamoDB Local is a JVM: its first thousands of writes run before the JIT warms up.
-    results['decode + persist (cold JVM)'] = await persistBench(stack, 10_000);
-    const persist = await persistBench(stack);
+    const persist = await persistSteadyBench(stack);
     results['decode + persist'] = persist;
     console.log('decode + persist', persist);
     const latency = await signalLatencyBench(stack, sqs);
