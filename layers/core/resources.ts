@@ -233,8 +233,8 @@ export interface FunctionDef {
   /** Caps concurrent containers, e.g. 1 where a per-container limit must hold for the whole bot. */
   readonly reservedConcurrency?: number;
   /**
-   * Module state that must be one per container (the alerter's pacer keeps its container's share of
-   * Telegram's rate): the local runner loads the handler once per poller instead of sharing one.
+   * Module state that must be one per container (the alerter's pacer keeps its chats' turns and its
+   * share of the paid-broadcast rate): the local runner loads the handler once per poller.
    */
   readonly perContainerState?: boolean;
   /** Least privilege: each function is granted exactly this and nothing more. */
@@ -355,7 +355,7 @@ export const FUNCTIONS = {
     entry: 'functions/alerter/handler.ts',
     // SQS hands a FIFO consumer as many messages of one group (one chat) as it can, and a chat takes
     // one a second: a single container would send ~1 a second under a backlog. ALERT_SENDERS
-    // containers, each pacing 1/ALERT_SENDERS of the bot's rate, keep the bot's 29/s together.
+    // containers reserve their sends from one schedule of the bot's 29/s (the dedupe table).
     trigger: { kind: 'queue', queue: 'alerts', batchSize: 10, maxConcurrency: ALERT_SENDERS },
     memoryMb: 512,
     timeoutSeconds: 55,

@@ -305,8 +305,9 @@ describe('least privilege: telegram-webhook', () => {
       expect(actionsOf(statementsOf(name)), name).not.toContain('kms:Sign');
   });
 
-  it('runs the Telegram sender in at most ALERT_SENDERS containers, each pacing its share of the bot', () => {
-    // Prepare: the pacers' shares add up to the bot's rate only if no more containers run.
+  it('runs the Telegram sender in at most ALERT_SENDERS containers, each pacing its chats', () => {
+    // Prepare: the free rate is one schedule they share; the paid-broadcast shares add up to the
+    // bot's rate only if no more containers run.
     const trigger = FUNCTIONS.alerter.trigger;
     // Assess
     expect(trigger).toMatchObject({ kind: 'queue', maxConcurrency: ALERT_SENDERS });

@@ -1,6 +1,6 @@
 // The alerter's Telegram side: each alert sent once per job id (Powertools Idempotency, one day),
-// with the messenger of the current bot token (rebuilt only when the token is rotated, so its
-// pacing state survives), and Telegram's failures read for the delivery use case
+// with the messenger of the current bot token (rebuilt only when the token is rotated) and one
+// pacer for the container (each chat's turn here, the bot's overall pace shared in DynamoDB), and Telegram's failures read for the delivery use case
 // (copy/alert-delivery.ts, whose AlertDeliveryDeps this fills).
 import type { Context } from 'aws-lambda';
 import type { Config } from '../../config.js';
@@ -9,15 +9,30 @@ import { ALERT_SENDERS } from '../../resources.js';
 import { rebuildOnChange } from '../../runtime/lazy.js';
 import { onceOrReplay } from '../dynamo/once-replay.js';
 import { loadBotSecret } from '../secrets/bot-secret.js';
-import { ChatBlockedError, RetryLaterError, TelegramMessenger } from './messenger.js';
+import { documentDb } from '../dynamo/client.js';
+import { DynamoSendSchedule } from '../dynamo/send-schedule.js';
+import {
+  ChatBlockedError,
+  GLOBAL_PER_SECOND,
+  RetryLaterError,
+  TelegramMessenger,
+  botPacer,
+} from './messenger.js';
 
 export function alertSender(
   cfg: Pick<Config, 'botSecretId' | 'telegramApiRoot' | 'allowPaidBroadcast' | 'tables'>,
-  /** Alerter containers sending at once (its queue trigger's maximum concurrency). */
+  /** Alerter containers sending at once (its queue trigger's maximum concurrency): each takes
+   * 1/senders of the paid-broadcast rate. */
   senders = ALERT_SENDERS,
 ) {
+  // One pacer for the container's life: a rotated token keeps the chats' turns and the schedule.
+  const pacer = botPacer(
+    cfg.allowPaidBroadcast,
+    () => new DynamoSendSchedule(documentDb(), cfg.tables.dedupe, GLOBAL_PER_SECOND),
+    senders,
+  );
   const messengerFor = rebuildOnChange(
-    (token: string) => new TelegramMessenger(token, cfg.telegramApiRoot, cfg.allowPaidBroadcast, senders),
+    (token: string) => new TelegramMessenger(token, cfg.telegramApiRoot, cfg.allowPaidBroadcast, pacer),
   );
   const sendOnce = onceOrReplay(
     async (job: AlertJob) => {

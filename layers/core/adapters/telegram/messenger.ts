@@ -1,9 +1,10 @@
 // Sends alerts within Telegram's limits: at most one message a second to a chat and about thirty a
 // second overall (or, with paid broadcasts enabled by the operator, up to 1,000 a second). The
-// limits are kept per container: with `senders` containers sending for one bot (the alerter's
-// maximum concurrency), each keeps 1/senders of the overall rate, so together they keep the bot's.
+// overall pace is a schedule of send slots (send-schedule.ts): the alerter's containers share one
+// in DynamoDB, so whichever container holds the messages may use the bot's whole rate.
 import { Telegram, TelegramError } from 'telegraf';
 import type { Messenger } from '../../ports/messenger.js';
+import { LocalSendSchedule, type SendSchedule } from './send-schedule.js';
 
 export class RetryLaterError extends Error {
   override readonly name = 'RetryLaterError';
@@ -17,7 +18,8 @@ export class ChatBlockedError extends Error {
 }
 
 const PER_CHAT_MS = 1_000;
-const GLOBAL_PER_SECOND = 29;
+/** Telegram's free broadcast limit is about 30 a second per bot: one less, for the jitter. */
+export const GLOBAL_PER_SECOND = 29;
 /**
  * With paid broadcasts (allow_paid_broadcast, Bot API 7.11) Telegram lets a bot send up to 1,000
  * messages a second, charged in Stars beyond the free 30; per chat stays one a second.
@@ -25,39 +27,40 @@ const GLOBAL_PER_SECOND = 29;
 export const PAID_GLOBAL_PER_SECOND = 1_000;
 
 /**
- * Spaces sends: per chat by PER_CHAT_MS, overall evenly (one every 1000/29 ms) and never more than
- * 29 in a sliding second. Even spacing matters: a burst of 29 released at once reaches Telegram
- * with jitter and can land 30+ in one of its windows.
+ * Spaces sends: per chat by PER_CHAT_MS (kept by this container: a chat's messages are one FIFO
+ * group, handled in order), overall by the schedule's slots, evenly (one every 1000/29 ms), since a
+ * burst of 29 released at once reaches Telegram with jitter and can land 30+ in one of its windows.
  */
 export class SendPacer {
   private readonly lastByChat = new Map<string, number>();
-  private readonly recent: number[] = [];
-  private lastSend = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-    private readonly perSecond: number = GLOBAL_PER_SECOND,
+    private readonly schedule: SendSchedule = new LocalSendSchedule(GLOBAL_PER_SECOND, now),
   ) {}
 
   async slot(chatId: string): Promise<void> {
-    for (;;) {
-      const t = this.now();
-      while (this.recent.length > 0 && t - (this.recent[0] as number) >= 1_000) this.recent.shift();
-      const chatWait = (this.lastByChat.get(chatId) ?? Number.NEGATIVE_INFINITY) + PER_CHAT_MS - t;
-      const globalWait = this.recent.length >= this.perSecond ? (this.recent[0] as number) + 1_000 - t : 0;
-      const spacingWait = this.lastSend + 1_000 / this.perSecond - t;
-      const wait = Math.max(chatWait, globalWait, spacingWait, 0);
-      if (wait === 0) {
-        this.lastByChat.set(chatId, t);
-        this.lastSend = t;
-        this.recent.push(t);
-        if (this.lastByChat.size > 10_000) this.lastByChat.clear();
-        return;
-      }
-      await this.sleep(wait);
-    }
+    // The chat's turn is taken before any wait, so a second send to it waits for the first's.
+    const chatAt = Math.max(
+      this.now(),
+      (this.lastByChat.get(chatId) ?? Number.NEGATIVE_INFINITY) + PER_CHAT_MS,
+    );
+    if (this.lastByChat.size >= 10_000) this.lastByChat.clear();
+    this.lastByChat.set(chatId, chatAt);
+    if (chatAt > this.now()) await this.sleep(chatAt - this.now());
+    const at = await this.schedule.reserve();
+    if (at > this.now()) await this.sleep(at - this.now());
+    this.lastByChat.set(chatId, Math.max(at, chatAt));
   }
+}
+
+/** The overall pace of one bot: the shared schedule, or with paid broadcasts this container's share. */
+export function botPacer(paidBroadcast: boolean, shared: () => SendSchedule, senders: number): SendPacer {
+  // At 1,000 a second one shared item would take a write a millisecond; each container's share
+  // of the paid rate is plenty (a chat still takes one a second).
+  const schedule = paidBroadcast ? new LocalSendSchedule(PAID_GLOBAL_PER_SECOND / senders) : shared();
+  return new SendPacer(Date.now, undefined, schedule);
 }
 
 export class TelegramMessenger implements Messenger {
@@ -68,13 +71,8 @@ export class TelegramMessenger implements Messenger {
     apiRoot: string,
     /** Off by default: paid broadcasts cost the operator Telegram Stars. */
     private readonly paidBroadcast = false,
-    /** Containers sending for this bot at once; each keeps its share of the overall rate. */
-    senders = 1,
-    private readonly pacer = new SendPacer(
-      Date.now,
-      (ms) => new Promise((r) => setTimeout(r, ms)),
-      (paidBroadcast ? PAID_GLOBAL_PER_SECOND : GLOBAL_PER_SECOND) / senders,
-    ),
+    /** This process's pace at 29 a second unless the sender shares one (botPacer). */
+    private readonly pacer = new SendPacer(),
   ) {
     this.telegram = new Telegram(token, { apiRoot });
   }

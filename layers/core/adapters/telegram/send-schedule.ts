@@ -1,0 +1,33 @@
+// The bot-wide pace of sends (about thirty a second for one bot, Telegram's limit), as a schedule
+// of send times every sender reserves from: one slot every 1000/perSecond ms, handed out in order,
+// and the first slot after an idle spell is "now". Each of the alerter's containers used to keep
+// a fixed 1/29 share of the rate, so a batch of ten chats in one container took ten seconds while
+// the other 28 shares went unused; a shared schedule lets any container use the whole rate.
+// Times are kept in integer microseconds so that 1000/29 ms does not drift.
+
+export interface SendSchedule {
+  /** The unix time (ms) at which this send may go; every caller gets a slot of its own. */
+  reserve(): Promise<number>;
+}
+
+/** Microseconds between two sends at `perSecond`, rounded up so the rate is never exceeded. */
+export const slotMicros = (perSecond: number): number => Math.ceil(1_000_000 / perSecond);
+
+/** The schedule of one process (tests, one container, the paid-broadcast share). */
+export class LocalSendSchedule implements SendSchedule {
+  private nextAt = Number.NEGATIVE_INFINITY;
+  private readonly gap: number;
+
+  constructor(
+    perSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.gap = slotMicros(perSecond);
+  }
+
+  async reserve(): Promise<number> {
+    const at = Math.max(Math.round(this.now() * 1000), this.nextAt);
+    this.nextAt = at + this.gap;
+    return at / 1000;
+  }
+}

@@ -1,0 +1,57 @@
+// The bot's send schedule shared in DynamoDB Local (adapters/dynamo/send-schedule.ts): containers
+// reserving at once get slots of their own, 1000/29 ms apart, in one run from "now"; after an idle
+// spell the next slot is "now" again; the item expires a day after its last use.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoSendSchedule } from '#core/adapters/dynamo/send-schedule.js';
+import { slotMicros } from '#core/adapters/telegram/send-schedule.js';
+import { clients, uniqueId, useStackEnv } from '../support/stack-clients.js';
+
+describe('Class: DynamoSendSchedule', () => {
+  let table: string;
+  beforeAll(() => {
+    table = useStackEnv().tables.dedupe;
+  });
+
+  it('hands three containers reserving at once distinct slots, evenly spaced from now', async () => {
+    // Prepare: three containers (clients of their own) on one clock that stands still.
+    const key = `test-schedule-${uniqueId()}`;
+    const t0 = 1_900_000_000_000;
+    const containers = [0, 1, 2].map(() => new DynamoSendSchedule(clients().doc, table, 29, () => t0, key));
+
+    // Act: 30 sends each, all at once.
+    const slots = (
+      await Promise.all(containers.flatMap((c) => Array.from({ length: 30 }, () => c.reserve())))
+    ).sort((a, b) => a - b);
+
+    // Assess: 90 slots, one every 1000/29 ms (34.483 ms, in whole microseconds), the first now.
+    const gap = slotMicros(29);
+    expect(slots).toHaveLength(90);
+    expect(slots.map((s) => Math.round((s - t0) * 1000))).toEqual(
+      Array.from({ length: 90 }, (_, i) => i * gap),
+    );
+    // No second holds more than 29 of them.
+    for (const at of slots)
+      expect(slots.filter((s) => s >= at && s < at + 1_000).length).toBeLessThanOrEqual(29);
+  });
+
+  it('starts again from now after an idle spell, and keeps the item a day past its last use', async () => {
+    // Prepare
+    const key = `test-schedule-${uniqueId()}`;
+    let now = 1_900_000_000_000;
+    const schedule = new DynamoSendSchedule(clients().doc, table, 29, () => now, key);
+    await schedule.reserve();
+    await schedule.reserve();
+
+    // Act: a minute later the backlog is long gone.
+    now += 60_000;
+    const afterIdle = await schedule.reserve();
+    const next = await schedule.reserve();
+
+    // Assess
+    expect(afterIdle).toBe(now);
+    expect(Math.round((next - now) * 1000)).toBe(slotMicros(29));
+    const item = await clients().doc.send(new GetCommand({ TableName: table, Key: { id: key } }));
+    expect(item.Item?.['expiration']).toBe(Math.floor(now / 1000) + 86_400);
+  });
+});
