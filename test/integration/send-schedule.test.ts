@@ -54,4 +54,24 @@ describe('Class: DynamoSendSchedule', () => {
     const item = await clients().doc.send(new GetCommand({ TableName: table, Key: { id: key } }));
     expect(item.Item?.['expiration']).toBe(Math.floor(now / 1000) + 86_400);
   });
+
+  it('gives every one of 300 sends from ten containers on the real clock a slot, never a burst', async () => {
+    // Prepare: the alerter's worst case, ten containers with a full batch of chats each, three times.
+    const key = `test-schedule-${uniqueId()}`;
+    const containers = Array.from(
+      { length: 10 },
+      () => new DynamoSendSchedule(clients().doc, table, 29, Date.now, key),
+    );
+
+    // Act
+    const slots = (
+      await Promise.all(containers.flatMap((c) => Array.from({ length: 30 }, () => c.reserve())))
+    ).sort((a, b) => a - b);
+
+    // Assess: all reserved, about 300/29 s long, at most one slot pulled forward per second.
+    expect(slots).toHaveLength(300);
+    expect((slots.at(-1) as number) - (slots[0] as number)).toBeGreaterThan((290 * 1000) / 29);
+    for (const at of slots)
+      expect(slots.filter((s) => s >= at && s < at + 1_000).length).toBeLessThanOrEqual(30);
+  });
 });

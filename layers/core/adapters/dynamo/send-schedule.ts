@@ -1,8 +1,10 @@
 // Telegram's bot-wide pace shared by every alerter container: one item in the dedupe table holds
-// the next free send time (µs), and each send reserves its slot with one conditional write: after
-// an idle spell `SET nextAt = now + gap` if nextAt is past, under a backlog `ADD nextAt gap` if it
-// is still ahead (the slot is the value before the add). A lost race retries the other write. The
-// item expires a day after its last use, so an idle bot leaves nothing behind.
+// the next free send time (µs). Under a backlog a send takes its slot with one unconditional
+// `ADD nextAt gap` (the slot is the value before the add), so no number of containers reserving
+// at once can make it fail. After an idle spell nextAt lies in the past: the first sender then
+// moves it to now with a conditional SET (one wins; the others take slots after it), and a slot
+// that came back stale is not used, so an idle spell never turns into a burst.
+// The item expires a day after its last use, so an idle bot leaves nothing behind.
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { slotMicros, type SendSchedule } from '../telegram/send-schedule.js';
@@ -23,7 +25,7 @@ export class SendScheduleError extends Error {
 
 export class DynamoSendSchedule implements SendSchedule {
   private readonly gap: number;
-  /** Whether the last reservation found a backlog: then the add is tried first. */
+  /** Whether the last reservation found a backlog: then the add goes first, else the restart. */
   private busy = false;
 
   constructor(
@@ -37,57 +39,51 @@ export class DynamoSendSchedule implements SendSchedule {
   }
 
   async reserve(): Promise<number> {
-    // Concurrent reservations each alternate on their own; the hint is only where to start.
-    let backlog = this.busy;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const now = Math.round(this.now() * 1000);
-      const slot = backlog ? await this.behind(now) : await this.first(now);
-      if (slot !== undefined) {
-        this.busy = backlog;
-        return slot / 1000;
+      if (!this.busy && (await this.restart(now))) return now / 1000;
+      const slot = await this.next(now);
+      // A slot a little behind the clock (the answer took a while) goes now; an older one is stale.
+      if (slot >= now - this.gap) {
+        this.busy = true;
+        return Math.max(slot, now) / 1000;
       }
-      backlog = !backlog;
+      this.busy = false;
     }
     throw new SendScheduleError(`no send slot after ${ATTEMPTS} tries (${this.tableName} ${this.key})`);
   }
 
-  /** The slot `now` when the schedule is idle (nextAt past or absent), else undefined. */
-  private async first(now: number): Promise<number | undefined> {
+  /** Starts the schedule at `now` if it is idle (nextAt past or absent); false if it is not. */
+  private async restart(now: number): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id: this.key },
           UpdateExpression: 'SET nextAt = :next, expiration = :expires',
-          ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt <= :now',
+          ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt < :now',
           ExpressionAttributeValues: { ':next': now + this.gap, ':now': now, ':expires': this.expires(now) },
         }),
       );
-      return now;
+      return true;
     } catch (err) {
-      if (conditionFailed(err)) return undefined;
+      if (conditionFailed(err)) return false;
       throw err;
     }
   }
 
-  /** The next slot of a backlog (nextAt still ahead), else undefined. */
-  private async behind(now: number): Promise<number | undefined> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id: this.key },
-          UpdateExpression: 'SET expiration = :expires ADD nextAt :gap',
-          ConditionExpression: 'nextAt > :now',
-          ExpressionAttributeValues: { ':gap': this.gap, ':now': now, ':expires': this.expires(now) },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return updated.parse(out.Attributes).nextAt - this.gap;
-    } catch (err) {
-      if (conditionFailed(err)) return undefined;
-      throw err;
-    }
+  /** Takes the next slot (µs), whatever the schedule's state: it may be in the past. */
+  private async next(now: number): Promise<number> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { id: this.key },
+        UpdateExpression: 'SET expiration = :expires ADD nextAt :gap',
+        ExpressionAttributeValues: { ':gap': this.gap, ':expires': this.expires(now) },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return updated.parse(out.Attributes).nextAt - this.gap;
   }
 
   private expires(nowMicros: number): number {
