@@ -37,12 +37,8 @@ import type { AvantisDeployment } from '#core/domain/avantis/addresses.js';
 import { startAnvil } from './chain/anvil.js';
 import type { AvantisAddresses } from './chain/abi.js';
 import { deployAvantis, upgradeToV2 } from './chain/deploy.js';
-import {
-  scheduleUpgrade,
-  serviceKeeperAddress,
-  startAvantisService,
-  type AvantisInfo,
-} from './avantis/local-service.js';
+import { scheduleUpgrade, serviceKeeperAddress, type AvantisInfo } from './avantis/local-service.js';
+import { startAvantisServiceProcess } from './avantis/service-process.js';
 import { synthesizeAlarms } from './alarms/definitions.js';
 import { createQueues, createTables } from './provision.js';
 import {
@@ -145,6 +141,8 @@ export interface StackProcesses {
   readonly node: number;
   readonly dynamodb?: number;
   readonly anvil?: number;
+  /** The local Avantis batched-market service and its keeper (local chain only). */
+  readonly avantis?: number;
 }
 
 /** POST /_alfa/restart on the control endpoint. */
@@ -170,6 +168,7 @@ export const StackProcessesSchema = z.object({
   node: z.number().int().positive(),
   dynamodb: z.number().int().positive().optional(),
   anvil: z.number().int().positive().optional(),
+  avantis: z.number().int().positive().optional(),
 });
 
 export interface LocalStackInfo {
@@ -365,6 +364,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
      */
     // Replaced when a drill changes the number of traders (the load drill: ten times the trades).
     let simulator: SimulatorHandle | undefined;
+    let avantisPid: number | undefined;
     let startSim: ((traders: number, firstTraderAccount: number) => Promise<SimulatorHandle>) | undefined;
     let simulatorAccounts = { first: SIMULATOR_FIRST_TRADER_ACCOUNT, traders: 32 };
     const startChainSide = async () => {
@@ -386,12 +386,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const upgradeAtStart =
           options.upgrade === 'start' ? (await upgradeToV2(deployed, { keepers })).block : undefined;
         const service = await timed('avantis service', () =>
-          startAvantisService(deployed, {
+          startAvantisServiceProcess(deployed, {
             rpcUrl: endpoints.rpc,
             port: ports.avantis,
             log,
           }),
         );
+        avantisPid = service.pid;
         cleanup.push(() => service.close());
         avantis = service.info(upgradeAtStart ?? null);
         if (upgradeAtStart !== undefined) {
@@ -712,6 +713,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       node: process.pid,
       ...(dynamo?.process.pid !== undefined ? { dynamodb: dynamo.process.pid } : {}),
       ...(anvilPid !== undefined ? { anvil: anvilPid } : {}),
+      ...(avantisPid !== undefined ? { avantis: avantisPid } : {}),
     });
     const alarms = () => cloudWatch?.report();
     let control: LocalStackInfo['control'];

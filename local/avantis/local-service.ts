@@ -46,10 +46,7 @@ export interface AvantisService {
 const GAS_MONEY = parseEther('1000');
 
 export async function startAvantisService(
-  deployed: Pick<
-    DeployedAvantis,
-    'addresses' | 'chainId' | 'deployBlock' | 'pairs' | 'provider' | 'deployer'
-  >,
+  deployed: Pick<DeployedAvantis, 'addresses' | 'chainId' | 'deployBlock' | 'provider' | 'deployer'>,
   opts: AvantisServiceOptions,
 ): Promise<AvantisService> {
   const { provider, addresses } = deployed;

@@ -34,7 +34,12 @@ function cpuSeconds(pid: number | undefined): number | undefined {
 /** CPU seconds of each stack process, to say where a burst's work went on a shared machine. */
 function cpuOf(stack: LocalStack): Record<string, number | undefined> {
   const p = stack.processes();
-  return { node: cpuSeconds(p.node), dynamodb: cpuSeconds(p.dynamodb), anvil: cpuSeconds(p.anvil) };
+  return {
+    node: cpuSeconds(p.node),
+    avantis: cpuSeconds(p.avantis),
+    dynamodb: cpuSeconds(p.dynamodb),
+    anvil: cpuSeconds(p.anvil),
+  };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -199,7 +204,8 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
     executedMs: summary(executed),
     blocksAfterTraderFill: summary(blocks),
     // Where the burst's work went: CPU seconds per process from the fill to the last terminal copy
-    // (node runs the handlers and every in-process stand-in: SQS, KMS, the Avantis service, keeper).
+    // (node runs the handlers and the in-process stand-ins: SQS, KMS, Telegram; avantis the local
+    // Avantis service and its keeper).
     cpuSeconds: { ...cpu, elapsed: Number(elapsedS.toFixed(1)) },
     alertMs: summary(alertMs),
   };

@@ -28,8 +28,15 @@ const userData = z.object({
 });
 const priceBody = z.object({ pairIndex: z.coerce.number().int(), price: dec }).loose();
 
+/**
+ * As long as the RPC's and the batched-market's: a read that times out fails the whole copy job,
+ * which then reads everything again. At 5 s a burst of 1,000 copies on the local stack (the service
+ * answering slowly, not failing) ran each job 4.8 times, and the retries were most of its load.
+ */
+const READ_TIMEOUT_MS = 10_000;
+
 async function getJson(url: string, fetchFn: typeof fetch): Promise<unknown> {
-  const res = await fetchFn(url, { signal: AbortSignal.timeout(5_000) });
+  const res = await fetchFn(url, { signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
   if (!res.ok) throw new Error(`${url.replace(/\?.*/, '')} answered ${res.status}`);
   return res.json();
 }
