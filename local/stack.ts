@@ -303,7 +303,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     awsControlPlane: await port(OFFSETS.awsControlPlane, 'SSM/Secrets stand-in'),
     telegramBotApi: await port(OFFSETS.telegramBotApi, 'Telegram Bot API stand-in'),
     lambda: await port(OFFSETS.lambda, 'Lambda Invoke API stand-in'),
-    avantis: await port(OFFSETS.avantis, 'local Avantis batched-market service'),
+    // 0 lets the service's own process take a port as it listens: a port picked here and released
+    // would stay free for the second its process takes to start, long enough to be taken.
+    avantis: base === undefined ? 0 : await port(OFFSETS.avantis, 'local Avantis batched-market service'),
     control: options.control ? await port(OFFSETS.control, 'local stack control endpoint') : 0,
   };
   const proxyCount = options.rpcUrls?.length ? 0 : (options.rpcProxies ?? (options.control ? 2 : 0));
