@@ -1,7 +1,8 @@
 // The alerter's Telegram side: each alert sent once per job id (Powertools Idempotency, one day),
 // with the messenger of the current bot token (rebuilt only when the token is rotated) and one
-// pacer for the container (each chat's turn here, the bot's overall pace shared in DynamoDB), and Telegram's failures read for the delivery use case
-// (copy/alert-delivery.ts, whose AlertDeliveryDeps this fills).
+// pacer for the container (each chat's turn kept here, the bot's overall pace shared in DynamoDB),
+// and Telegram's failures read for the delivery use case (copy/alert-delivery.ts, whose
+// AlertDeliveryDeps this fills).
 import type { Context } from 'aws-lambda';
 import type { Config } from '../../config.js';
 import type { AlertJob } from '../../ports/copy.js';
@@ -21,8 +22,10 @@ import {
 
 export function alertSender(
   cfg: Pick<Config, 'botSecretId' | 'telegramApiRoot' | 'allowPaidBroadcast' | 'tables'>,
-  /** Alerter containers sending at once (its queue trigger's maximum concurrency): each takes
-   * 1/senders of the paid-broadcast rate. */
+  /**
+   * Alerter containers sending at once (its trigger's maximum concurrency): each takes 1/senders
+   * of the paid-broadcast rate.
+   */
   senders = ALERT_SENDERS,
 ) {
   // One pacer for the container's life: a rotated token keeps the chats' turns and the schedule.
