@@ -78,10 +78,15 @@ interface Posted {
   readonly expected: 200 | 401;
 }
 
+/** The secret with its last character changed: one secret in 64 already ends in the X it used to get. */
+export function wrongSecret(secret: string): string {
+  return `${secret.slice(0, -1)}${secret.endsWith('X') ? 'Y' : 'X'}`;
+}
+
 async function post(info: LocalStackInfo, req: FuzzRequest): Promise<Posted> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (req.secret === 'valid') headers[info.webhook.header] = info.webhook.secret;
-  if (req.secret === 'wrong') headers[info.webhook.header] = `${info.webhook.secret.slice(0, -1)}X`;
+  if (req.secret === 'wrong') headers[info.webhook.header] = wrongSecret(info.webhook.secret);
   const expected = req.secret === 'valid' ? 200 : 401;
   const t0 = performance.now();
   try {
