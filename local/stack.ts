@@ -137,7 +137,7 @@ export interface RestartReport {
 
 /** The pids of the stack's processes (the soak drill samples their memory). */
 export interface StackProcesses {
-  /** The process running the handlers, the stand-ins and the simulator (`npm start`). */
+  /** The process running the handlers, the other stand-ins and the simulator (`npm start`). */
   readonly node: number;
   readonly dynamodb?: number;
   readonly anvil?: number;

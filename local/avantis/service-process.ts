@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { AvantisAddresses } from '../chain/abi.js';
-import { DEV_ACCOUNTS, devWallet, localProvider, type DeployedAvantis } from '../chain/deploy.js';
+import { Wallet } from 'ethers';
+import { localProvider, type DeployedAvantis } from '../chain/deploy.js';
 import { startAvantisService, type AvantisInfo, type AvantisServiceOptions } from './local-service.js';
 
 /** What the parent sends: the chain and the deployment the service works on. */
@@ -20,6 +21,8 @@ interface StartMessage {
   readonly chainId: number;
   readonly deployBlock: number;
   readonly addresses: AvantisAddresses;
+  /** The contracts' owner, who registers the service's keeper if the upgrade did not name it. */
+  readonly deployerKey: string;
 }
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
@@ -32,7 +35,6 @@ const readyInfo = z.object({
   pricesUrl: z.string(),
   userDataUrl: z.string(),
   faultsUrl: z.string(),
-  contracts: z.record(z.string(), address),
 });
 const childMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ready'), info: readyInfo }),
@@ -50,7 +52,7 @@ const START_TIMEOUT_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 10_000;
 
 export async function startAvantisServiceProcess(
-  deployed: Pick<DeployedAvantis, 'addresses' | 'chainId' | 'deployBlock'>,
+  deployed: Pick<DeployedAvantis, 'addresses' | 'chainId' | 'deployBlock' | 'deployer'>,
   opts: Pick<AvantisServiceOptions, 'rpcUrl' | 'port' | 'log'>,
 ): Promise<AvantisServiceProcess> {
   // tsx's loader by path: the parent may run under vitest or tsx, and the cwd may be anywhere.
@@ -63,7 +65,12 @@ export async function startAvantisServiceProcess(
   if (pid === undefined) throw new Error('the local Avantis service process did not start');
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  const info = await new Promise<Omit<AvantisInfo, 'upgradeBlock'>>((resolve, reject) => {
+  let started = false;
+  // Once it runs, a death of the service is said, not silent (the stack's requests to it would fail).
+  child.once('exit', (code, signal) => {
+    if (started) opts.log?.(`local Avantis service exited (code ${code}, signal ${signal})`);
+  });
+  const info = await new Promise<Omit<AvantisInfo, 'upgradeBlock' | 'contracts'>>((resolve, reject) => {
     const timer = setTimeout(
       () => fail(new Error('the local Avantis service did not start within 60 s')),
       START_TIMEOUT_MS,
@@ -81,8 +88,8 @@ export async function startAvantisServiceProcess(
         fail(new Error(`the local Avantis service failed to start: ${m.data.error}`));
       else {
         clearTimeout(timer);
-        // The child's own service.info(): the addresses are the ones this process sent it.
-        resolve({ ...m.data.info, contracts: deployed.addresses });
+        started = true;
+        resolve(m.data.info);
       }
     });
     const start: StartMessage = {
@@ -92,6 +99,7 @@ export async function startAvantisServiceProcess(
       chainId: deployed.chainId,
       deployBlock: deployed.deployBlock,
       addresses: deployed.addresses,
+      deployerKey: deployed.deployer.privateKey,
     };
     child.send(start);
   }).catch(async (err: unknown) => {
@@ -101,7 +109,7 @@ export async function startAvantisServiceProcess(
   });
   return {
     pid,
-    info: (upgradeBlock) => ({ ...info, upgradeBlock }),
+    info: (upgradeBlock) => ({ ...info, contracts: deployed.addresses, upgradeBlock }),
     async close() {
       if (exited) return;
       // A Ctrl-C reaches the child too (one process group): it may be gone already.
@@ -128,7 +136,7 @@ async function runChild(): Promise<void> {
             chainId: m.chainId,
             deployBlock: m.deployBlock,
             provider,
-            deployer: devWallet(DEV_ACCOUNTS.deployer, provider),
+            deployer: new Wallet(m.deployerKey, provider),
           },
           { rpcUrl: m.rpcUrl, port: m.port, log: (line) => send({ kind: 'log', line }) },
         );
@@ -136,8 +144,9 @@ async function runChild(): Promise<void> {
           if (msg.kind !== 'close') return;
           void service.close().finally(() => process.exit(0));
         });
-        const { upgradeBlock: _planned, contracts, ...info } = service.info(null);
-        send({ kind: 'ready', info: { ...info, contracts: { ...contracts } } });
+        // The parent knows the contracts (it sent them) and the upgrade block.
+        const { upgradeBlock: _planned, contracts: _sent, ...info } = service.info(null);
+        send({ kind: 'ready', info });
       } catch (err) {
         send({ kind: 'failed', error: err instanceof Error ? err.message : String(err) });
         process.exit(1);
