@@ -1,10 +1,11 @@
 // The bot's send schedule shared in DynamoDB Local (adapters/dynamo/send-schedule.ts): containers
 // reserving at once get slots of their own, 1000/29 ms apart, in one run from "now"; after an idle
-// spell the next slot is "now" again; the item expires a day after its last use.
+// spell the next slot is "now" again; the item expires a day after its last use; notices take only
+// the slots trade alerts leave.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSendSchedule } from '#core/adapters/dynamo/send-schedule.js';
-import { slotMicros } from '#core/adapters/telegram/send-schedule.js';
+import { NOTICE_LEAD_MS, NOTICE_QUIET_MS, slotMicros } from '#core/adapters/telegram/send-schedule.js';
 import { clients, uniqueId, useStackEnv } from '../support/stack-clients.js';
 
 describe('Class: DynamoSendSchedule', () => {
@@ -21,7 +22,7 @@ describe('Class: DynamoSendSchedule', () => {
 
     // Act: 30 sends each, all at once.
     const slots = (
-      await Promise.all(containers.flatMap((c) => Array.from({ length: 30 }, () => c.reserve())))
+      await Promise.all(containers.flatMap((c) => Array.from({ length: 30 }, () => c.reserve('alert'))))
     ).sort((a, b) => a - b);
 
     // Assess: 90 slots, one every 1000/29 ms (34.483 ms, in whole microseconds), the first now.
@@ -40,13 +41,13 @@ describe('Class: DynamoSendSchedule', () => {
     const key = `test-schedule-${uniqueId()}`;
     let now = 1_900_000_000_000;
     const schedule = new DynamoSendSchedule(clients().doc, table, 29, () => now, key);
-    await schedule.reserve();
-    await schedule.reserve();
+    await schedule.reserve('alert');
+    await schedule.reserve('alert');
 
     // Act: a minute later the backlog is long gone.
     now += 60_000;
-    const afterIdle = await schedule.reserve();
-    const next = await schedule.reserve();
+    const afterIdle = await schedule.reserve('alert');
+    const next = await schedule.reserve('alert');
 
     // Assess
     expect(afterIdle).toBe(now);
@@ -65,7 +66,7 @@ describe('Class: DynamoSendSchedule', () => {
 
     // Act
     const slots = (
-      await Promise.all(containers.flatMap((c) => Array.from({ length: 30 }, () => c.reserve())))
+      await Promise.all(containers.flatMap((c) => Array.from({ length: 30 }, () => c.reserve('alert'))))
     ).sort((a, b) => a - b);
 
     // Assess: all reserved, about 300/29 s long, at most one slot pulled forward per second.
@@ -73,5 +74,51 @@ describe('Class: DynamoSendSchedule', () => {
     expect((slots.at(-1) as number) - (slots[0] as number)).toBeGreaterThan((290 * 1000) / 29);
     for (const at of slots)
       expect(slots.filter((s) => s >= at && s < at + 1_000).length).toBeLessThanOrEqual(30);
+  });
+
+  it('holds notices back while alerts take slots, then hands them the slots the alerts leave', async () => {
+    // Prepare
+    const key = `test-schedule-${uniqueId()}`;
+    let now = 1_900_000_000_000;
+    const schedule = new DynamoSendSchedule(clients().doc, table, 29, () => now, key);
+    const gap = slotMicros(29) / 1000;
+
+    // Act + Assess: an alert's slot holds the notices back for NOTICE_QUIET_MS.
+    expect(await schedule.reserve('alert')).toBe(now);
+    expect(await schedule.reserveIfQuiet()).toBeUndefined();
+    now += NOTICE_QUIET_MS - 1;
+    expect(await schedule.reserveIfQuiet()).toBeUndefined();
+    now += 2;
+    const quiet = now;
+    expect(await schedule.reserveIfQuiet()).toBe(quiet);
+    expect(await schedule.reserveIfQuiet()).toBeCloseTo(quiet + gap, 3);
+    // A notice that waited long enough and takes a slot anyway does not hold the others back.
+    expect(await schedule.reserve('notice')).toBeCloseTo(quiet + 2 * gap, 3);
+    expect(await schedule.reserveIfQuiet()).toBeCloseTo(quiet + 3 * gap, 3);
+    // An alert goes right after the notices' slots, and holds them back again.
+    expect(await schedule.reserve('alert')).toBeCloseTo(quiet + 4 * gap, 3);
+    expect(await schedule.reserveIfQuiet()).toBeUndefined();
+  });
+
+  it('lets notices fill the schedule at most NOTICE_LEAD_MS ahead, so an alert never waits longer', async () => {
+    // Prepare: 60 notices from three containers at once, on a clock that stands still.
+    const key = `test-schedule-${uniqueId()}`;
+    const t0 = 1_900_000_000_000;
+    const containers = [0, 1, 2].map(() => new DynamoSendSchedule(clients().doc, table, 29, () => t0, key));
+
+    // Act
+    const answers = await Promise.all(
+      containers.flatMap((c) => Array.from({ length: 20 }, () => c.reserveIfQuiet())),
+    );
+    const alert = await (containers[0] as DynamoSendSchedule).reserve('alert');
+
+    // Assess: the slots from now to a second ahead, one each (29, 1000/29 ms apart); the rest wait.
+    const gap = slotMicros(29);
+    const slots = answers.filter((a): a is number => a !== undefined).sort((a, b) => a - b);
+    const within = Math.floor((NOTICE_LEAD_MS * 1000) / gap) + 1;
+    expect(slots.map((s) => Math.round((s - t0) * 1000))).toEqual(
+      Array.from({ length: within }, (_, i) => i * gap),
+    );
+    expect(Math.round((alert - t0) * 1000)).toBe(within * gap);
   });
 });

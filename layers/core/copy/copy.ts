@@ -296,6 +296,7 @@ async function copyOpen(
           userId,
           chatId: job.chatId,
           html: `Not copied: ${skipWhy(decision.reason)}.`,
+          lane: 'notice',
         },
       ]);
     return { status: 'DONE', reason: decision.reason };
@@ -704,7 +705,13 @@ async function notifyOnce(intent: CopyIntent, deps: CopyDeps): Promise<void> {
   const html = await noticeHtml(intent, deps);
   if (html !== undefined)
     await deps.alerts.publish([
-      { id: `${intent.intentId}:${intent.state}`, userId: intent.userId, chatId: intent.chatId, html },
+      {
+        id: `${intent.intentId}:${intent.state}`,
+        userId: intent.userId,
+        chatId: intent.chatId,
+        html,
+        lane: 'notice',
+      },
     ]);
   await deps.intents.markNotified(intent.intentId, deps.now());
 }

@@ -109,6 +109,7 @@ const alertJob = z.object({
   chatId: z.string().min(1),
   html: z.string().min(1).max(4096),
   signalTs: z.number().optional(),
+  lane: z.enum(['alert', 'notice']).optional(),
 });
 
 /** Body text read with the one codec, then checked against `schema`; text that is not JSON is an issue. */

@@ -138,7 +138,13 @@ export async function runDigest(deps: DigestDeps): Promise<DigestSummary> {
       skip('NOTHING_TO_TELL');
       continue;
     }
-    pending.push({ id: digestJobId(label, user.userId), userId: user.userId, chatId: user.chatId, html });
+    pending.push({
+      id: digestJobId(label, user.userId),
+      userId: user.userId,
+      chatId: user.chatId,
+      html,
+      lane: 'notice',
+    });
     queued += 1;
     if (pending.length >= QUEUE_CHUNK) await flush();
   }

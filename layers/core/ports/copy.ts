@@ -13,6 +13,7 @@ import type {
 } from '../domain/copy/intent.js';
 import type { OwnPosition } from '../domain/copy/orders.js';
 import type { Signal } from '../domain/signals.js';
+import type { SendLane } from './messenger.js';
 
 /** The signed v2 intent, stored before it is sent: a retry resubmits exactly these bytes. */
 export interface SignedIntent {
@@ -223,6 +224,8 @@ export interface AlertJob {
   readonly html: string;
   /** The trader's fill time (unix seconds), for the ChainToAlertMs metric. */
   readonly signalTs?: number;
+  /** `notice` waits while trade alerts use the bot's rate (ports/messenger.ts); unset: `alert`. */
+  readonly lane?: SendLane;
 }
 
 /** One (signal, user) copy to make, on copies.fifo (group = user). */

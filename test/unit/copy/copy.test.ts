@@ -139,6 +139,8 @@ describe('Function: copySignal (opens)', () => {
     expect(w.alerts).toHaveLength(1);
     expect(w.alerts[0]?.html).toContain('Copy filled: opened');
     expect(w.alerts[0]?.html).toMatch(/size \$1,000\.00, collateral \$100\.00/);
+    // Sent in the time trade alerts leave: with many AUTO followers they would otherwise wait.
+    expect(w.alerts[0]?.lane).toBe('notice');
     expect(w.metrics.map(([n]) => n)).toEqual(expect.arrayContaining(['SignalToAcceptedMs', 'CopyExecuted']));
   });
 

@@ -60,6 +60,13 @@ describe('copy queue bodies', () => {
       'hi',
     );
   });
+
+  it('an AlertJob names its lane (notice) or none (a trade alert); another lane is refused', () => {
+    const job = { id: 'a', userId: '1', chatId: '1', html: 'hi' };
+    expect(parseAlertJob(JSON.stringify({ ...job, lane: 'notice' })).lane).toBe('notice');
+    expect(parseAlertJob(JSON.stringify(job)).lane).toBeUndefined();
+    expect(() => parseAlertJob(JSON.stringify({ ...job, lane: 'urgent' }))).toThrow();
+  });
 });
 
 describe('retrySeconds', () => {

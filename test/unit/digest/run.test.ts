@@ -101,6 +101,8 @@ describe('the daily run', () => {
     ]);
     // The alerter's jobs: no signalTs (no chain-to-alert latency for a daily message).
     for (const job of jobs) expect(job).not.toHaveProperty('signalTs');
+    // A digest waits for trade alerts; the operator's report does not.
+    expect(jobs.map((j) => j.lane)).toEqual(['notice', undefined]);
     // The user id is the id's last `:`-separated part.
     for (const job of jobs) expect(job.id.split(':').at(-1)).toBe(job.userId);
     expect(jobs[0]?.html).toContain('Realized PnL: <b>+$12.50</b>');

@@ -40,7 +40,7 @@ export function alertSender(
   const sendOnce = onceOrReplay(
     async (job: AlertJob) => {
       const { botToken } = await loadBotSecret(cfg.botSecretId);
-      await messengerFor(botToken).send(job.chatId, job.html);
+      await messengerFor(botToken).send(job.chatId, job.html, job.lane);
       return { sentAt: Date.now() };
     },
     {
@@ -64,6 +64,9 @@ export function alertSender(
       error instanceof RetryLaterError ? error.retryAfterSeconds : undefined,
     /** Whether the failure says the user blocked the bot (403). */
     isBlocked: (error: unknown) => error instanceof ChatBlockedError,
-    registerContext: (context: Context) => sendOnce.registerContext(context),
+    registerContext: (context: Context) => {
+      sendOnce.registerContext(context);
+      pacer.invocationEndsAt(Date.now() + context.getRemainingTimeInMillis());
+    },
   };
 }

@@ -1,9 +1,10 @@
 // Sends alerts within Telegram's limits: at most one message a second to a chat and about thirty a
 // second overall (or, with paid broadcasts enabled by the operator, up to 1,000 a second). The
 // overall pace is a schedule of send slots (send-schedule.ts): the alerter's containers share one
-// in DynamoDB, so whichever container holds the messages may use the bot's whole rate.
+// in DynamoDB, so whichever container holds the messages may use the bot's whole rate, trade
+// alerts first.
 import { Telegram, TelegramError } from 'telegraf';
-import type { Messenger } from '../../ports/messenger.js';
+import type { Messenger, SendLane } from '../../ports/messenger.js';
 import { LocalSendSchedule, type SendSchedule } from './send-schedule.js';
 
 export class RetryLaterError extends Error {
@@ -26,21 +27,38 @@ export const GLOBAL_PER_SECOND = 29;
  */
 export const PAID_GLOBAL_PER_SECOND = 1_000;
 
+/** A notice waits for the alerts at most this long, then takes a slot anyway: never starved. */
+export const NOTICE_MAX_WAIT_MS = 30_000;
+/** How often one container's waiting notices ask the schedule again (one ask for all of them). */
+export const NOTICE_POLL_MS = 1_000;
+/** Kept free before the invocation's end for the sends after a notice that waited. */
+export const NOTICE_END_MARGIN_MS = 15_000;
+
 /**
  * Spaces sends: per chat by PER_CHAT_MS (kept by this container: a chat's messages are one FIFO
  * group, handled in order), overall by the schedule's slots, evenly (one every 1000/29 ms), since a
  * burst of 29 released at once reaches Telegram with jitter and can land 30+ in one of its windows.
+ * A notice waits while alerts are flowing (send-schedule.ts), within this invocation's time.
  */
 export class SendPacer {
   private readonly lastByChat = new Map<string, number>();
+  /** Until when the schedule's last answer holds this container's notices back (unix ms). */
+  private noticesHeldUntil = Number.NEGATIVE_INFINITY;
+  private noticesWaitUntil = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
     private readonly schedule: SendSchedule = new LocalSendSchedule(GLOBAL_PER_SECOND, now),
+    private readonly random: () => number = Math.random,
   ) {}
 
-  async slot(chatId: string): Promise<void> {
+  /** The invocation ends at `endsAt` (unix ms): notices stop waiting NOTICE_END_MARGIN_MS before. */
+  invocationEndsAt(endsAt: number): void {
+    this.noticesWaitUntil = endsAt - NOTICE_END_MARGIN_MS;
+  }
+
+  async slot(chatId: string, lane: SendLane = 'alert'): Promise<void> {
     // The chat's turn is taken before any wait, so a second send to it waits for the first's.
     const chatAt = Math.max(
       this.now(),
@@ -49,9 +67,24 @@ export class SendPacer {
     if (this.lastByChat.size >= 10_000) this.lastByChat.clear();
     this.lastByChat.set(chatId, chatAt);
     if (chatAt > this.now()) await this.sleep(chatAt - this.now());
-    const at = await this.schedule.reserve();
+    const at = lane === 'alert' ? await this.schedule.reserve('alert') : await this.noticeSlot();
     if (at > this.now()) await this.sleep(at - this.now());
     this.lastByChat.set(chatId, Math.max(at, chatAt));
+  }
+
+  private async noticeSlot(): Promise<number> {
+    const giveUpAt = Math.min(this.now() + NOTICE_MAX_WAIT_MS, this.noticesWaitUntil);
+    for (;;) {
+      if (this.now() >= giveUpAt) return this.schedule.reserve('notice');
+      if (this.now() >= this.noticesHeldUntil) {
+        const at = await this.schedule.reserveIfQuiet();
+        if (at !== undefined) return at;
+        this.noticesHeldUntil = this.now() + NOTICE_POLL_MS;
+      }
+      // Spread over half a poll, so the waiting notices do not all ask at once when it ends.
+      const wakeAt = Math.min(giveUpAt, this.noticesHeldUntil + (this.random() * NOTICE_POLL_MS) / 2);
+      await this.sleep(Math.max(1, wakeAt - this.now()));
+    }
   }
 }
 
@@ -77,8 +110,8 @@ export class TelegramMessenger implements Messenger {
     this.telegram = new Telegram(token, { apiRoot });
   }
 
-  async send(chatId: string, html: string): Promise<void> {
-    await this.pacer.slot(chatId);
+  async send(chatId: string, html: string, lane: SendLane = 'alert'): Promise<void> {
+    await this.pacer.slot(chatId, lane);
     try {
       await this.telegram.sendMessage(chatId, html, {
         parse_mode: 'HTML',

@@ -1,7 +1,8 @@
 // SendPacer (adapters/telegram/messenger.ts): one message a second per chat, 29 a second per bot,
-// the bot's pace a schedule the containers share (send-schedule.ts), so a few chats go at once.
+// the bot's pace a schedule the containers share (send-schedule.ts), so a few chats go at once;
+// trade alerts first, notices in the time the alerts leave.
 import { describe, expect, it } from 'vitest';
-import { SendPacer } from '#core/adapters/telegram/messenger.js';
+import { NOTICE_END_MARGIN_MS, NOTICE_MAX_WAIT_MS, SendPacer } from '#core/adapters/telegram/messenger.js';
 import { LocalSendSchedule } from '#core/adapters/telegram/send-schedule.js';
 
 /** A clock that moves only when a pacer sleeps. */
@@ -12,6 +13,33 @@ function fakeClock() {
     now: () => clock.t,
     sleep: async (ms: number) => {
       clock.t += ms;
+    },
+  };
+}
+
+/**
+ * A clock for containers sending at once: a sleep is a timer, and time jumps to the next timer
+ * only when every task is waiting on one, so concurrent pacers interleave as in real time.
+ */
+function virtualTime() {
+  let t = 0;
+  const timers: { at: number; resolve: () => void }[] = [];
+  const idle = () => new Promise<void>((r) => setImmediate(r));
+  return {
+    now: () => t,
+    sleep: (ms: number) => new Promise<void>((resolve) => timers.push({ at: t + ms, resolve })),
+    async run<T>(work: Promise<T>): Promise<T> {
+      let done = false;
+      const out = work.finally(() => (done = true));
+      for (;;) {
+        await idle();
+        if (done) return out;
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers.shift();
+        if (!next) throw new Error('every task waits and no timer is set');
+        t = next.at;
+        next.resolve();
+      }
     },
   };
 }
@@ -75,5 +103,108 @@ describe('Class: SendPacer', () => {
     // Assess
     expect(perSecondMax(sends)).toBeLessThanOrEqual(29);
     expect(sends.at(-1)).toBeGreaterThanOrEqual((89 * 1000) / 29);
+  });
+
+  it('sends trade alerts first: notices wait while alerts flow, then use the whole rate', async () => {
+    // Prepare: two containers on one schedule, one with 60 alerts, one with 30 copy notices.
+    const time = virtualTime();
+    const shared = new LocalSendSchedule(29, time.now);
+    const [alerter, noticer] = [0, 1].map(() => new SendPacer(time.now, time.sleep, shared));
+    const sent = (lane: 'alert' | 'notice') => async (pacer: SendPacer, chat: string) => {
+      await pacer.slot(chat, lane);
+      return time.now();
+    };
+
+    // Act: the chats of both containers in parallel, as a batch's message groups are.
+    const [alerts, notices] = await time.run(
+      Promise.all([
+        Promise.all(Array.from({ length: 60 }, (_, i) => sent('alert')(alerter as SendPacer, `a${i}`))),
+        Promise.all(Array.from({ length: 30 }, (_, i) => sent('notice')(noticer as SendPacer, `n${i}`))),
+      ]),
+    );
+
+    // Assess: every alert before every notice, 29 a second overall, the notices right after.
+    expect(Math.max(...alerts)).toBeLessThan(Math.min(...notices));
+    expect(perSecondMax([...alerts, ...notices])).toBeLessThanOrEqual(29);
+    expect(Math.max(...notices)).toBeLessThan((91 * 1000) / 29);
+  });
+
+  it('holds a notice back at most NOTICE_MAX_WAIT_MS while alerts never stop', async () => {
+    // Prepare: alerts to a new chat every half second for a minute.
+    const time = virtualTime();
+    const shared = new LocalSendSchedule(29, time.now);
+    const [alerter, noticer] = [0, 1].map(() => new SendPacer(time.now, time.sleep, shared));
+    const alerts = async () => {
+      for (let i = 0; i < 120; i++) {
+        await (alerter as SendPacer).slot(`a${i}`);
+        await time.sleep(500);
+      }
+    };
+    const notice = async () => {
+      await (noticer as SendPacer).slot('n', 'notice');
+      return time.now();
+    };
+
+    // Act
+    const [, noticeAt] = await time.run(Promise.all([alerts(), notice()]));
+
+    // Assess: it went when its wait ran out, among the alerts, not after them.
+    expect(noticeAt).toBeGreaterThanOrEqual(NOTICE_MAX_WAIT_MS);
+    expect(noticeAt).toBeLessThan(NOTICE_MAX_WAIT_MS + 1_000);
+  });
+
+  it("stops a notice's wait NOTICE_END_MARGIN_MS before the invocation ends", async () => {
+    // Prepare: an invocation that ends in 20 s, alerts flowing throughout.
+    const time = virtualTime();
+    const shared = new LocalSendSchedule(29, time.now);
+    const [alerter, noticer] = [0, 1].map(() => new SendPacer(time.now, time.sleep, shared));
+    (noticer as SendPacer).invocationEndsAt(20_000);
+    const alerts = async () => {
+      for (let i = 0; i < 40; i++) {
+        await (alerter as SendPacer).slot(`a${i}`);
+        await time.sleep(500);
+      }
+    };
+
+    // Act
+    const [, noticeAt] = await time.run(
+      Promise.all([alerts(), (noticer as SendPacer).slot('n', 'notice').then(() => time.now())]),
+    );
+
+    // Assess
+    expect(noticeAt).toBeGreaterThanOrEqual(20_000 - NOTICE_END_MARGIN_MS);
+    expect(noticeAt).toBeLessThan(20_000 - NOTICE_END_MARGIN_MS + 1_000);
+  });
+
+  it("asks the schedule about once a second for all of a container's waiting notices", async () => {
+    // Prepare: a schedule that counts the notices' asks; alerts flowing for 10 s.
+    const time = virtualTime();
+    const shared = new LocalSendSchedule(29, time.now);
+    let asks = 0;
+    const counted = {
+      reserve: shared.reserve.bind(shared),
+      reserveIfQuiet: () => {
+        asks += 1;
+        return shared.reserveIfQuiet();
+      },
+    };
+    const alerter = new SendPacer(time.now, time.sleep, shared);
+    const noticer = new SendPacer(time.now, time.sleep, counted);
+    const alerts = async () => {
+      for (let i = 0; i < 20; i++) {
+        await alerter.slot(`a${i}`);
+        await time.sleep(500);
+      }
+    };
+
+    // Act: ten notices to ten chats wait at once.
+    await time.run(
+      Promise.all([alerts(), ...Array.from({ length: 10 }, (_, i) => noticer.slot(`n${i}`, 'notice'))]),
+    );
+
+    // Assess: one ask each at first, about one a second while the alerts flow (~10 s), and one
+    // each when they stop.
+    expect(asks).toBeGreaterThanOrEqual(10);
+    expect(asks).toBeLessThanOrEqual(10 + 12 + 10);
   });
 });
