@@ -162,13 +162,24 @@ export const QUEUES = {
     retentionDays: 4,
     envVar: 'QUEUE_SIGNALS_URL',
   },
-  /** Telegram messages (alerts, copy outcomes), group = user, paced by the alerter. */
+  /** Trade alerts (and an emergency stop's open positions), group = user, paced by the alerter. */
   alerts: {
     fifo: true,
     visibilityTimeoutSeconds: 330,
     maxReceiveCount: 8,
     retentionDays: 4,
     envVar: 'QUEUE_ALERTS_URL',
+  },
+  /**
+   * Copy outcomes, skip notices and digests, group = user: the notifier sends them in the time the
+   * trade alerts leave, so a burst of copies never holds an alert back, nor an alerter container.
+   */
+  notices: {
+    fifo: true,
+    visibilityTimeoutSeconds: 330,
+    maxReceiveCount: 8,
+    retentionDays: 4,
+    envVar: 'QUEUE_NOTICES_URL',
   },
   /** Copies to sign and submit, group = user (a user's copies in order), never behind alerts. */
   copies: {
@@ -210,6 +221,11 @@ export type Access = 'read' | 'readWrite';
  * message a second, 29 together, Telegram's free rate per bot less one for margin.
  */
 export const ALERT_SENDERS = 29;
+/**
+ * Notifier containers: ten chats each in parallel, so 50 sends in flight, more than the 29 a second
+ * the schedule leaves them once the alerts are out.
+ */
+export const NOTICE_SENDERS = 5;
 export type Trigger =
   | { readonly kind: 'url' }
   /** Every `everyMinutes`; with `hourUtc`, once a day at that hour (everyMinutes is then 1440). */
@@ -298,7 +314,7 @@ export const FUNCTIONS = {
       intents: 'read',
     },
     queuesSend: [],
-    queuesMonitor: ['signals', 'alerts', 'copies'],
+    queuesMonitor: ['signals', 'alerts', 'notices', 'copies'],
     // It shows the mode; admins change it through the admin function, never with its own role.
     executionMode: 'read',
     secretFields: ['botToken', 'webhookSecret'],
@@ -367,6 +383,23 @@ export const FUNCTIONS = {
     secretFields: ['botToken'],
   },
   /**
+   * notices.fifo -> Telegram: the alerter's sender on the notices lane. Its containers wait while
+   * trade alerts take the bot's rate (the shared schedule, adapters/dynamo/send-schedule.ts), then
+   * send at the whole rate; waiting here holds no alert back.
+   */
+  notifier: {
+    entry: 'functions/notifier/handler.ts',
+    trigger: { kind: 'queue', queue: 'notices', batchSize: 10, maxConcurrency: NOTICE_SENDERS },
+    memoryMb: 512,
+    timeoutSeconds: 55,
+    perContainerState: true,
+    tables: { users: 'readWrite', dedupe: 'readWrite' },
+    queuesSend: [],
+    queuesMonitor: [],
+    executionMode: 'none',
+    secretFields: ['botToken'],
+  },
+  /**
    * copies.fifo -> Avantis: each copy a v2 intent signed by the user's delegate key, submitted to
    * the batched-market service and followed over its stream. Groups (users) run in parallel.
    */
@@ -383,7 +416,7 @@ export const FUNCTIONS = {
       intents: 'readWrite',
       state: 'read',
     },
-    queuesSend: ['alerts'],
+    queuesSend: ['alerts', 'notices'],
     queuesMonitor: [],
     executionMode: 'read',
     secretFields: [],
@@ -402,7 +435,7 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 75,
     tables: { intents: 'readWrite', state: 'read' },
-    queuesSend: ['alerts'],
+    queuesSend: ['alerts', 'notices'],
     queuesMonitor: [],
     executionMode: 'read',
     secretFields: [],
@@ -462,7 +495,7 @@ export const FUNCTIONS = {
       intents: 'read',
       state: 'read',
     },
-    queuesSend: ['alerts'],
+    queuesSend: ['alerts', 'notices'],
     queuesMonitor: [],
     executionMode: 'none',
     secretFields: [],

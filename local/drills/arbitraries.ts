@@ -244,6 +244,7 @@ export function updateArb(
 const PARSERS: Readonly<Record<QueueKey, (body: string) => unknown>> = {
   signals: parseSignal,
   alerts: parseAlertJob,
+  notices: parseAlertJob,
   copies: parseCopyJob,
 };
 
@@ -270,7 +271,7 @@ const SQS_CHARS = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 export function malformedBodyArb(queue: QueueKey, victims: readonly number[]): fc.Arbitrary<string> {
   const victim = fc.constantFrom(...victims).map(String);
   const nearMiss =
-    queue === 'alerts'
+    queue === 'alerts' || queue === 'notices'
       ? fc
           .tuple(victim, wrongValue)
           .map(([v, html]) => JSON.stringify({ id: `fuzz-${v}`, userId: v, chatId: v, html }))

@@ -52,7 +52,7 @@ export interface FuzzOptions {
 }
 
 const POISON_VISIBILITY_S = 2;
-const QUEUE_KEYS: readonly QueueKey[] = ['signals', 'alerts', 'copies'];
+const QUEUE_KEYS: readonly QueueKey[] = ['signals', 'alerts', 'notices', 'copies'];
 const DRILL_ATTRIBUTE = 'alfaDrill';
 
 const RecordedCalls = z.object({

@@ -73,7 +73,10 @@ export async function routingBench(stack: LocalStack, followers = 10_000) {
     }),
     profiles: new DynamoUserStore(doc, stack.info.tables.users),
     mirrors: new DynamoIntentStore(doc, stack.info.tables.intents),
-    alerts: new SqsAlertQueue(sqs, stack.info.queues.alerts.url),
+    alerts: new SqsAlertQueue(sqs, {
+      alerts: stack.info.queues.alerts.url,
+      notices: stack.info.queues.notices.url,
+    }),
     copies: new SqsCopyQueue(sqs, stack.info.queues.copies.url),
     mode: { read: async () => ({ mode: 'DRY' as const, switchValue: 'DRY', emergencyStop: false }) },
     canary: { maxNotionalUsdc: 1_000_000_000n, maxLeverage: 10, allowedPairs: 'ALL' as const },

@@ -167,6 +167,26 @@ describe('alerter and copier functions', () => {
     expect(await intentsOf(id)).toHaveLength(1);
   });
 
+  it('sends a notice queued on notices.fifo through the notifier, once', async () => {
+    const id = uniqueId();
+    await new ChatDriver(info, { id, firstName: 'Noa' }).say('/start');
+    const notice: AlertJob = {
+      ...alert(id),
+      html: 'Copy filled: opened <b>LONG SOL/USD</b>',
+      lane: 'notice',
+    };
+
+    await Promise.all(
+      [1, 2].map(() => publish(info.queues.notices.url, JSON.stringify(notice), notice.userId)),
+    );
+
+    await waitForText(info, id, /Copy filled: opened/);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(
+      (await sentTo(info, id)).filter((c) => String(c.params.text).includes('Copy filled')),
+    ).toHaveLength(1);
+  });
+
   it('retries after Telegram’s retry_after on a 429, and loses nothing', async () => {
     const id = uniqueId();
     await new ChatDriver(info, { id, firstName: 'Di' }).say('/start');

@@ -43,7 +43,7 @@ async function run(
     root: '.',
     functions,
     sqs,
-    queueUrls: { signals: queueUrl, alerts: queueUrl, copies: queueUrl },
+    queueUrls: { signals: queueUrl, alerts: queueUrl, notices: queueUrl, copies: queueUrl },
     urlPort: () => 0,
     log: () => undefined,
     load: async (entry) => handlers[entry] as LambdaHandler,
@@ -74,7 +74,7 @@ describe('Function: startRunner', () => {
         shared: { ...base, entry: 'shared.ts', trigger },
       },
       sqs,
-      queueUrls: { signals: queueUrl, alerts: queueUrl, copies: queueUrl },
+      queueUrls: { signals: queueUrl, alerts: queueUrl, notices: queueUrl, copies: queueUrl },
       urlPort: () => 0,
       log: () => undefined,
       load: async (entry, container) => {

@@ -112,7 +112,7 @@ export function copyDeps(
       chainTime: () => delegations().chainTime(),
     },
     keys: options.keys,
-    alerts: new SqsAlertQueue(sqsClient(), cfg.queues.alerts),
+    alerts: new SqsAlertQueue(sqsClient(), cfg.queues),
     mode: modeSourceFromConfig(cfg, db),
     users: new DynamoUserStore(db, cfg.tables.users),
     follows: new DynamoFollowStore(db, { follows: cfg.tables.follows, users: cfg.tables.users }),
@@ -183,7 +183,7 @@ export function routeDeps(cfg: Config, db: DynamoDBDocumentClient, log: AppLog):
     followers: new DynamoFollowStore(db, { follows: cfg.tables.follows, users: cfg.tables.users }),
     profiles: new DynamoUserStore(db, cfg.tables.users),
     mirrors: new DynamoIntentStore(db, cfg.tables.intents),
-    alerts: new SqsAlertQueue(sqsClient(), cfg.queues.alerts),
+    alerts: new SqsAlertQueue(sqsClient(), cfg.queues),
     copies: new SqsCopyQueue(sqsClient(), cfg.queues.copies),
     // A 1 s cache: an emergency stop or LIVE→DRY shows in the very next alerts, at one SSM read a
     // second at most (the copier reads fresh before signing anyway).

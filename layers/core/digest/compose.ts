@@ -124,7 +124,7 @@ export function digestDeps(
         `Emergency stop ${state} by ${String(flags.Item?.emergencyBy ?? '?')} at ${at.slice(11, 16)} UTC`,
       ];
     },
-    queue: new SqsAlertQueue(sqsClient(), cfg.queues.alerts),
+    queue: new SqsAlertQueue(sqsClient(), cfg.queues),
     log,
   };
 }

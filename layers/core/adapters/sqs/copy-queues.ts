@@ -1,6 +1,7 @@
-// alerts.fifo and copies.fifo: group = user (one user's messages in order), dedup id = the
-// message's own id (an alert id, or `signalId:userId` for a copy), so the same signal routed three
-// times is one message and one intent. Sent 10 per batch, several batches in flight (different users).
+// alerts.fifo, notices.fifo and copies.fifo: group = user (one user's messages in order), dedup
+// id = the message's own id (an alert id, or `signalId:userId` for a copy), so the same signal
+// routed three times is one message and one intent. Sent 10 per batch, several batches in flight
+// (different users). A job on the `notice` lane goes to notices.fifo, the rest to alerts.fifo.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AlertJob, AlertQueue, CopyJob, CopyQueue } from '../../ports/copy.js';
 import { toJson } from '../../codec.js';
@@ -27,16 +28,29 @@ const dedup = (id: string) => (id.length <= 128 ? id : id.slice(-128));
 export class SqsAlertQueue implements AlertQueue {
   constructor(
     private readonly sqs: SQSClient,
-    private readonly queueUrl: string,
+    private readonly urls: { readonly alerts: string; readonly notices: string },
   ) {}
 
   async publish(alerts: readonly AlertJob[]): Promise<void> {
-    await sendAll(
-      this.sqs,
-      this.queueUrl,
-      alerts.map((a) => ({ body: bmpJson(JSON.stringify(a)), groupId: a.userId, dedupId: dedup(a.id) })),
-      IN_FLIGHT,
-    );
+    const send = async (url: string, jobs: readonly AlertJob[]) => {
+      if (jobs.length === 0) return;
+      await sendAll(
+        this.sqs,
+        url,
+        jobs.map((a) => ({ body: bmpJson(JSON.stringify(a)), groupId: a.userId, dedupId: dedup(a.id) })),
+        IN_FLIGHT,
+      );
+    };
+    await Promise.all([
+      send(
+        this.urls.alerts,
+        alerts.filter((a) => a.lane !== 'notice'),
+      ),
+      send(
+        this.urls.notices,
+        alerts.filter((a) => a.lane === 'notice'),
+      ),
+    ]);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Context } from 'aws-lambda';
 import type { Config } from '../../config.js';
 import type { AlertJob } from '../../ports/copy.js';
-import { ALERT_SENDERS } from '../../resources.js';
+import { ALERT_SENDERS, NOTICE_SENDERS } from '../../resources.js';
 import { rebuildOnChange } from '../../runtime/lazy.js';
 import { onceOrReplay } from '../dynamo/once-replay.js';
 import { loadBotSecret } from '../secrets/bot-secret.js';
@@ -23,10 +23,10 @@ import {
 export function alertSender(
   cfg: Pick<Config, 'botSecretId' | 'telegramApiRoot' | 'allowPaidBroadcast' | 'tables'>,
   /**
-   * Alerter containers sending at once (its trigger's maximum concurrency): each takes 1/senders
-   * of the paid-broadcast rate.
+   * Containers sending at once (the alerter's and the notifier's triggers' maximum concurrency):
+   * each takes 1/senders of the paid-broadcast rate.
    */
-  senders = ALERT_SENDERS,
+  senders = ALERT_SENDERS + NOTICE_SENDERS,
 ) {
   // One pacer for the container's life: a rotated token keeps the chats' turns and the schedule.
   const pacer = botPacer(
