@@ -38,9 +38,19 @@ export interface Anvil {
 export const BASE_BLOCK_GAS_LIMIT = 140_000_000;
 
 /**
- * States kept in memory: a full node's recent window (geth keeps the last 128 block states), not an
- * archive; Alfa reads state only at `latest`/`pending`. This did not stop anvil's memory growth
- * under the simulator (0.1 to 4.9 GB in a 20-minute soak, 1 s blocks): its cause is not found yet.
+ * States kept in memory when automining (tests): a full node's recent window (geth keeps 128), so
+ * `anvil_rollback` (the indexer's reorg test) has the states it rolls back to.
+ *
+ * With interval mining (`npm start`, drills, soaks: --block-time 1) no history is kept at all: a
+ * bare `--prune-history`. anvil 1.7.1 clones the whole state (every slot of every contract) before
+ * each block, and for block times <= 2 s `update_interval_mine_block_time` sets the in-memory limit
+ * to 1,500 states, overriding the `--prune-history <N>` limit (1.7.1 lacks the memory-only guard).
+ * So `--prune-history 128` kept up to 1,500 clones of a state that grows with every trade (28k
+ * TradingStorage slots after 12 min): memory grew quadratically, 0.06 to 1.5 GB in 10 min, ~5 GB
+ * in 20. Measured under `npm start`, 8 min, ~7 txs per 1 s block: 88 MB/min and rising before
+ * (687 MB at block 496), 12 MB/min flat after (129 MB at block 495; what is left is blocks,
+ * receipts and traces, ~25 KB per tx, kept so that eth_getLogs backfills from the deployment
+ * block). Alfa reads state only at `latest`/`pending`; nothing in interval mode rolls back.
  */
 export const KEPT_STATES = 128;
 
@@ -62,9 +72,9 @@ export async function startAnvil(
       // not anvil's 30M: a burst of copies fills blocks the way it would on Base, no sooner or later.
       '--gas-limit',
       String(BASE_BLOCK_GAS_LIMIT),
+      // Bare (no states) with --block-time: a number is overridden by 1,500 there (above).
       '--prune-history',
-      String(KEPT_STATES),
-      ...(opts.blockTimeSeconds ? ['--block-time', String(opts.blockTimeSeconds)] : []),
+      ...(opts.blockTimeSeconds ? ['--block-time', String(opts.blockTimeSeconds)] : [String(KEPT_STATES)]),
     ],
     ready: () => answers(url),
     timeoutMs: 15_000,
