@@ -226,6 +226,18 @@ export const ALERT_SENDERS = 29;
  * the schedule leaves them once the alerts are out.
  */
 export const NOTICE_SENDERS = 5;
+
+/** The alerter's and the notifier's shape: one Telegram sender on two lanes. */
+const TELEGRAM_SENDER = {
+  memoryMb: 512,
+  timeoutSeconds: 55,
+  perContainerState: true,
+  tables: { users: 'readWrite', dedupe: 'readWrite' },
+  queuesSend: [],
+  queuesMonitor: [],
+  executionMode: 'none',
+  secretFields: ['botToken'],
+} as const satisfies Omit<FunctionDef, 'entry' | 'trigger'>;
 export type Trigger =
   | { readonly kind: 'url' }
   /** Every `everyMinutes`; with `hourUtc`, once a day at that hour (everyMinutes is then 1440). */
@@ -366,21 +378,14 @@ export const FUNCTIONS = {
     executionMode: 'read',
     secretFields: [],
   },
-  /** alerts.fifo -> Telegram: every alert and copy message once, paced to Telegram's limits. */
+  /** alerts.fifo -> Telegram: every trade alert once, paced to Telegram's limits, first. */
   alerter: {
     entry: 'functions/alerter/handler.ts',
     // SQS hands a FIFO consumer as many messages of one group (one chat) as it can, and a chat takes
     // one a second: a single container would send ~1 a second under a backlog. ALERT_SENDERS
     // containers reserve their sends from one schedule of the bot's 29/s (the dedupe table).
     trigger: { kind: 'queue', queue: 'alerts', batchSize: 10, maxConcurrency: ALERT_SENDERS },
-    memoryMb: 512,
-    timeoutSeconds: 55,
-    perContainerState: true,
-    tables: { users: 'readWrite', dedupe: 'readWrite' },
-    queuesSend: [],
-    queuesMonitor: [],
-    executionMode: 'none',
-    secretFields: ['botToken'],
+    ...TELEGRAM_SENDER,
   },
   /**
    * notices.fifo -> Telegram: the alerter's sender on the notices lane. Its containers wait while
@@ -390,14 +395,7 @@ export const FUNCTIONS = {
   notifier: {
     entry: 'functions/notifier/handler.ts',
     trigger: { kind: 'queue', queue: 'notices', batchSize: 10, maxConcurrency: NOTICE_SENDERS },
-    memoryMb: 512,
-    timeoutSeconds: 55,
-    perContainerState: true,
-    tables: { users: 'readWrite', dedupe: 'readWrite' },
-    queuesSend: [],
-    queuesMonitor: [],
-    executionMode: 'none',
-    secretFields: ['botToken'],
+    ...TELEGRAM_SENDER,
   },
   /**
    * copies.fifo -> Avantis: each copy a v2 intent signed by the user's delegate key, submitted to

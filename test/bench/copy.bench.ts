@@ -5,6 +5,7 @@
 // (p50, p95, max), the blocks from the trader's fill block to each copy's fill block, and the
 // alert latency of the same run (the alerter paces alerts to Telegram's limits, apart from copies).
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -92,6 +93,10 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
     price: await price(avantis, 0),
   });
   const t0 = Date.now();
+  // Every handler and the in-process stand-ins share this one event loop locally (Lambda gives
+  // each container its own): how long a ready callback waited is what the alerts wait behind.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const cpuAtFill = cpuOf(stack);
   const fillBlock = (await chain.getTransactionReceipt(fill.transactionHash))?.blockNumber ?? 0;
 
@@ -101,6 +106,10 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
       .calls({ method: 'sendMessage' })
       // The trade's alert (alerts.ts: "🟢 <trader> opened …"), not the copy's own "✅ Copy filled: opened".
       .filter((c) => ids.has(String(c.params.chat_id)) && String(c.params.text).startsWith('🟢'));
+  const filledNotices = () =>
+    stack.botApi
+      .calls({ method: 'sendMessage' })
+      .filter((c) => ids.has(String(c.params.chat_id)) && String(c.params.text).includes('Copy filled'));
   const deadline = Date.now() + Number(process.env.ALFA_COPY_BENCH_WAIT_MS ?? 240_000);
   let intents: CopyIntent[] = [];
   const table = stack.info.tables.intents;
@@ -146,11 +155,18 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
     signalId ??= intents.map((i) => i.signalId).sort((a, b) => a.length - b.length)[0];
     const done = intents.filter((i) => ['EXECUTED', 'CANCELED', 'FAILED'].includes(i.state)).length;
     const alerted = openAlerts().length;
-    if ((intents.length === auto && done === auto && alerted >= n) || Date.now() > deadline) break;
+    const executed = intents.filter((i) => i.state === 'EXECUTED').length;
+    const told = filledNotices().length;
+    if (
+      (intents.length === auto && done === auto && alerted >= n && told >= executed) ||
+      Date.now() > deadline
+    )
+      break;
     // The items carry their own timestamps: a slow poll measures the same and scans less.
     await new Promise((r) => setTimeout(r, 2_000));
   }
   const cpuAtEnd = cpuOf(stack);
+  loopDelay.disable();
   const elapsedS = (Date.now() - t0) / 1000;
   const cpu = Object.fromEntries(
     Object.entries(cpuAtEnd).map(([k, v]) => {
@@ -170,8 +186,11 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
     const r = await chain.getTransactionReceipt(i.fill?.txHash as string);
     if (r) blocks.push(r.blockNumber - fillBlock);
   }
-  // Alerts of the same run: the time each follower's alert reached the Bot API stand-in.
+  // Alerts of the same run: the time each follower's alert reached the Bot API stand-in; and the
+  // copies' own notices ("Copy filled", notices.fifo), which must leave the alerts the bot's rate.
   const alertMs = openAlerts().map((c) => Date.parse(c.at) - t0);
+  const noticeMs = filledNotices().map((c) => Date.parse(c.at) - t0);
+  const lastAlert = Math.max(...alertMs);
   // Where the copies not yet made are: still queued, or received and in work (not visible).
   const sqs = new SQSClient({
     region: stack.info.region,
@@ -207,6 +226,13 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
     // (node runs the handlers and the in-process stand-ins: SQS, KMS, Telegram; avantis the local
     // Avantis service and its keeper).
     cpuSeconds: { ...cpu, elapsed: Number(elapsedS.toFixed(1)) },
+    eventLoopDelayMs: {
+      p50: Math.round(loopDelay.percentile(50) / 1e6),
+      p99: Math.round(loopDelay.percentile(99) / 1e6),
+      max: Math.round(loopDelay.max / 1e6),
+    },
     alertMs: summary(alertMs),
+    noticeMs: summary(noticeMs),
+    noticesBeforeLastAlert: noticeMs.filter((t) => t < lastAlert).length,
   };
 }

@@ -32,7 +32,7 @@ export const NOTICE_MAX_WAIT_MS = 30_000;
 /** How often one container's waiting notices ask the schedule again (one ask for all of them). */
 export const NOTICE_POLL_MS = 1_000;
 /** Kept free before the invocation's end for the sends after a notice that waited. */
-export const NOTICE_END_MARGIN_MS = 15_000;
+export const NOTICE_END_MARGIN_MS = 20_000;
 
 /**
  * Spaces sends: per chat by PER_CHAT_MS (kept by this container: a chat's messages are one FIFO
