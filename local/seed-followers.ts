@@ -68,9 +68,9 @@ const UPGRADE_WAIT_MS = 180_000;
 /**
  * Waits until the TradingRouter takes a setDelegate: before the local v2 upgrade it is a
  * NotLiveRouter that reverts NotLive(), and a drill started right after `npm start` would see its
- * AUTO wallets' setup revert.
+ * AUTO wallets' setup, and its traders' opens, revert.
  */
-async function waitForV2(
+export async function waitForV2(
   chain: ReturnType<typeof localProvider>,
   router: string,
   expiry: number,

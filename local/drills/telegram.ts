@@ -89,7 +89,7 @@ export async function runTelegram(info: LocalStackInfo, opts: TelegramOptions): 
     const retryAfter = opts.retryAfterSeconds ?? 30;
     for (const chatId of users)
       await fault(info, { method: 'sendMessage', chatId, status: 429, retryAfter, times: opts.storm ?? 3 });
-    await burst(traffic, perPhase);
+    const opens = await burst(traffic, perPhase);
     log(`telegram: 429 storm armed (retry_after ${retryAfter} s), ${perPhase} signals`);
 
     // 2. Blocked: one follower of each trader blocks the bot (403 on their next send).
@@ -97,13 +97,15 @@ export async function runTelegram(info: LocalStackInfo, opts: TelegramOptions): 
       .filter((_, i) => i % (opts.followersPerTrader ?? 4) === 0)
       .map((f) => f.userId);
     for (const chatId of blocked) await fault(info, { method: 'sendMessage', chatId, status: 403, times: 1 });
-    await burst(traffic, perPhase, { offset: perPhase });
+    opens.push(...(await burst(traffic, perPhase, { offset: perPhase })));
 
     // 3. 5xx for the others.
     if (!opts.skip5xx)
       for (const chatId of users.filter((u) => !blocked.includes(u)))
         await fault(info, { method: 'sendMessage', chatId, status: 500, times: 1 });
-    await burst(traffic, perPhase, { offset: 2 * perPhase });
+    opens.push(...(await burst(traffic, perPhase, { offset: 2 * perPhase })));
+    const failed = opens.filter((o) => !o.ok);
+    if (failed.length) failures.push(`${failed.length} trader opens failed: ${failed[0]?.error}`);
 
     const faulted = await settledLedger(info, window, settleMs);
     const inactive = await inactiveUsers(info, users);

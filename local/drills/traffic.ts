@@ -11,7 +11,7 @@ import { adminResponseSchema, type AdminRequestInput } from '#core/admin/request
 import { physicalName } from '#core/resources.js';
 import { P, USDC, V2Account, price, provider } from '../../test/support/v2-trading.js';
 import type { AvantisInfo } from '../avantis/local-service.js';
-import { seedFollowers, userIds, type SeededFollower } from '../seed-followers.js';
+import { seedFollowers, userIds, waitForV2, type SeededFollower } from '../seed-followers.js';
 import type { LocalStackInfo } from '../stack.js';
 import { ledgerResult } from './harness.js';
 import type { Ledger } from './ledger.js';
@@ -51,6 +51,10 @@ export async function seedTraffic(
   if (!avantis) throw new Error('the stack has no local Avantis v2 service (RPC mode?)');
   const chain = provider(info.endpoints.rpc);
   try {
+    // The traders open v2 intents: with ALERTS followers only, nothing else would wait for v2 and
+    // every open before the local upgrade reverts NotLive() (the telegram drill once made 2 of 32).
+    const expiry = ((await chain.getBlock('latest'))?.timestamp ?? 0) + 86_400;
+    await waitForV2(chain, avantis.tradingRouter, expiry);
     const traders = await pool(
       Array.from({ length: opts.traders }, (_, i) => i),
       4,
