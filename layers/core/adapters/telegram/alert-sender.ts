@@ -6,6 +6,7 @@
 import type { Context } from 'aws-lambda';
 import type { Config } from '../../config.js';
 import type { AlertJob } from '../../ports/copy.js';
+import type { SendLane } from '../../ports/messenger.js';
 import { ALERT_SENDERS, NOTICE_SENDERS } from '../../resources.js';
 import { rebuildOnChange } from '../../runtime/lazy.js';
 import { onceOrReplay } from '../dynamo/once-replay.js';
@@ -27,6 +28,8 @@ export function alertSender(
    * each takes 1/senders of the paid-broadcast rate.
    */
   senders = ALERT_SENDERS + NOTICE_SENDERS,
+  /** The lane of every message (the notifier's: notice), else each job's own. */
+  lane?: SendLane,
 ) {
   // One pacer for the container's life: a rotated token keeps the chats' turns and the schedule.
   const pacer = botPacer(
@@ -40,7 +43,7 @@ export function alertSender(
   const sendOnce = onceOrReplay(
     async (job: AlertJob) => {
       const { botToken } = await loadBotSecret(cfg.botSecretId);
-      await messengerFor(botToken).send(job.chatId, job.html, job.lane);
+      await messengerFor(botToken).send(job.chatId, job.html, lane ?? job.lane);
       return { sentAt: Date.now() };
     },
     {

@@ -22,7 +22,8 @@ import type { QueueKey } from '../../resources.js';
 
 export function queueSenderHandler(queue: Extract<QueueKey, 'alerts' | 'notices'>) {
   const cfg = config();
-  const sender = alertSender(cfg);
+  // Whatever a job on notices.fifo says, it waits for the alerts.
+  const sender = alertSender(cfg, undefined, queue === 'notices' ? 'notice' : undefined);
   const deps: AlertDeliveryDeps = {
     ...sender,
     users: new DynamoUserStore(documentDb(), cfg.tables.users),
