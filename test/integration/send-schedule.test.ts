@@ -5,7 +5,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSendSchedule } from '#core/adapters/dynamo/send-schedule.js';
-import { NOTICE_LEAD_MS, NOTICE_QUIET_MS, slotMicros } from '#core/adapters/telegram/send-schedule.js';
+import { NOTICE_LEAD_MS, slotMicros } from '#core/adapters/telegram/send-schedule.js';
 import { clients, uniqueId, useStackEnv } from '../support/stack-clients.js';
 
 describe('Class: DynamoSendSchedule', () => {
@@ -22,7 +22,7 @@ describe('Class: DynamoSendSchedule', () => {
 
     // Act: 30 sends each, all at once.
     const slots = (
-      await Promise.all(containers.flatMap((c) => Array.from({ length: 30 }, () => c.reserve('alert'))))
+      await Promise.all(containers.flatMap((c) => Array.from({ length: 30 }, () => c.reserve())))
     ).sort((a, b) => a - b);
 
     // Assess: 90 slots, one every 1000/29 ms (34.483 ms, in whole microseconds), the first now.
@@ -41,13 +41,13 @@ describe('Class: DynamoSendSchedule', () => {
     const key = `test-schedule-${uniqueId()}`;
     let now = 1_900_000_000_000;
     const schedule = new DynamoSendSchedule(clients().doc, table, 29, () => now, key);
-    await schedule.reserve('alert');
-    await schedule.reserve('alert');
+    await schedule.reserve();
+    await schedule.reserve();
 
     // Act: a minute later the backlog is long gone.
     now += 60_000;
-    const afterIdle = await schedule.reserve('alert');
-    const next = await schedule.reserve('alert');
+    const afterIdle = await schedule.reserve();
+    const next = await schedule.reserve();
 
     // Assess
     expect(afterIdle).toBe(now);
@@ -66,7 +66,7 @@ describe('Class: DynamoSendSchedule', () => {
 
     // Act
     const slots = (
-      await Promise.all(containers.flatMap((c) => Array.from({ length: 30 }, () => c.reserve('alert'))))
+      await Promise.all(containers.flatMap((c) => Array.from({ length: 30 }, () => c.reserve())))
     ).sort((a, b) => a - b);
 
     // Assess: all reserved, about 300/29 s long, at most one slot pulled forward per second.
@@ -76,28 +76,23 @@ describe('Class: DynamoSendSchedule', () => {
       expect(slots.filter((s) => s >= at && s < at + 1_000).length).toBeLessThanOrEqual(30);
   });
 
-  it('holds notices back while alerts take slots, then hands them the slots the alerts leave', async () => {
-    // Prepare
+  it('holds notices back while the alerts have a backlog, then hands them the slots left', async () => {
+    // Prepare: a second of alerts (29 slots plus one) reserved at once, on a clock that stands still.
     const key = `test-schedule-${uniqueId()}`;
     let now = 1_900_000_000_000;
     const schedule = new DynamoSendSchedule(clients().doc, table, 29, () => now, key);
     const gap = slotMicros(29) / 1000;
+    for (let i = 0; i < 30; i++) await schedule.reserve();
 
-    // Act + Assess: an alert's slot holds the notices back for NOTICE_QUIET_MS.
-    expect(await schedule.reserve('alert')).toBe(now);
-    expect(await schedule.reserveIfQuiet()).toBeUndefined();
-    now += NOTICE_QUIET_MS - 1;
-    expect(await schedule.reserveIfQuiet()).toBeUndefined();
-    now += 2;
-    const quiet = now;
-    expect(await schedule.reserveIfQuiet()).toBe(quiet);
-    expect(await schedule.reserveIfQuiet()).toBeCloseTo(quiet + gap, 3);
-    // A notice that waited long enough and takes a slot anyway does not hold the others back.
-    expect(await schedule.reserve('notice')).toBeCloseTo(quiet + 2 * gap, 3);
-    expect(await schedule.reserveIfQuiet()).toBeCloseTo(quiet + 3 * gap, 3);
-    // An alert goes right after the notices' slots, and holds them back again.
-    expect(await schedule.reserve('alert')).toBeCloseTo(quiet + 4 * gap, 3);
-    expect(await schedule.reserveIfQuiet()).toBeUndefined();
+    // Act + Assess: 30 slots ahead is more than NOTICE_LEAD_MS: no room.
+    expect(await schedule.reserveIfRoom()).toBeUndefined();
+    // Once the schedule is within a second of the clock, a notice takes the next slot, after the alerts.
+    now += 2 * gap;
+    expect(await schedule.reserveIfRoom()).toBeCloseTo(now - 2 * gap + 30 * gap, 3);
+    // An idle schedule restarts at now for a notice too.
+    now += 60_000;
+    expect(await schedule.reserveIfRoom()).toBe(now);
+    expect(await schedule.reserve()).toBeCloseTo(now + gap, 3);
   });
 
   it('lets notices fill the schedule at most NOTICE_LEAD_MS ahead, so an alert never waits longer', async () => {
@@ -108,9 +103,9 @@ describe('Class: DynamoSendSchedule', () => {
 
     // Act
     const answers = await Promise.all(
-      containers.flatMap((c) => Array.from({ length: 20 }, () => c.reserveIfQuiet())),
+      containers.flatMap((c) => Array.from({ length: 20 }, () => c.reserveIfRoom())),
     );
-    const alert = await (containers[0] as DynamoSendSchedule).reserve('alert');
+    const alert = await (containers[0] as DynamoSendSchedule).reserve();
 
     // Assess: the slots from now to a second ahead, one each (29, 1000/29 ms apart); the rest wait.
     const gap = slotMicros(29);

@@ -4,13 +4,12 @@
 // at once can make it fail. After an idle spell nextAt lies in the past: the first sender then
 // moves it to now with a conditional SET (one wins; the others take slots after it), and a slot
 // that came back stale is not used, so an idle spell never turns into a burst.
-// An alert's reservation also stamps alertAt; a notice's conditions on it (and on nextAt being
-// near), so notices take only the slots the alerts leave (telegram/send-schedule.ts).
+// A notice's add is conditional on nextAt being near now, so notices take only the slots the
+// alerts leave (telegram/send-schedule.ts).
 // The item expires a day after its last use, so an idle bot leaves nothing behind.
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { NOTICE_LEAD_MS, NOTICE_QUIET_MS, slotMicros, type SendSchedule } from '../telegram/send-schedule.js';
-import type { SendLane } from '../../ports/messenger.js';
+import { NOTICE_LEAD_MS, slotMicros, type SendSchedule } from '../telegram/send-schedule.js';
 
 /** The item's key: one schedule per bot (the dedupe table is the alerter's own stage's). */
 export const SEND_SCHEDULE_KEY = 'telegram#send-schedule';
@@ -41,25 +40,25 @@ export class DynamoSendSchedule implements SendSchedule {
     this.gap = slotMicros(perSecond);
   }
 
-  reserve(lane: SendLane): Promise<number> {
-    return this.take(lane, false) as Promise<number>;
+  reserve(): Promise<number> {
+    return this.take(false) as Promise<number>;
   }
 
-  reserveIfQuiet(): Promise<number | undefined> {
-    return this.take('notice', true);
+  reserveIfRoom(): Promise<number | undefined> {
+    return this.take(true);
   }
 
-  private async take(lane: SendLane, onlyIfQuiet: boolean): Promise<number | undefined> {
+  private async take(onlyIfRoom: boolean): Promise<number | undefined> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const now = Math.round(this.now() * 1000);
-      const guard = onlyIfQuiet ? quietGuard(now) : undefined;
-      if (!this.busy && (await this.restart(now, lane, guard))) return now / 1000;
+      // An idle schedule (the restart) always has room.
+      if (!this.busy && (await this.restart(now))) return now / 1000;
       let slot: number;
       try {
-        slot = await this.next(now, lane, guard);
+        slot = await this.next(now, onlyIfRoom ? now + NOTICE_LEAD_MS * 1000 : undefined);
       } catch (err) {
-        // Alerts flowing (or the item gone): the restart is tried first next time.
-        if (guard && conditionFailed(err)) {
+        // The alerts' backlog (or the item gone): the restart is tried first next time.
+        if (onlyIfRoom && conditionFailed(err)) {
           this.busy = false;
           return undefined;
         }
@@ -76,20 +75,15 @@ export class DynamoSendSchedule implements SendSchedule {
   }
 
   /** Starts the schedule at `now` if it is idle (nextAt past or absent); false if it is not. */
-  private async restart(now: number, lane: SendLane, guard: Guard | undefined): Promise<boolean> {
+  private async restart(now: number): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id: this.key },
-          UpdateExpression: `SET nextAt = :next, expiration = :expires${lane === 'alert' ? ', alertAt = :now' : ''}`,
-          ConditionExpression: `(attribute_not_exists(nextAt) OR nextAt < :now)${guard ? ` AND ${QUIET}` : ''}`,
-          ExpressionAttributeValues: {
-            ':next': now + this.gap,
-            ':now': now,
-            ':expires': this.expires(now),
-            ...(guard ? { ':quiet': guard.quiet } : {}),
-          },
+          UpdateExpression: 'SET nextAt = :next, expiration = :expires',
+          ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt < :now',
+          ExpressionAttributeValues: { ':next': now + this.gap, ':now': now, ':expires': this.expires(now) },
         }),
       );
       return true;
@@ -100,21 +94,20 @@ export class DynamoSendSchedule implements SendSchedule {
   }
 
   /**
-   * Takes the next slot (µs), whatever the schedule's state: it may be in the past. With a guard,
-   * only while the alerts leave room (else ConditionalCheckFailedException).
+   * Takes the next slot (µs), whatever the schedule's state: it may be in the past. With `lead`,
+   * only while nextAt is no later (else ConditionalCheckFailedException).
    */
-  private async next(now: number, lane: SendLane, guard: Guard | undefined): Promise<number> {
+  private async next(now: number, lead: number | undefined): Promise<number> {
     const out = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { id: this.key },
-        UpdateExpression: `SET expiration = :expires${lane === 'alert' ? ', alertAt = :now' : ''} ADD nextAt :gap`,
-        ...(guard ? { ConditionExpression: `nextAt <= :lead AND ${QUIET}` } : {}),
+        UpdateExpression: 'SET expiration = :expires ADD nextAt :gap',
+        ...(lead === undefined ? {} : { ConditionExpression: 'nextAt <= :lead' }),
         ExpressionAttributeValues: {
           ':gap': this.gap,
           ':expires': this.expires(now),
-          ...(lane === 'alert' ? { ':now': now } : {}),
-          ...(guard ? { ':lead': guard.lead, ':quiet': guard.quiet } : {}),
+          ...(lead === undefined ? {} : { ':lead': lead }),
         },
         ReturnValues: 'UPDATED_NEW',
       }),
@@ -126,16 +119,3 @@ export class DynamoSendSchedule implements SendSchedule {
     return Math.floor(nowMicros / 1_000_000) + DAY_SECONDS;
   }
 }
-
-/** A notice's bounds (µs): no alert slot taken since `quiet`, the schedule no further than `lead`. */
-interface Guard {
-  readonly quiet: number;
-  readonly lead: number;
-}
-
-const QUIET = '(attribute_not_exists(alertAt) OR alertAt < :quiet)';
-
-const quietGuard = (now: number): Guard => ({
-  quiet: now - NOTICE_QUIET_MS * 1000,
-  lead: now + NOTICE_LEAD_MS * 1000,
-});

@@ -38,7 +38,7 @@ export const NOTICE_END_MARGIN_MS = 20_000;
  * Spaces sends: per chat by PER_CHAT_MS (kept by this container: a chat's messages are one FIFO
  * group, handled in order), overall by the schedule's slots, evenly (one every 1000/29 ms), since a
  * burst of 29 released at once reaches Telegram with jitter and can land 30+ in one of its windows.
- * A notice waits while alerts are flowing (send-schedule.ts), within this invocation's time.
+ * A notice waits while the alerts have a backlog (send-schedule.ts), within this invocation's time.
  */
 export class SendPacer {
   private readonly lastByChat = new Map<string, number>();
@@ -67,7 +67,7 @@ export class SendPacer {
     if (this.lastByChat.size >= 10_000) this.lastByChat.clear();
     this.lastByChat.set(chatId, chatAt);
     if (chatAt > this.now()) await this.sleep(chatAt - this.now());
-    const at = lane === 'alert' ? await this.schedule.reserve('alert') : await this.noticeSlot();
+    const at = lane === 'alert' ? await this.schedule.reserve() : await this.noticeSlot();
     if (at > this.now()) await this.sleep(at - this.now());
     this.lastByChat.set(chatId, Math.max(at, chatAt));
   }
@@ -75,9 +75,9 @@ export class SendPacer {
   private async noticeSlot(): Promise<number> {
     const giveUpAt = Math.min(this.now() + NOTICE_MAX_WAIT_MS, this.noticesWaitUntil);
     for (;;) {
-      if (this.now() >= giveUpAt) return this.schedule.reserve('notice');
+      if (this.now() >= giveUpAt) return this.schedule.reserve();
       if (this.now() >= this.noticesHeldUntil) {
-        const at = await this.schedule.reserveIfQuiet();
+        const at = await this.schedule.reserveIfRoom();
         if (at !== undefined) return at;
         this.noticesHeldUntil = this.now() + NOTICE_POLL_MS;
       }

@@ -6,25 +6,21 @@
 // Times are kept in integer microseconds so that 1000/29 ms does not drift.
 //
 // Trade alerts come first: a copy's outcome notice, a skip notice or a digest (lane `notice`)
-// takes a slot only while no alert has taken one for NOTICE_QUIET_MS and the schedule is at most
-// NOTICE_LEAD_MS ahead of now. With 1,000 AUTO followers each alert is followed by a notice, and
-// sharing the rate in turn had doubled the alerts' time (p95 67 s against 33 s alerts-only).
+// takes a slot only while the schedule is at most NOTICE_LEAD_MS ahead of now, that is while the
+// alerts have no backlog; under a burst the alerts' reservations keep it seconds ahead. With 1,000
+// AUTO followers each alert is followed by a notice, and sharing the rate in turn had doubled the
+// alerts' time (p95 67 s against 33 s alerts-only). A first version also held notices back for a
+// second after any alert slot: under a steady trickle of alerts that starved them (a 10-minute
+// soak raised notices-behind) while the rate was mostly unused.
 
-import type { SendLane } from '../../ports/messenger.js';
-
-/** Notices wait while an alert took a slot this recently (alerts are flowing). */
-export const NOTICE_QUIET_MS = 1_000;
 /** Notices never fill the schedule further ahead than this, so an alert waits at most as long. */
 export const NOTICE_LEAD_MS = 1_000;
 
 export interface SendSchedule {
-  /**
-   * The unix time (ms) at which this send may go; every caller gets a slot of its own. An alert's
-   * slot holds the notices back for NOTICE_QUIET_MS; a notice's (one that waited long enough) not.
-   */
-  reserve(lane: SendLane): Promise<number>;
-  /** A notice's slot if alerts leave room now (see NOTICE_QUIET_MS, NOTICE_LEAD_MS), else undefined. */
-  reserveIfQuiet(): Promise<number | undefined>;
+  /** The unix time (ms) at which this send may go; every caller gets a slot of its own. */
+  reserve(): Promise<number>;
+  /** A notice's slot while the alerts leave room (the schedule within NOTICE_LEAD_MS), else undefined. */
+  reserveIfRoom(): Promise<number | undefined>;
 }
 
 /** Microseconds between two sends at `perSecond`, rounded up so the rate is never exceeded. */
@@ -33,7 +29,6 @@ export const slotMicros = (perSecond: number): number => Math.ceil(1_000_000 / p
 /** The schedule of one process (tests, one container, the paid-broadcast share). */
 export class LocalSendSchedule implements SendSchedule {
   private nextAt = Number.NEGATIVE_INFINITY;
-  private alertAt = Number.NEGATIVE_INFINITY;
   private readonly gap: number;
 
   constructor(
@@ -43,18 +38,14 @@ export class LocalSendSchedule implements SendSchedule {
     this.gap = slotMicros(perSecond);
   }
 
-  async reserve(lane: SendLane): Promise<number> {
-    const now = Math.round(this.now() * 1000);
-    if (lane === 'alert') this.alertAt = now;
-    const at = Math.max(now, this.nextAt);
+  async reserve(): Promise<number> {
+    const at = Math.max(Math.round(this.now() * 1000), this.nextAt);
     this.nextAt = at + this.gap;
     return at / 1000;
   }
 
-  async reserveIfQuiet(): Promise<number | undefined> {
-    const now = Math.round(this.now() * 1000);
-    if (this.alertAt >= now - NOTICE_QUIET_MS * 1000 || this.nextAt > now + NOTICE_LEAD_MS * 1000)
-      return undefined;
-    return this.reserve('notice');
+  async reserveIfRoom(): Promise<number | undefined> {
+    if (this.nextAt > Math.round(this.now() * 1000) + NOTICE_LEAD_MS * 1000) return undefined;
+    return this.reserve();
   }
 }

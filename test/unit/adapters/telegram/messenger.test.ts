@@ -129,82 +129,103 @@ describe('Class: SendPacer', () => {
     expect(Math.max(...notices)).toBeLessThan((91 * 1000) / 29);
   });
 
-  it('holds a notice back at most NOTICE_MAX_WAIT_MS while alerts never stop', async () => {
-    // Prepare: alerts to a new chat every half second for a minute.
+  it('lets a notice go at once while alerts only trickle and leave the rate unused', async () => {
+    // Prepare: an alert every half second, the schedule never more than a slot ahead.
     const time = virtualTime();
     const shared = new LocalSendSchedule(29, time.now);
     const [alerter, noticer] = [0, 1].map(() => new SendPacer(time.now, time.sleep, shared));
     const alerts = async () => {
-      for (let i = 0; i < 120; i++) {
+      for (let i = 0; i < 20; i++) {
         await (alerter as SendPacer).slot(`a${i}`);
         await time.sleep(500);
       }
     };
+
+    // Act: a notice two seconds in.
     const notice = async () => {
+      await time.sleep(2_000);
       await (noticer as SendPacer).slot('n', 'notice');
       return time.now();
     };
-
-    // Act
     const [, noticeAt] = await time.run(Promise.all([alerts(), notice()]));
 
-    // Assess: it went when its wait ran out, among the alerts, not after them.
-    expect(noticeAt).toBeGreaterThanOrEqual(NOTICE_MAX_WAIT_MS);
-    expect(noticeAt).toBeLessThan(NOTICE_MAX_WAIT_MS + 1_000);
+    // Assess: no wait for a quiet spell that never comes.
+    expect(noticeAt).toBeLessThan(2_100);
+  });
+
+  it('holds a notice back at most NOTICE_MAX_WAIT_MS while the alerts keep a backlog', async () => {
+    // Prepare: alert containers reserving twice the bot's rate for a minute.
+    const time = virtualTime();
+    const { shared, noticeSchedule, forcedAt } = watched(time.now);
+    const noticer = new SendPacer(time.now, time.sleep, noticeSchedule);
+
+    // Act
+    await time.run(Promise.all([backlog(time, shared, 60), noticer.slot('n', 'notice')]));
+
+    // Assess: it took a slot anyway when its wait ran out.
+    expect(forcedAt).toHaveLength(1);
+    expect(forcedAt[0]).toBeGreaterThanOrEqual(NOTICE_MAX_WAIT_MS);
+    expect(forcedAt[0]).toBeLessThan(NOTICE_MAX_WAIT_MS + 1_000);
   });
 
   it("stops a notice's wait NOTICE_END_MARGIN_MS before the invocation ends", async () => {
-    // Prepare: an invocation that ends in 20 s, alerts flowing throughout.
+    // Prepare: an invocation that ends in 25 s, a backlog of alerts throughout.
     const time = virtualTime();
-    const shared = new LocalSendSchedule(29, time.now);
-    const [alerter, noticer] = [0, 1].map(() => new SendPacer(time.now, time.sleep, shared));
-    (noticer as SendPacer).invocationEndsAt(20_000);
-    const alerts = async () => {
-      for (let i = 0; i < 40; i++) {
-        await (alerter as SendPacer).slot(`a${i}`);
-        await time.sleep(500);
-      }
-    };
+    const { shared, noticeSchedule, forcedAt } = watched(time.now);
+    const noticer = new SendPacer(time.now, time.sleep, noticeSchedule);
+    noticer.invocationEndsAt(25_000);
 
     // Act
-    const [, noticeAt] = await time.run(
-      Promise.all([alerts(), (noticer as SendPacer).slot('n', 'notice').then(() => time.now())]),
-    );
+    await time.run(Promise.all([backlog(time, shared, 30), noticer.slot('n', 'notice')]));
 
     // Assess
-    expect(noticeAt).toBeGreaterThanOrEqual(20_000 - NOTICE_END_MARGIN_MS);
-    expect(noticeAt).toBeLessThan(20_000 - NOTICE_END_MARGIN_MS + 1_000);
+    expect(forcedAt[0]).toBeGreaterThanOrEqual(25_000 - NOTICE_END_MARGIN_MS);
+    expect(forcedAt[0]).toBeLessThan(25_000 - NOTICE_END_MARGIN_MS + 1_000);
   });
 
   it("asks the schedule about once a second for all of a container's waiting notices", async () => {
-    // Prepare: a schedule that counts the notices' asks; alerts flowing for 10 s.
+    // Prepare: a backlog of alerts for 10 s.
     const time = virtualTime();
-    const shared = new LocalSendSchedule(29, time.now);
-    let asks = 0;
-    const counted = {
-      reserve: shared.reserve.bind(shared),
-      reserveIfQuiet: () => {
-        asks += 1;
-        return shared.reserveIfQuiet();
-      },
-    };
-    const alerter = new SendPacer(time.now, time.sleep, shared);
-    const noticer = new SendPacer(time.now, time.sleep, counted);
-    const alerts = async () => {
-      for (let i = 0; i < 20; i++) {
-        await alerter.slot(`a${i}`);
-        await time.sleep(500);
-      }
-    };
+    const { shared, noticeSchedule, asks } = watched(time.now);
+    const noticer = new SendPacer(time.now, time.sleep, noticeSchedule);
 
     // Act: ten notices to ten chats wait at once.
     await time.run(
-      Promise.all([alerts(), ...Array.from({ length: 10 }, (_, i) => noticer.slot(`n${i}`, 'notice'))]),
+      Promise.all([
+        backlog(time, shared, 10),
+        ...Array.from({ length: 10 }, (_, i) => noticer.slot(`n${i}`, 'notice')),
+      ]),
     );
 
-    // Assess: one ask each at first, about one a second while the alerts flow (~10 s), and one
-    // each when they stop.
-    expect(asks).toBeGreaterThanOrEqual(10);
-    expect(asks).toBeLessThanOrEqual(10 + 12 + 10);
+    // Assess: one ask each at first, about one a second while the backlog lasts (it drains ~10 s
+    // after the last reservation), and one each when there is room.
+    expect(asks()).toBeGreaterThanOrEqual(10);
+    expect(asks()).toBeLessThanOrEqual(10 + 22 + 10);
   });
 });
+
+/** Alert containers reserving 30 slots every half second (twice the bot's rate) for `seconds`. */
+async function backlog(time: ReturnType<typeof virtualTime>, shared: LocalSendSchedule, seconds: number) {
+  for (let t = 0; t < seconds * 2; t++) {
+    await Promise.all(Array.from({ length: 30 }, () => shared.reserve()));
+    await time.sleep(500);
+  }
+}
+
+/** The shared schedule, and the notice container's view of it: its asks, and when it took a slot anyway. */
+function watched(now: () => number) {
+  const shared = new LocalSendSchedule(29, now);
+  let asks = 0;
+  const forcedAt: number[] = [];
+  const noticeSchedule = {
+    reserve: () => {
+      forcedAt.push(now());
+      return shared.reserve();
+    },
+    reserveIfRoom: () => {
+      asks += 1;
+      return shared.reserveIfRoom();
+    },
+  };
+  return { shared, noticeSchedule, forcedAt, asks: () => asks };
+}
