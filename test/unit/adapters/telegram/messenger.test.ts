@@ -149,7 +149,7 @@ describe('Class: SendPacer', () => {
     };
     const [, noticeAt] = await time.run(Promise.all([alerts(), notice()]));
 
-    // Assess: no wait for a quiet spell that never comes.
+    // Assess: no wait while the alerts leave most of the rate unused.
     expect(noticeAt).toBeLessThan(2_100);
   });
 
