@@ -164,6 +164,11 @@ export interface MarketChain {
    * mined. For a retry whose earlier attempt's outcome is unknown (a receipt that never came).
    */
   findSubmitted(intent: SignedIntent, fromBlock: number): Promise<EarlierSubmission | undefined>;
+  /**
+   * The settlement of an order mined from `fromBlock` on (TradingCallbacks' logs), whoever's keeper
+   * transaction made it; undefined while none is mined.
+   */
+  settlementOf(orderId: bigint, fromBlock: number): Promise<Mined<Settlement> | undefined>;
   /** Orders registered and not yet settled, with the block each was registered in. */
   pendingOrders(): Promise<readonly PendingOrder[]>;
   /** The keeper's fill (TradingCallbacks.executeMarketOrder); throws ChainRevert (e.g. OrderNotReady). */

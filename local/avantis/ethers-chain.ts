@@ -227,12 +227,11 @@ export class EthersMarketChain implements MarketChain {
       tx.data.toLowerCase() === this.routerCall(intent).toLowerCase();
     if (!ours || receipt?.status !== 1) return undefined;
     const initiation = this.initiationIn(receipt);
-    const settlement = await this.settlementAfter(initiation.value.orderId, initiation.block);
+    const settlement = await this.settlementOf(initiation.value.orderId, initiation.block);
     return { initiation, ...(settlement ? { settlement } : {}) };
   }
 
-  /** The keeper's settlement of an order, if one is mined (a fill of an order we lost track of). */
-  private async settlementAfter(orderId: bigint, fromBlock: number): Promise<Mined<Settlement> | undefined> {
+  async settlementOf(orderId: bigint, fromBlock: number): Promise<Mined<Settlement> | undefined> {
     const logs = await this.provider.getLogs({
       address: this.a.tradingCallbacks,
       fromBlock,

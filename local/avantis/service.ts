@@ -297,6 +297,8 @@ export class MarketService {
       }
     } catch (err) {
       if (err instanceof ChainRevert && err.code === 'OrderNotReady') return;
+      if (err instanceof ChainRevert && err.code === 'UnknownOrder' && (await this.settledElsewhere(p)))
+        return;
       this.say(`batched-market keeper: order ${p.orderId}: ${String(err)}`);
       if (!entry) return;
       entry.failures += 1;
@@ -311,6 +313,26 @@ export class MarketService {
     } finally {
       this.inFlight.delete(p.orderId);
     }
+  }
+
+  /**
+   * An order no longer pending was settled by a transaction this keeper did not see through (another
+   * keeper, or an earlier attempt whose receipt was lost): its stream gets the settlement the chain
+   * holds, as Avantis' service reports a fill whichever keeper made it. False when none is mined.
+   */
+  private async settledElsewhere(p: PendingOrder): Promise<boolean> {
+    const settled = await this.chain.settlementOf(p.orderId, p.block).catch(() => undefined);
+    if (!settled) return false;
+    const owner = this.tracked.get(p.orderId);
+    this.tracked.delete(p.orderId);
+    this.say(`batched-market keeper: order ${p.orderId} was settled by ${settled.transactionHash}`);
+    if (owner)
+      this.log.append(
+        owner.trackingId,
+        settled.value.type,
+        settlementWire(settled.value, settled.transactionHash),
+      );
+    return true;
   }
 
   private async runLimits(): Promise<void> {

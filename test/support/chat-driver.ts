@@ -46,9 +46,12 @@ export class ChatDriver {
       headers: { 'content-type': 'application/json', [this.info.webhook.header]: this.info.webhook.secret },
       body: JSON.stringify(update),
     });
-    await res.arrayBuffer();
+    this.lastAnswer = `${res.status} ${await res.text()}`;
     return res.status;
   }
+
+  /** The webhook's last answer (status and body), for a failure that says what the bot did. */
+  lastAnswer = '';
 
   private async newCalls(callbackId?: string): Promise<Sent[]> {
     const res = await fetch(`${this.info.telegram.callsUrl}?since=${this.seq}`);
@@ -70,7 +73,11 @@ export class ChatDriver {
     await this.newCalls();
     const status = await this.post(textMessageUpdate((updateIds += 1), this.person, text));
     if (status !== 200) throw new Error(`webhook answered ${status}`);
-    return this.newCalls();
+    const sent = await this.newCalls();
+    if (sent.length === 0)
+      // Every command answers; silence is a fault worth its evidence in the test's output.
+      process.stderr.write(`[chat-driver] "${text}" got no reply; the webhook answered ${this.lastAnswer}\n`);
+    return sent;
   }
 
   /** Sends any message object (a sticker, a photo...) as the user. */

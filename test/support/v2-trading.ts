@@ -107,13 +107,35 @@ export class V2Account {
   private async submit(kind: 'OpenTradeReq' | 'CloseTradeReq', orderType: number, message: object) {
     const domain = tradingDomain(this.avantis.chainId, this.avantis.tradingRouter);
     const signature = this.wallet.signingKey.sign(intentDigest(kind, domain, message)).serialized;
+    const market = this.market();
     const events: ServiceEvent[] = [];
-    for await (const e of this.market().submit(orderType, encodeIntent(kind, message), signature))
-      events.push(e);
-    const last = events.at(-1);
+    for await (const e of market.submit(orderType, encodeIntent(kind, message), signature)) events.push(e);
+    const last = ended(events) ?? (await replayed(market, events));
     if (last?.type !== 'MarketOrderExecuted') throw new Error(`trader order ended ${JSON.stringify(last)}`);
     return last;
   }
+}
+
+const REPLAY_FOR_MS = 180_000;
+
+/** The stream's terminal event; undefined when it ended without one (a timeout or a cut stream). */
+function ended(events: readonly ServiceEvent[]): ServiceEvent | undefined {
+  const last = events.at(-1);
+  if (last?.type === 'MarketOrderExecuted' || last?.type === 'MarketOrderCanceled') return last;
+  return last?.type === 'Error' && last.code !== 'STREAM_TIMEOUT' ? last : undefined;
+}
+
+/** As a client on Base does when its stream ends early: the order goes on, replayed by trackingId. */
+async function replayed(market: HttpBatchedMarket, events: readonly ServiceEvent[]) {
+  const accepted = events.find((e) => e.type === 'MarketOrderAccepted');
+  if (!accepted) return events.at(-1);
+  const until = Date.now() + REPLAY_FOR_MS;
+  while (Date.now() < until) {
+    const found = ended(((await market.status(accepted.trackingId, 0)) ?? []).map((t) => t.event));
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return events.at(-1);
 }
 
 async function wait(

@@ -182,6 +182,16 @@ export class FakeChain implements MarketChain {
     };
   }
 
+  async settlementOf(orderId: bigint, fromBlock: number): Promise<Mined<Settlement> | undefined> {
+    const settled = this.settlements.get(orderId);
+    return settled && settled.block >= fromBlock ? settled : undefined;
+  }
+
+  /** Another keeper settles the order first: the chain has its fill, this service never sent it. */
+  fillElsewhere(orderId: bigint): void {
+    this.settlements.set(orderId, this.fill(orderId));
+  }
+
   async pendingOrders(): Promise<readonly PendingOrder[]> {
     return [...this.pending.values()].map((o) => ({ orderId: o.orderId, block: o.block }));
   }
@@ -194,7 +204,7 @@ export class FakeChain implements MarketChain {
 
   private fill(orderId: bigint): Mined<Settlement> {
     const o = this.pending.get(orderId);
-    if (!o) throw new ChainRevert('NoTrade');
+    if (!o) throw new ChainRevert('UnknownOrder');
     if (this.block + 1 <= o.block) throw new ChainRevert('OrderNotReady');
     const mined = this.mine(`execute ${orderId}`);
     this.pending.delete(orderId);
@@ -287,7 +297,7 @@ export class FakeChain implements MarketChain {
 
   async cancelMarketOrder(orderId: bigint): Promise<Mined<Settlement>> {
     const o = this.pending.get(orderId);
-    if (!o) throw new ChainRevert('NoTrade');
+    if (!o) throw new ChainRevert('UnknownOrder');
     if (this.block + 1 <= o.block) throw new ChainRevert('OrderNotReady');
     const mined = this.mine(`cancel ${orderId}`);
     this.pending.delete(orderId);

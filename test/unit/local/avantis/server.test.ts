@@ -525,6 +525,23 @@ describe('fault injection', () => {
     expect(replayed.at(-1)?.type).toBe('MarketOrderExecuted');
   });
 
+  it('reports the fill another keeper made while its own keeper waited', async () => {
+    // Prepare: its own keeper waits 1,000 blocks; another keeper fills as soon as it is registered
+    await arm({ keeperDelayBlocks: 1000 });
+    // Act
+    const r = await postOrder(execUrl(), await open(), {
+      onEvent: (e) => {
+        if (e.type !== 'MarketOrderInitiated') return;
+        chain.block += 1;
+        chain.fillElsewhere(BigInt(e.data.orderId as string));
+        chain.block += 1000;
+      },
+    });
+    // Assess: the stream ends with that fill, and this keeper sent nothing for the order
+    expect(types(r).at(-1)).toBe('MarketOrderExecuted');
+    expect(chain.txs).toEqual(['register open', 'execute 1']);
+  });
+
   it('delays the keeper by K blocks', async () => {
     // Prepare
     await arm({ keeperDelayBlocks: 4 });
