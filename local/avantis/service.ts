@@ -11,6 +11,7 @@ import {
   type MarketChain,
   type Mined,
   type PendingOrder,
+  type Settlement,
 } from './chain.js';
 import { Faults } from './faults.js';
 import { REFUSED_BEFORE_STREAM, type ParsedOrder, type Refusal } from './requests.js';
@@ -285,16 +286,7 @@ export class MarketService {
       const mined = entry?.cancel
         ? await this.chain.cancelMarketOrder(p.orderId)
         : await this.chain.executeMarketOrder(p.orderId);
-      // Read again: a retry may have recognised the order as its own while the fill was mined.
-      const owner = this.tracked.get(p.orderId);
-      this.tracked.delete(p.orderId);
-      if (owner) {
-        this.log.append(
-          owner.trackingId,
-          mined.value.type,
-          settlementWire(mined.value, mined.transactionHash),
-        );
-      }
+      this.settled(p.orderId, mined);
     } catch (err) {
       if (err instanceof ChainRevert && err.code === 'OrderNotReady') return;
       if (err instanceof ChainRevert && err.code === 'UnknownOrder' && (await this.settledElsewhere(p)))
@@ -323,16 +315,18 @@ export class MarketService {
   private async settledElsewhere(p: PendingOrder): Promise<boolean> {
     const settled = await this.chain.settlementOf(p.orderId, p.block).catch(() => undefined);
     if (!settled) return false;
-    const owner = this.tracked.get(p.orderId);
-    this.tracked.delete(p.orderId);
     this.say(`batched-market keeper: order ${p.orderId} was settled by ${settled.transactionHash}`);
-    if (owner)
-      this.log.append(
-        owner.trackingId,
-        settled.value.type,
-        settlementWire(settled.value, settled.transactionHash),
-      );
+    this.settled(p.orderId, settled);
     return true;
+  }
+
+  /** Ends the tracking of a settled order and puts the settlement on its stream. */
+  private settled(orderId: bigint, mined: Mined<Settlement>): void {
+    // Read now, not before the settlement: a retry may have recognised the order as its own meanwhile.
+    const owner = this.tracked.get(orderId);
+    this.tracked.delete(orderId);
+    if (owner)
+      this.log.append(owner.trackingId, mined.value.type, settlementWire(mined.value, mined.transactionHash));
   }
 
   private async runLimits(): Promise<void> {

@@ -189,7 +189,7 @@ export class FakeChain implements MarketChain {
 
   /** Another keeper settles the order first: the chain has its fill, this service never sent it. */
   fillElsewhere(orderId: bigint): void {
-    this.settlements.set(orderId, this.fill(orderId));
+    this.fill(orderId);
   }
 
   async pendingOrders(): Promise<readonly PendingOrder[]> {
@@ -197,12 +197,17 @@ export class FakeChain implements MarketChain {
   }
 
   async executeMarketOrder(orderId: bigint): Promise<Mined<Settlement>> {
-    const mined = this.fill(orderId);
+    return this.fill(orderId);
+  }
+
+  /** A keeper's fill, kept in the chain's logs whoever sent it. */
+  private fill(orderId: bigint): Mined<Settlement> {
+    const mined = this.settle(orderId);
     this.settlements.set(orderId, mined);
     return mined;
   }
 
-  private fill(orderId: bigint): Mined<Settlement> {
+  private settle(orderId: bigint): Mined<Settlement> {
     const o = this.pending.get(orderId);
     if (!o) throw new ChainRevert('UnknownOrder');
     if (this.block + 1 <= o.block) throw new ChainRevert('OrderNotReady');
