@@ -169,8 +169,11 @@ export interface MarketChain {
    * transaction made it; undefined while none is mined.
    */
   settlementOf(orderId: bigint, fromBlock: number): Promise<Mined<Settlement> | undefined>;
-  /** Orders registered and not yet settled, with the block each was registered in. */
-  pendingOrders(): Promise<readonly PendingOrder[]>;
+  /**
+   * Orders registered and not yet settled, with the block each was registered in. The block of an
+   * order in `known` (the service's own, whose registration it saw) is taken from there, not read.
+   */
+  pendingOrders(known?: ReadonlyMap<bigint, number>): Promise<readonly PendingOrder[]>;
   /** The keeper's fill (TradingCallbacks.executeMarketOrder); throws ChainRevert (e.g. OrderNotReady). */
   executeMarketOrder(orderId: bigint): Promise<Mined<Settlement>>;
   /** The keeper declining the fill (the `cancelNext` fault); throws ChainRevert. */

@@ -260,7 +260,7 @@ export class EthersMarketChain implements MarketChain {
 
   // ---- the keeper ----
 
-  async pendingOrders(): Promise<readonly PendingOrder[]> {
+  async pendingOrders(known?: ReadonlyMap<bigint, number>): Promise<readonly PendingOrder[]> {
     if (!(await this.isV2())) return []; // v1.5 fills in the trader's own transaction
     let ids: bigint[];
     try {
@@ -269,8 +269,12 @@ export class EthersMarketChain implements MarketChain {
     } catch {
       return []; // v1.5 storage: nothing is ever pending
     }
+    // One eth_call per order the service did not register itself: in a burst of copies hundreds
+    // are pending, and reading each one back every block cost anvil hundreds of eth_calls a block.
     const orders = await Promise.all(
       ids.map(async (orderId) => {
+        const block = known?.get(orderId);
+        if (block !== undefined) return { orderId, block };
         const [o] = await this.view(this.storage, this.a.tradingStorage, 'pendingOrder', [orderId]);
         return { orderId, block: Number((o as Result).getValue('blockNumber') as bigint) };
       }),

@@ -257,7 +257,8 @@ export class MarketService {
       const block = await this.chain.blockNumber();
       if (block === this.lastBlock) return;
       this.lastBlock = block;
-      const pending = await this.chain.pendingOrders().catch((err: unknown) => {
+      const known = new Map([...this.tracked].map(([orderId, e]) => [orderId, e.block]));
+      const pending = await this.chain.pendingOrders(known).catch((err: unknown) => {
         this.say(`batched-market keeper: pending orders read failed: ${String(err)}`);
         return [] as PendingOrder[];
       });

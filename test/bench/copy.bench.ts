@@ -7,12 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
-  ScanCommand,
-  type BatchGetCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CopyIntent } from '#core/ports/copy.js';
 import { seedFollowers as seedLocalFollowers } from '../../local/seed-followers.js';
@@ -113,29 +108,15 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
   const deadline = Date.now() + Number(process.env.ALFA_COPY_BENCH_WAIT_MS ?? 240_000);
   let intents: CopyIntent[] = [];
   const table = stack.info.tables.intents;
-  // The fill's signal id, from the first of its intents a scan finds; from then on the poll reads
-  // the N intents by key (`signalId:userId`) instead of scanning a table that grows with every run.
+  // The fill's signal id is `txHash:logIndex` of its log (domain/signals.ts): one of the fill
+  // transaction's logs. The poll reads intents by key (`signalId:userId`); a scan of the intents
+  // table would load DynamoDB Local while it is measured.
+  const fillLogs = (await chain.getTransactionReceipt(fill.transactionHash))?.logs ?? [];
+  const candidates = fillLogs.map((l) => `${fill.transactionHash.toLowerCase()}:${l.index}`);
   let signalId: string | undefined;
-  const scanIntents = async () => {
+  const intentsByKey = async (signal: string, users = seeded.ids.length) => {
     const out: CopyIntent[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await seeded.doc.send(
-        new ScanCommand({
-          TableName: table,
-          FilterExpression: 'begins_with(signalId, :s)',
-          ExpressionAttributeValues: { ':s': fill.transactionHash },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...((page.Items ?? []) as CopyIntent[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
-  };
-  const intentsByKey = async (signal: string) => {
-    const out: CopyIntent[] = [];
-    const keys = seeded.ids.map((id) => ({ intentId: `${signal}:${id}` }));
+    const keys = seeded.ids.slice(0, users).map((id) => ({ intentId: `${signal}:${id}` }));
     for (let i = 0; i < keys.length; i += 100) {
       let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
       while (pending && pending.length > 0) {
@@ -149,10 +130,10 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
     return out;
   };
   for (;;) {
-    const out = signalId === undefined ? await scanIntents() : await intentsByKey(signalId);
-    intents = out.filter((i) => ids.has(i.userId));
-    // The shortest id is the trade's own signal (a retraction's id extends it).
-    signalId ??= intents.map((i) => i.signalId).sort((a, b) => a.length - b.length)[0];
+    signalId ??= (
+      await Promise.all(candidates.map(async (c) => ((await intentsByKey(c, 10)).length ? c : undefined)))
+    ).find((c) => c !== undefined);
+    intents = signalId === undefined ? [] : (await intentsByKey(signalId)).filter((i) => ids.has(i.userId));
     const done = intents.filter((i) => ['EXECUTED', 'CANCELED', 'FAILED'].includes(i.state)).length;
     const alerted = openAlerts().length;
     const executed = intents.filter((i) => i.state === 'EXECUTED').length;
@@ -162,7 +143,7 @@ export async function copyBench(stack: LocalStack, n: number, base: number, auto
       Date.now() > deadline
     )
       break;
-    // The items carry their own timestamps: a slow poll measures the same and scans less.
+    // The items carry their own timestamps: a slow poll measures the same and loads the stack less.
     await new Promise((r) => setTimeout(r, 2_000));
   }
   const cpuAtEnd = cpuOf(stack);

@@ -8,6 +8,7 @@ import { sdkHttp } from '../adapters/aws/http.js';
 import { HttpBatchedMarket } from '../adapters/avantis/batched-market.js';
 import { ChainDelegationRead, HttpPositionsRead, HttpPriceRead } from '../adapters/avantis/reads.js';
 import { RpcPool } from '../adapters/chain/rpc-pool.js';
+import { coalescedGets } from '../adapters/dynamo/coalesced-gets.js';
 import { DynamoFollowStore } from '../adapters/dynamo/follow-store.js';
 import { DynamoIntentStore } from '../adapters/dynamo/intent-store.js';
 import { DynamoStatsStore } from '../adapters/dynamo/stats-store.js';
@@ -83,9 +84,11 @@ export const NO_SIGNING: DelegateKeys = {
 
 export function copyDeps(
   cfg: Config,
-  db: DynamoDBDocumentClient,
+  documents: DynamoDBDocumentClient,
   options: { keys: DelegateKeys; metric: (name: MetricName, value: number) => void; log: AppLog },
 ): CopyDeps {
+  // The copies of one batch read their follows, users, intents and stats at the same moment.
+  const db = coalescedGets(documents);
   const contracts = memo(() => need(cfg.indexer.contracts, 'AVANTIS_CONTRACTS'));
   const router = memo(() => need(contracts().tradingRouter, 'AVANTIS_CONTRACTS.tradingRouter'));
   const pool = memo(() => new RpcPool({ urls: cfg.indexer.rpcUrls, timeoutMs: 3_000, maxWaitMs: 2_000 }));
@@ -117,9 +120,7 @@ export function copyDeps(
     users: new DynamoUserStore(db, cfg.tables.users),
     follows: new DynamoFollowStore(db, { follows: cfg.tables.follows, users: cfg.tables.users }),
     realizedLossToday: async (wallet) => {
-      const today = (await stats.getMany([wallet]))
-        .get(wallet)
-        ?.days.get(dayOf(Math.floor(Date.now() / 1000)));
+      const today = (await stats.get(wallet))?.days.get(dayOf(Math.floor(Date.now() / 1000)));
       const realized = today?.realizedPnl ?? 0n;
       return realized < 0n ? -realized : 0n;
     },

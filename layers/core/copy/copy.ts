@@ -214,26 +214,17 @@ async function copyOpen(
       canary: deps.canary,
     });
     if (decision.action !== 'COPY' || !decision.order) return { status: 'DONE', reason: decision.reason };
-    const claimed = await deps.intents.claim({
-      ...claimBase(job, decision, deps),
-      kind: 'OPEN',
-      wallet,
-      state: 'SIMULATED',
-      reason: 'MODE_DRY',
-      mode: 'DRY',
-    });
-    if (claimed)
-      await deps.intents.putMirror({
-        userId,
-        chatId: job.chatId,
-        trader: signal.trader,
-        pairIndex: signal.pairIndex,
-        tradeIndex: signal.tradeIndex,
+    const claimed = await deps.intents.claim(
+      {
+        ...claimBase(job, decision, deps),
+        kind: 'OPEN',
         wallet,
-        openIntentId: intentIdOf(job),
-        simulated: true,
-        buy: signal.side === 'LONG',
-      });
+        state: 'SIMULATED',
+        reason: 'MODE_DRY',
+        mode: 'DRY',
+      },
+      mirrorOfOpen(job, wallet, true),
+    );
     return { status: 'DONE', intent: claimed ? 'SIMULATED' : 'DUPLICATE' };
   }
 
@@ -302,32 +293,10 @@ async function copyOpen(
     return { status: 'DONE', reason: decision.reason };
   }
 
-  const claimed = await deps.intents.claim({
-    ...claimBase(job, decision, deps),
-    kind: 'OPEN',
-    wallet,
-    delegate,
-    state: 'CREATED',
-    reason: 'COPY_OK',
-    mode: 'LIVE',
-  });
-  if (!claimed) return { status: 'DONE', intent: 'DUPLICATE' };
   // A stop set while the copy was read and decided must still prevent its signature: read again,
-  // together with the mirror's write.
+  // while the intent is built.
   const recheck = deps.mode.read({ fresh: true });
   recheck.catch(() => undefined);
-  // The mirror exists from the claim on, so a close arriving before the fill finds it and waits.
-  await deps.intents.putMirror({
-    userId,
-    chatId: job.chatId,
-    trader: signal.trader,
-    pairIndex: signal.pairIndex,
-    tradeIndex: signal.tradeIndex,
-    wallet,
-    openIntentId: intentIdOf(job),
-    simulated: false,
-    buy: signal.side === 'LONG',
-  });
   const o = decision.order;
   // A reverse copy takes the other side: the trader's TP/SL mean nothing for it; its own SL stays.
   const reversed = o.buy !== (signal.side === 'LONG');
@@ -357,20 +326,49 @@ async function copyOpen(
     deadlineMs: BigInt(deps.now().getTime()) + INTENT_DEADLINE_MS,
     nonce: deps.nonce(),
   });
-  return signAndSubmit(
-    intentIdOf(job),
+  if ((await recheck).emergencyStop) {
+    deps.log.info('copy stopped before signing', { reason: 'EMERGENCY_STOP', signalId: signal.id, userId });
+    return { status: 'DONE', reason: 'EMERGENCY_STOP' };
+  }
+  const signed = await sign(
     'OPEN',
     built,
-    {
-      userId,
-      collateralUsdc: o.collateralUsdc,
-      leverage: o.leverage,
-      buy: o.buy,
-      pairIndex: o.pairIndex,
-    },
+    { userId, collateralUsdc: o.collateralUsdc, leverage: o.leverage, buy: o.buy, pairIndex: o.pairIndex },
     deps,
-    recheck,
   );
+  // Claimed with its signed bytes and its mirror in one write: from here on only this nonce can
+  // ever be submitted, and a close arriving before the fill finds the mirror and waits.
+  const intent: CopyIntent = {
+    ...claimBase(job, decision, deps),
+    kind: 'OPEN',
+    wallet,
+    delegate,
+    state: 'CREATED',
+    reason: 'COPY_OK',
+    mode: 'LIVE',
+    signed,
+    submittedAt: deps.now().toISOString(),
+    attempts: 1,
+  };
+  if (!(await deps.intents.claim(intent, mirrorOfOpen(job, wallet, false))))
+    return { status: 'DONE', intent: 'DUPLICATE' };
+  return { status: 'DONE', intent: (await submitAndFollow(intent, deps)).state };
+}
+
+/** The mirror an open's claim writes, so the trader's later closes and adds find the copy. */
+function mirrorOfOpen(job: CopyJob, wallet: string, simulated: boolean): Mirror {
+  const { signal } = job;
+  return {
+    userId: job.userId,
+    chatId: job.chatId,
+    trader: signal.trader,
+    pairIndex: signal.pairIndex,
+    tradeIndex: signal.tradeIndex,
+    wallet,
+    openIntentId: intentIdOf(job),
+    simulated,
+    buy: signal.side === 'LONG',
+  };
 }
 
 const SKIP_WHY: Partial<Record<string, string>> = {
@@ -501,23 +499,16 @@ async function copyOnPosition(job: CopyJob, deps: CopyDeps, reading: ModeReading
   );
 }
 
+/** A close's or an add's claimed intent: signed after its fresh position read, stored, then posted. */
 async function signAndSubmit(
   intentId: string,
-  kind: 'OPEN' | 'CLOSE' | 'INCREASE',
+  kind: 'CLOSE' | 'INCREASE',
   built: BuiltIntent<object>,
-  subject: {
-    userId: string;
-    collateralUsdc: string;
-    leverage: string;
-    buy: boolean;
-    pairIndex: number;
-    index?: number;
-  },
+  subject: SignSubject,
   deps: CopyDeps,
-  /** A fresh mode read started after the claim (by default now): a stop since then signs nothing. */
-  recheck: Promise<ModeReading> = deps.mode.read({ fresh: true }),
 ): Promise<CopyOutcome> {
-  if ((await recheck).emergencyStop) {
+  // A fresh read after the claim: a stop set since the job began signs nothing.
+  if ((await deps.mode.read({ fresh: true })).emergencyStop) {
     deps.log.info('copy stopped before signing', { reason: 'EMERGENCY_STOP', intentId });
     await settle(
       intentId,
@@ -526,11 +517,35 @@ async function signAndSubmit(
     );
     return { status: 'DONE', intent: 'FAILED', reason: 'EMERGENCY_STOP' };
   }
+  const signed = await sign(kind, built, subject, deps);
+  // Stored before it is sent: from here on only these bytes (this nonce) can ever be submitted.
+  const intent = await deps.intents.saveSigned(intentId, signed, deps.now());
+  if (!intent) return { status: 'DONE', intent: 'DUPLICATE' };
+  const after = await submitAndFollow(intent, deps);
+  return { status: 'DONE', intent: after.state };
+}
+
+/** What the user's delegate key signed, as stored with the intent and posted. */
+interface SignSubject {
+  readonly userId: string;
+  readonly collateralUsdc: string;
+  readonly leverage: string;
+  readonly buy: boolean;
+  readonly pairIndex: number;
+  readonly index?: number;
+}
+
+async function sign(
+  kind: 'OPEN' | 'CLOSE' | 'INCREASE',
+  built: BuiltIntent<object>,
+  subject: SignSubject,
+  deps: CopyDeps,
+): Promise<SignedIntent> {
   const type = EIP712_OF[kind];
   const digest = intentDigest(type, deps.domain(), built.message);
   const { signature } = await deps.keys.signDigest(subject.userId, digest);
   const msg = built.message as { _nonce?: bigint; _deadline?: bigint };
-  const signed: SignedIntent = {
+  return {
     orderType: built.orderType,
     userIntent: encodeIntent(type, built.message),
     signature,
@@ -543,11 +558,6 @@ async function signAndSubmit(
     pairIndex: subject.pairIndex,
     ...(subject.index === undefined ? {} : { index: subject.index }),
   };
-  // Stored before it is sent: from here on only these bytes (this nonce) can ever be submitted.
-  const intent = await deps.intents.saveSigned(intentId, signed, deps.now());
-  if (!intent) return { status: 'DONE', intent: 'DUPLICATE' };
-  const after = await submitAndFollow(intent, deps);
-  return { status: 'DONE', intent: after.state };
 }
 
 /** Posts the stored signed intent and follows its stream; every outcome short of terminal is left to the reconciler. */

@@ -93,8 +93,11 @@ export interface Mirror {
 }
 
 export interface IntentStore {
-  /** Creates the intent; false when it exists (a redelivery or the same fanout message again). */
-  claim(intent: CopyIntent): Promise<boolean>;
+  /**
+   * Creates the intent; false when it exists (a redelivery or the same fanout message again). With
+   * a mirror (an open's), the mirror is written with it, in one transaction: both or neither.
+   */
+  claim(intent: CopyIntent, mirror?: Mirror): Promise<boolean>;
   get(intentId: string): Promise<CopyIntent | undefined>;
   /** Stores the signed intent and its nonce on a CREATED intent that has none yet: the intent as
    *  stored, or undefined when it was not CREATED or already signed. */

@@ -194,6 +194,56 @@ describe('Function: copySignal (opens)', () => {
     }
   });
 
+  it('signs and claims nothing when the stop comes while the open is read and decided', async () => {
+    // Prepare: the first mode read (with the job's first reads) is LIVE; the stop is set after it.
+    const w = world();
+    let reads = 0;
+    const signatures: string[] = [];
+    const deps = {
+      ...w.deps,
+      mode: {
+        read: async () => {
+          reads += 1;
+          return { mode: 'LIVE' as const, emergencyStop: reads > 1, switchValue: 'LIVE' };
+        },
+      },
+      keys: {
+        ...w.deps.keys,
+        signDigest: async (userId: string, digest: string) => {
+          signatures.push(digest);
+          return w.deps.keys.signDigest(userId, digest);
+        },
+      },
+    };
+    // Act
+    const outcome = await copySignal(openJob, deps);
+    // Assess
+    expect(outcome).toEqual({ status: 'DONE', reason: 'EMERGENCY_STOP' });
+    expect(reads).toBe(2);
+    expect(signatures).toHaveLength(0);
+    expect(w.market.submissions).toHaveLength(0);
+    expect(w.intents.items.size).toBe(0);
+    expect(w.intents.mirrors.size).toBe(0);
+  });
+
+  it('claims an open with its signed bytes and its mirror; a redelivery signs and writes nothing again', async () => {
+    // Prepare: the same job's intent was claimed (signed, mirrored) by an earlier delivery.
+    const w = world();
+    trackPositions(w);
+    await copySignal(openJob, w.deps);
+    const first = intentOf(w, open.id);
+    const mirror = await w.intents.mirrorOf('42', TRADER, 1, 3);
+    // Act: the job again, with the intent still there.
+    const again = await copySignal(openJob, w.deps);
+    // Assess
+    expect(again).toEqual({ status: 'DONE', intent: 'DUPLICATE' });
+    expect(first?.signed?.nonce).toMatch(/^\d+$/);
+    expect(first?.attempts).toBe(1);
+    expect(intentOf(w, open.id)?.signed?.nonce).toBe(first?.signed?.nonce);
+    expect(await w.intents.mirrorOf('42', TRADER, 1, 3)).toEqual(mirror);
+    expect(w.market.submissions).toHaveLength(1);
+  });
+
   it('simulates in DRY: a SIMULATED intent and a simulated mirror, nothing signed', async () => {
     const w = world();
     w.mode = { mode: 'DRY', emergencyStop: false };

@@ -34,9 +34,10 @@ export class MemoryIntents implements IntentStore {
   private readonly key = (userId: string, trader: string, p: number, t: number) =>
     `${userId}#${trader}#${p}#${t}`;
 
-  async claim(intent: CopyIntent) {
+  async claim(intent: CopyIntent, mirror?: Mirror) {
     if (this.items.has(intent.intentId)) return false;
     this.items.set(intent.intentId, intent);
+    if (mirror) await this.putMirror(mirror);
     return true;
   }
   async get(id: string) {

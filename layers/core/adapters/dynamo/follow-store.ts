@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { FollowerView } from '../../domain/decision.js';
 import type { Follow, Sizing } from '../../domain/follows.js';
 import type { FollowCreated, FollowStore } from '../../ports/stores.js';
+import { transactionCancelledBy } from './errors.js';
 import { queryAll } from './query.js';
 import { scanAll } from './scan.js';
 import { parseItem } from './item-schema.js';
@@ -115,11 +116,6 @@ export function followFromItem(item: Record<string, unknown>): Follow {
   return followOf(parseFollowItem(item));
 }
 
-const cancelled = (err: unknown, index: number, code = 'ConditionalCheckFailed') =>
-  err instanceof Error &&
-  err.name === 'TransactionCanceledException' &&
-  (err as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[index]?.Code === code;
-
 export class DynamoFollowStore implements FollowStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -168,8 +164,8 @@ export class DynamoFollowStore implements FollowStore {
       );
       return 'CREATED';
     } catch (err) {
-      if (cancelled(err, 0)) return 'EXISTS';
-      if (cancelled(err, 1)) return 'LIMIT';
+      if (transactionCancelledBy(err, 0)) return 'EXISTS';
+      if (transactionCancelledBy(err, 1)) return 'LIMIT';
       throw err;
     }
   }
@@ -218,8 +214,8 @@ export class DynamoFollowStore implements FollowStore {
       );
       return true;
     } catch (err) {
-      if (cancelled(err, 0)) return false;
-      if (cancelled(err, 1)) {
+      if (transactionCancelledBy(err, 0)) return false;
+      if (transactionCancelledBy(err, 1)) {
         // A count out of step (an older item): delete the follow alone.
         await this.db.send(new DeleteCommand({ TableName: this.tables.follows, Key: { userId, trader } }));
         return true;

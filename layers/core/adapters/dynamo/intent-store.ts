@@ -12,6 +12,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -27,9 +28,7 @@ import type { CopyIntent, IntentHistory, IntentStore, Mirror, SignedIntent } fro
 import { queryAll } from './query.js';
 import { scanAll } from './scan.js';
 import { batchGetAll } from './batch.js';
-
-const conditionFailed = (err: unknown) =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
+import { conditionFailed, transactionCancelledBy } from './errors.js';
 
 const slotKey = (trader: string, pairIndex: number, tradeIndex: number) =>
   `${trader.toLowerCase()}#${pairIndex}#${tradeIndex}`;
@@ -132,27 +131,39 @@ const mirrorItem = z
 const toIntent = (item: Record<string, unknown>): CopyIntent => intentItem.parse(item) as CopyIntent;
 const toMirror = (item: Record<string, unknown>): Mirror => mirrorItem.parse(item) as Mirror;
 
+const mirrorToItem = (m: Mirror): Record<string, unknown> => ({
+  intentId: mirrorId(m.userId, m.trader, m.pairIndex, m.tradeIndex),
+  mirrorSlot: slotKey(m.trader, m.pairIndex, m.tradeIndex),
+  ...m,
+});
+
 export class DynamoIntentStore implements IntentStore, IntentHistory {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async claim(intent: CopyIntent): Promise<boolean> {
+  async claim(intent: CopyIntent, mirror?: Mirror): Promise<boolean> {
+    const put = {
+      TableName: this.tableName,
+      Item: {
+        ...intent,
+        ...(onReconcilerWorkList(intent) ? { unsettledUser: intent.userId } : {}),
+      },
+      ConditionExpression: 'attribute_not_exists(intentId)',
+    };
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...intent,
-            ...(onReconcilerWorkList(intent) ? { unsettledUser: intent.userId } : {}),
-          },
-          ConditionExpression: 'attribute_not_exists(intentId)',
-        }),
-      );
+      if (mirror)
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [{ Put: put }, { Put: { TableName: this.tableName, Item: mirrorToItem(mirror) } }],
+          }),
+        );
+      else await this.db.send(new PutCommand(put));
       return true;
     } catch (err) {
-      if (conditionFailed(err)) return false;
+      // The claim's condition failed (with a mirror: so neither item was written): the intent exists.
+      if (conditionFailed(err) || transactionCancelledBy(err, 0)) return false;
       throw err;
     }
   }
@@ -358,16 +369,7 @@ export class DynamoIntentStore implements IntentStore, IntentHistory {
   }
 
   async putMirror(m: Mirror): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          intentId: mirrorId(m.userId, m.trader, m.pairIndex, m.tradeIndex),
-          mirrorSlot: slotKey(m.trader, m.pairIndex, m.tradeIndex),
-          ...m,
-        },
-      }),
-    );
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: mirrorToItem(m) }));
   }
 
   async mirrorOf(

@@ -9,15 +9,13 @@
 // The item expires a day after its last use, so an idle bot leaves nothing behind.
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { conditionFailed } from './errors.js';
 import { NOTICE_LEAD_MS, slotMicros, type SendSchedule } from '../telegram/send-schedule.js';
 
 /** The item's key: one schedule per bot (the dedupe table is the alerter's own stage's). */
 export const SEND_SCHEDULE_KEY = 'telegram#send-schedule';
 const ATTEMPTS = 6;
 const DAY_SECONDS = 86_400;
-
-const conditionFailed = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 const updated = z.object({ nextAt: z.number().int() });
 

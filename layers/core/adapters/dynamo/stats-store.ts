@@ -92,6 +92,13 @@ export class DynamoStatsStore implements StatsStore {
     private readonly tableName: string,
   ) {}
 
+  async get(trader: string): Promise<TraderStats | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: traderPk(trader), sk: STATS_SK } }),
+    );
+    return out.Item ? statsFromItem(out.Item) : undefined;
+  }
+
   async getMany(traders: readonly string[]): Promise<Map<string, TraderStats>> {
     const keys = [...new Set(traders)].map((t) => ({ pk: traderPk(t), sk: STATS_SK }));
     const items = await batchGetAll(this.db, this.tableName, keys);

@@ -192,8 +192,14 @@ export class FakeChain implements MarketChain {
     this.fill(orderId);
   }
 
-  async pendingOrders(): Promise<readonly PendingOrder[]> {
-    return [...this.pending.values()].map((o) => ({ orderId: o.orderId, block: o.block }));
+  /** Orders whose registration block the keeper read from the chain (it knows its own). */
+  readonly blockReads: bigint[] = [];
+
+  async pendingOrders(known?: ReadonlyMap<bigint, number>): Promise<readonly PendingOrder[]> {
+    return [...this.pending.values()].map((o) => {
+      if (!known?.has(o.orderId)) this.blockReads.push(o.orderId);
+      return { orderId: o.orderId, block: known?.get(o.orderId) ?? o.block };
+    });
   }
 
   async executeMarketOrder(orderId: bigint): Promise<Mined<Settlement>> {

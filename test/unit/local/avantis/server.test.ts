@@ -100,6 +100,8 @@ describe('a market open through the batched-market service', () => {
     await postOrder(execUrl(), await open());
     // Assess
     expect(chain.txs).toEqual(['register open', 'execute 1']);
+    // It registered the order itself, so it never read the order's block back from the chain.
+    expect(chain.blockReads).toEqual([]);
   });
 
   it('sends every chain number as a decimal string', async () => {
