@@ -301,10 +301,11 @@ function blockCeiling(text: string): number | undefined {
  * The node is behind, syncing or its backend is down; another endpoint may well answer.
  * geth/reth: "block range extends beyond current head block", "invalid block range params" (from > to
  * after resolving, seen transiently on lagging Nitro/publicnode nodes), "header not found";
- * Optimism proxyd (mainnet.base.org): "no backend is currently healthy to serve traffic".
+ * Optimism proxyd (mainnet.base.org): "no backend is currently healthy to serve traffic"; anvil
+ * "BlockOutOfRangeError" for `latest` while a block is being mined (foundry#10709, a race).
  */
 const LAGGING_OR_DOWN =
-  /beyond current head|extends beyond|invalid block range params|header not found|unknown block|block not found|missing trie node|not (?:yet )?synced|is syncing|no backend is currently healthy|backend (?:unavailable|error)|bad gateway|service unavailable|temporarily unavailable|internal server error|upstream/i;
+  /beyond current head|BlockOutOfRange|extends beyond|invalid block range params|header not found|unknown block|block not found|missing trie node|not (?:yet )?synced|is syncing|no backend is currently healthy|backend (?:unavailable|error)|bad gateway|service unavailable|temporarily unavailable|internal server error|upstream/i;
 
 /**
  * Alchemy: "Your app has exceeded its compute units per second capacity"; Infura: "project ID request

@@ -1,12 +1,13 @@
 // The DRY/LIVE switch in SSM Parameter Store, read through Powertools Parameters. The caller
 // (ModeSource) decides how long a reading is trusted, so every read here goes to SSM.
 import { SSMClient, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { sdkHttp } from '../aws/http.js';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { ExecutionMode } from '../../domain/execution-mode.js';
 import type { ExecutionSwitch } from '../../ports/operator.js';
 
 let client: SSMClient | undefined;
-const ssm = () => (client ??= new SSMClient({ maxAttempts: 2 }));
+const ssm = () => (client ??= new SSMClient({ ...sdkHttp, maxAttempts: 2 }));
 
 export class SsmExecutionSwitch implements ExecutionSwitch {
   private readonly provider = new SSMProvider({ awsSdkV3Client: ssm() });

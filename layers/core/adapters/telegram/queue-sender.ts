@@ -12,6 +12,7 @@ import { sqsClient } from '../sqs/client.js';
 import { processFifoGroups } from '../sqs/fifo-groups.js';
 import { putBackBatch } from '../sqs/put-back.js';
 import { sqsBodies } from '../sqs/record-parser.js';
+import { warmBotSecret } from '../secrets/bot-secret.js';
 import { alertSender } from './alert-sender.js';
 import { config } from '../../config.js';
 import { deliverAlert, type AlertDeliveryDeps } from '../../copy/alert-delivery.js';
@@ -22,6 +23,8 @@ import type { QueueKey } from '../../resources.js';
 
 export function queueSenderHandler(queue: Extract<QueueKey, 'alerts' | 'notices'>) {
   const cfg = config();
+  // Read at container start: under a burst the first sends would otherwise all wait for it.
+  warmBotSecret(cfg.botSecretId);
   // Whatever a job on notices.fifo says, it waits for the alerts.
   const sender = alertSender(cfg, undefined, queue === 'notices' ? 'notice' : undefined);
   const deps: AlertDeliveryDeps = {
