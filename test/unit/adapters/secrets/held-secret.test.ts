@@ -14,6 +14,17 @@ function reader() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** A HeldSecret on a settable clock whose first read has answered `v1`. */
+async function holding(refreshAfterMs: number, usableForMs: number) {
+  const clock = { now: 0 };
+  const { calls, read } = reader();
+  const held = new HeldSecret(read, { refreshAfterMs, usableForMs, now: () => clock.now });
+  const first = held.get();
+  calls[0]?.resolve('v1');
+  await first;
+  return { clock, calls, held };
+}
+
 describe('Class: HeldSecret', () => {
   it('makes one read for every caller that asks before it answers', async () => {
     // Prepare
@@ -33,36 +44,26 @@ describe('Class: HeldSecret', () => {
 
   it('answers with the held value while one refresh runs, then with the new value', async () => {
     // Prepare
-    let now = 0;
-    const { calls, read } = reader();
-    const held = new HeldSecret(read, { refreshAfterMs: 300_000, usableForMs: 3_600_000, now: () => now });
-    const first = held.get();
-    calls[0]?.resolve('old');
-    await first;
+    const { clock, calls, held } = await holding(300_000, 3_600_000);
 
     // Act
-    now = 300_000;
+    clock.now = 300_000;
     const during = await Promise.all([held.get(), held.get()]);
     calls[1]?.resolve('rotated');
     await tick();
 
     // Assess
-    expect(during).toEqual(['old', 'old']);
+    expect(during).toEqual(['v1', 'v1']);
     expect(calls).toHaveLength(2);
     expect(await held.get()).toBe('rotated');
   });
 
   it('keeps answering with the held value while refreshes fail, within its usable age', async () => {
     // Prepare
-    let now = 0;
-    const { calls, read } = reader();
-    const held = new HeldSecret(read, { refreshAfterMs: 1_000, usableForMs: 10_000, now: () => now });
-    const first = held.get();
-    calls[0]?.resolve('v1');
-    await first;
+    const { clock, calls, held } = await holding(1_000, 10_000);
 
     // Act
-    now = 5_000;
+    clock.now = 5_000;
     const stale = await held.get();
     calls[1]?.reject(new Error('Secrets Manager unavailable'));
     await tick();
@@ -75,15 +76,10 @@ describe('Class: HeldSecret', () => {
 
   it('makes callers wait for the read, and see its error, once the held value is too old', async () => {
     // Prepare
-    let now = 0;
-    const { calls, read } = reader();
-    const held = new HeldSecret(read, { refreshAfterMs: 1_000, usableForMs: 10_000, now: () => now });
-    const first = held.get();
-    calls[0]?.resolve('v1');
-    await first;
+    const { clock, calls, held } = await holding(1_000, 10_000);
 
     // Act
-    now = 10_000;
+    clock.now = 10_000;
     const waiting = held.get();
     calls[1]?.reject(new Error('AccessDeniedException'));
 
