@@ -1,7 +1,7 @@
-// The container's bot secret: one read for callers asking together, the held value answering while
+// A held value (the bot secret's, adapters/secrets/bot-secret.ts): one read for callers asking together, the held value answering while
 // its refresh runs, and a value too old to trust (every refresh failed) no longer used.
 import { describe, expect, it } from 'vitest';
-import { HeldSecret } from '#core/adapters/secrets/bot-secret.js';
+import { HeldValue } from '#core/runtime/lazy.js';
 
 function reader() {
   const calls: { resolve: (v: string) => void; reject: (e: Error) => void }[] = [];
@@ -14,22 +14,22 @@ function reader() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-/** A HeldSecret on a settable clock whose first read has answered `v1`. */
+/** A HeldValue on a settable clock whose first read has answered `v1`. */
 async function holding(refreshAfterMs: number, usableForMs: number) {
   const clock = { now: 0 };
   const { calls, read } = reader();
-  const held = new HeldSecret(read, { refreshAfterMs, usableForMs, now: () => clock.now });
+  const held = new HeldValue(read, { refreshAfterMs, usableForMs, now: () => clock.now });
   const first = held.get();
   calls[0]?.resolve('v1');
   await first;
   return { clock, calls, held };
 }
 
-describe('Class: HeldSecret', () => {
+describe('Class: HeldValue', () => {
   it('makes one read for every caller that asks before it answers', async () => {
     // Prepare
     const { calls, read } = reader();
-    const held = new HeldSecret(read, { now: () => 0 });
+    const held = new HeldValue(read, { refreshAfterMs: 300_000, usableForMs: 3_600_000, now: () => 0 });
 
     // Act
     const asked = [held.get(), held.get(), held.get()];
@@ -90,7 +90,7 @@ describe('Class: HeldSecret', () => {
   it('reads again after a first read that failed', async () => {
     // Prepare
     const { calls, read } = reader();
-    const held = new HeldSecret(read, { now: () => 0 });
+    const held = new HeldValue(read, { refreshAfterMs: 300_000, usableForMs: 3_600_000, now: () => 0 });
     const failed = held.get();
     calls[0]?.reject(new Error('timeout'));
     await expect(failed).rejects.toThrow('timeout');
