@@ -1,6 +1,7 @@
 // Values a Lambda container creates once and keeps: a client connected on first use, a bot built
-// for the current token, a secret held and refreshed. Written once here so every site forgets a failed start the same way (a
-// container whose first connect failed must not keep that rejection for its whole life).
+// for the current token, a secret held and refreshed. Written once here so every site forgets a
+// failed start the same way (a container whose first connect failed must not keep that rejection
+// for its whole life).
 
 /**
  * The value of `make()`, created on the first call and shared by every later (and concurrent)
