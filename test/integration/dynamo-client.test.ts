@@ -28,7 +28,9 @@ function intent(userId: string, n: number): CopyIntent {
     reason: 'COPY_OK',
     mode: 'LIVE',
     order: { kind: 'OPEN', pairIndex: n, buy: true, leverage: String(n + 2), collateralUsdc: `${n}000000` },
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+    // Recent: the shared stack's reconciler expires a CREATED intent unsigned for more than 10 s,
+    // and once did so between this test's claim and its read.
+    createdAt: new Date(Date.now() + n).toISOString(),
   };
 }
 
