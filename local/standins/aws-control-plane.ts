@@ -307,9 +307,10 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const server = createServer((req, res) => void handle(store, req, res));
   // Loopback only: this process holds secrets and has no authentication.
   const relay = await listenRelayed(server, opts.port);
+  const { port } = relay;
 
   return {
-    url: `http://127.0.0.1:${relay.port}`,
+    url: `http://127.0.0.1:${port}`,
     putParameter: (name, value) => void store.putParameter(name, value, true),
     getParameter: (name) => store.parameters.get(name)?.value,
     putSecret: (name, value) => void store.putSecret(name, value),

@@ -980,9 +980,10 @@ export async function startBotApi(opts: BotApiOptions): Promise<BotApiStandIn> {
     void handler(standIn, req, res, url);
   });
   const relay = await listenRelayed(server, opts.port);
+  const { port } = relay;
 
   return {
-    url: `http://127.0.0.1:${relay.port}`,
+    url: `http://127.0.0.1:${port}`,
     botUser,
     calls: (filter) => standIn.calls(filter),
     clear: () => {
