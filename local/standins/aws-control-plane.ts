@@ -2,7 +2,7 @@
 // SDK v3 clients and Powertools providers can run against it in tests and in the local stack.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenRelayed } from './accept-relay.js';
+import type { AddressInfo } from 'node:net';
 import { KmsError, KmsStandIn } from './kms.js';
 
 export interface ControlPlane {
@@ -305,9 +305,12 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   for (const [id, key] of Object.entries(opts.hmacKeys ?? {})) store.kms.addHmacKey(id, key);
 
   const server = createServer((req, res) => void handle(store, req, res));
-  // Loopback only: this process holds secrets and has no authentication.
-  const relay = await listenRelayed(server, opts.port);
-  const { port } = relay;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Loopback only: this process holds secrets and has no authentication.
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -317,7 +320,11 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     setSsmOutage: (on) => {
       store.ssmOutage = on;
     },
-    // SDK clients keep sockets alive: the relay drops them, or close() would wait for their timeout.
-    close: () => relay.close(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // SDK clients keep sockets alive; without this close() would wait for them to time out.
+        server.closeAllConnections();
+      }),
   };
 }

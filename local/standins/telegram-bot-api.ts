@@ -6,7 +6,7 @@
 // 4.16.3 drops the `agent` option when apiRoot starts with `http://` (its default agent is https), so
 // an http.Agent passed there is ignored and Node's global http agent is used; no agent is needed.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenRelayed } from './accept-relay.js';
+import type { AddressInfo } from 'node:net';
 
 export interface BotUser {
   id: number;
@@ -979,8 +979,11 @@ export async function startBotApi(opts: BotApiOptions): Promise<BotApiStandIn> {
     const handler = url.pathname.startsWith('/_alfa/') ? handleControl : handleBotApi;
     void handler(standIn, req, res, url);
   });
-  const relay = await listenRelayed(server, opts.port);
-  const { port } = relay;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -997,8 +1000,11 @@ export async function startBotApi(opts: BotApiOptions): Promise<BotApiStandIn> {
     waitForCall: (filter, timeoutMs = 5000) => standIn.waitForCall(filter, timeoutMs),
     close: () => {
       standIn.rejectWaiters('waitForCall: the Bot API stand-in was closed');
-      // telegraf keeps sockets alive: the relay drops them, or close() would wait for their timeout.
-      return relay.close();
+      return new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // telegraf keeps sockets alive; without this close() waits for them to time out.
+        server.closeAllConnections();
+      });
     },
   };
 }
